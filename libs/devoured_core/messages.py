@@ -1,0 +1,229 @@
+"""Message contracts exchanged between the stages, one pydantic model per topic.
+
+Messages are frozen and reject unknown fields. Each carries ``schema_version`` (bumped on any
+incompatible change), ``message_id`` and ``occurred_at``. ``TOPIC`` names the topic a message is
+published on and ``key()`` its partition key: the host for fetch requests, so one worker owns a
+host's politeness, and the article id for everything about an article, so one article's events
+stay ordered.
+"""
+
+import datetime as dt
+import uuid
+from datetime import UTC, datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from devoured_core import topics
+from devoured_core.urls import host_of
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Message(BaseModel):
+    """Base of every message: identity, time and schema version."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    TOPIC: ClassVar[str]
+
+    schema_version: int = Field(1, description="Version of this message's schema.", examples=[1])
+    message_id: str = Field(
+        default_factory=_new_id,
+        description="Unique id of this message (hex UUID).",
+        examples=["8f14e45fceea167a5a36dedd4bea2543"],
+    )
+    occurred_at: datetime = Field(
+        default_factory=_now,
+        description="When the event happened (UTC).",
+    )
+
+    def key(self) -> bytes:
+        """Partition key of this message."""
+        raise NotImplementedError
+
+
+class FeedEntry(BaseModel):
+    """What a feed said about an entry, carried along with the article it points to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str | None = Field(None, description="Entry title from the feed.")
+    link: str = Field(description="Entry link as the feed gave it (absolute).")
+    guid: str | None = Field(None, description="Entry id or GUID from the feed.")
+    published_at: datetime | None = Field(None, description="Entry publication time.")
+    summary: str | None = Field(None, description="Entry description or summary, plain text.")
+    categories: list[str] = Field(default_factory=list, description="Entry categories/tags.")
+
+
+class SourceInfo(BaseModel):
+    """The source an article came from, carried along so later stages need no lookup."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source_id: str = Field(description="Stable id of the source.", examples=["hn-frontpage"])
+    name: str = Field(description="Human-readable source name.", examples=["Hacker News"])
+    section: str | None = Field(None, description="Default digest section for this source.")
+    weight: float = Field(1.0, description="Relative importance of the source (ranking).")
+
+
+class FetchRequested(Message):
+    """Command: fetch one URL (a feed to poll or an article page)."""
+
+    TOPIC: ClassVar[str] = topics.FETCH_REQUESTED
+
+    url: str = Field(description="URL to fetch.", examples=["https://example.org/feed.xml"])
+    kind: Literal["feed", "article"] = Field(description="What the URL is expected to be.")
+    source: SourceInfo = Field(description="The source this request belongs to.")
+    attempt: int = Field(0, ge=0, description="How many times this fetch was tried before.")
+    entry: FeedEntry | None = Field(None, description="Feed entry metadata, for articles.")
+
+    def key(self) -> bytes:
+        return host_of(self.url).encode()
+
+
+class PageFetched(Message):
+    """Event: an article page was fetched successfully."""
+
+    TOPIC: ClassVar[str] = topics.PAGE_FETCHED
+
+    article_id: str = Field(description="Hash of the requested URL's canonical form.")
+    url: str = Field(description="URL that was requested.")
+    final_url: str = Field(description="URL after redirects.")
+    status: int = Field(description="HTTP status code.", examples=[200])
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="Response headers we keep (content-type, etag, ...)."
+    )
+    fetched_at: datetime = Field(description="When the response was received (UTC).")
+    body: str = Field(description="Response body decoded to text.")
+    source: SourceInfo = Field(description="The source that listed this article.")
+    entry: FeedEntry | None = Field(None, description="Feed entry metadata, when from a feed.")
+
+    def key(self) -> bytes:
+        return self.article_id.encode()
+
+
+class ArticleExtracted(Message):
+    """Event: the main text and metadata of an article were extracted."""
+
+    TOPIC: ClassVar[str] = topics.ARTICLE_EXTRACTED
+
+    article_id: str = Field(description="Hash of the canonical URL; the partition key.")
+    canonical_url: str = Field(description="Canonical URL of the article.")
+    title: str = Field(description="Article headline.")
+    author: str | None = Field(None, description="Author name(s).")
+    published_at: datetime | None = Field(None, description="Publication time (UTC).")
+    language: str | None = Field(None, description="ISO 639-1 language code.", examples=["en"])
+    text: str = Field(description="Main text: headings and paragraphs one per line.")
+    word_count: int = Field(ge=0, description="Words in the main text.")
+    reading_minutes: int = Field(ge=1, description="Reading time in whole minutes.")
+    content_hash: str = Field(description="SHA-256 of the normalised main text.")
+    source: SourceInfo = Field(description="The source that listed this article.")
+    tags: list[str] = Field(default_factory=list, description="Feed categories and keywords.")
+
+    def key(self) -> bytes:
+        return self.article_id.encode()
+
+
+class DecoderTerm(BaseModel):
+    """One jargon term and its one-line definition."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    term: str = Field(description="The term as it appears in the article.", examples=["RAG"])
+    definition: str = Field(description="One-line definition for a non-specialist.")
+
+
+class ArticleSummarized(Message):
+    """Event: an article was summarised into TL;DR, Deep dive and Decoder."""
+
+    TOPIC: ClassVar[str] = topics.ARTICLE_SUMMARIZED
+
+    article_id: str = Field(description="Hash of the canonical URL; the partition key.")
+    canonical_url: str = Field(description="Canonical URL of the article.")
+    title: str = Field(description="Article headline.")
+    published_at: datetime | None = Field(None, description="Publication time (UTC).")
+    reading_minutes: int = Field(ge=1, description="Reading time in whole minutes.")
+    text: str = Field(description="The extracted article text (the 'Original article').")
+    source: SourceInfo = Field(description="The source that listed this article.")
+    tags: list[str] = Field(default_factory=list, description="Feed categories and keywords.")
+    tldr: str = Field(description="One standalone sentence.")
+    deep_dive: list[str] = Field(default_factory=list, description="Key-point bullets.")
+    decoder: list[DecoderTerm] = Field(default_factory=list, description="Jargon glossary.")
+    backend: str = Field(description="Summariser that produced this.", examples=["lead-extractive"])
+
+    def key(self) -> bytes:
+        return self.article_id.encode()
+
+
+class DigestItem(BaseModel):
+    """One story in an edition."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    article_id: str = Field(description="Article id of the story.")
+    title: str = Field(description="Headline.")
+    url: str = Field(description="Canonical URL of the story.")
+    source_name: str = Field(description="Source that listed it.")
+    reading_minutes: int = Field(ge=1, description="Reading time in whole minutes.")
+    tldr: str = Field(description="One-sentence TL;DR.")
+
+
+class DigestSection(BaseModel):
+    """A topic section of an edition."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="Section name.", examples=["AI"])
+    items: list[DigestItem] = Field(description="Stories in display order.")
+
+
+class DigestPublished(Message):
+    """Event: an edition was (re)built and published."""
+
+    TOPIC: ClassVar[str] = topics.DIGEST_PUBLISHED
+
+    edition_id: str = Field(description="Edition id: its date.", examples=["2026-11-29"])
+    date: dt.date = Field(description="Edition date.")
+    title: str = Field(description="'<Digest name> - <Month D, YYYY>'.")
+    overview: str = Field(description="Short overview naming the top stories.")
+    sections: list[DigestSection] = Field(description="Sections with their items.")
+    item_count: int = Field(ge=0, description="Number of stories in the edition.")
+
+    def key(self) -> bytes:
+        return self.edition_id.encode()
+
+
+class DeadLetter(Message):
+    """A message a stage could not process, with the reason; published on ``<topic>.dlq``."""
+
+    TOPIC: ClassVar[str] = "<topic>.dlq"
+
+    original_topic: str = Field(description="Topic the message was consumed from.")
+    partition: int = Field(description="Partition it was consumed from.")
+    offset: int = Field(description="Its offset in that partition.")
+    message_key: str | None = Field(None, description="Its key, decoded as UTF-8 (lossy).")
+    payload: str = Field(description="Its value, decoded as UTF-8 (lossy).")
+    error: str = Field(description="Why it could not be processed.")
+    service: str = Field(description="Service that gave up on it.")
+    failed_at: datetime = Field(default_factory=_now, description="When it was dead-lettered.")
+    attempts: int = Field(ge=1, description="How many times processing was attempted.")
+
+    def key(self) -> bytes:
+        return (self.message_key or "").encode()
+
+
+PIPELINE_MESSAGES: tuple[type[Message], ...] = (
+    FetchRequested,
+    PageFetched,
+    ArticleExtracted,
+    ArticleSummarized,
+    DigestPublished,
+)
+ALL_MESSAGES: tuple[type[BaseModel], ...] = (*PIPELINE_MESSAGES, DeadLetter)

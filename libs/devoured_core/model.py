@@ -1,0 +1,75 @@
+"""Domain values the stages keep in their stores (not messages)."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from devoured_core.messages import DecoderTerm, SourceInfo
+
+
+class Source(BaseModel):
+    """A place Devoured reads from: a feed to poll or a single article URL."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,200}$")
+    name: str
+    url: str
+    kind: Literal["feed", "article"] = "feed"
+    section: str | None = None
+    weight: float = 1.0
+    enabled: bool = True
+
+    def info(self) -> SourceInfo:
+        return SourceInfo(
+            source_id=self.source_id, name=self.name, section=self.section, weight=self.weight
+        )
+
+
+class FeedState(BaseModel):
+    """What we remember of a feed between polls, for conditional GET and back-off."""
+
+    model_config = ConfigDict(frozen=True)
+
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled_at: datetime | None = None
+    error_count: int = 0
+
+
+class Story(BaseModel):
+    """A summarised article as the publisher keeps it for its editions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    edition_date: date
+    section: str | None
+    title: str
+    url: str
+    source_name: str
+    source_weight: float
+    reading_minutes: int
+    published_at: datetime | None
+    tldr: str
+    deep_dive: list[str]
+    decoder: list[DecoderTerm]
+    text: str
+    received_at: datetime
+
+
+class EditionRecord(BaseModel):
+    """A built edition as stored by the publisher."""
+
+    model_config = ConfigDict(frozen=True)
+
+    edition_id: str
+    edition_date: date
+    title: str
+    overview: str
+    item_count: int
+    markdown: str
+    html: str
+    content_hash: str
+    built_at: datetime

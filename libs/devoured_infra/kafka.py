@@ -1,0 +1,189 @@
+"""Kafka transport: the broker, the publisher and the consumer of one stage, on FastStream.
+
+Delivery guarantees (docs/architecture.md): the producer waits for all in-sync replicas and is
+idempotent; the consumer commits an offset only after the record was processed (its database
+transaction committed and its outputs acknowledged by the broker) or dead-lettered. A crash in
+between replays the record, and the stages' upserts on natural keys make the replay harmless.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from devoured_core.messages import Message
+from faststream import AckPolicy
+from faststream.asgi import AsgiFastStream, AsgiResponse, get
+from faststream.asgi.handlers import GetHandler
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from prometheus_client import make_asgi_app
+
+from devoured_infra import metrics
+from devoured_infra.bus import Publisher, Stage
+from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.pump import Record, RecordProcessor
+from devoured_infra.runtime import database_ready
+from devoured_infra.settings import Settings
+from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("devoured.kafka")
+
+BackgroundTask = Callable[[Publisher], Awaitable[None]]
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        compression_type="gzip",
+        max_request_size=settings.kafka_max_message_bytes,
+        logger=logging.getLogger(f"devoured.{client_id}.faststream"),
+    )
+
+
+class KafkaPublisher:
+    """Publishes messages as JSON, keyed by ``message.key()``, and waits for the broker's ack."""
+
+    def __init__(self, broker: KafkaBroker, settings: Settings, service: str) -> None:
+        self._broker = broker
+        self._settings = settings
+        self._service = service
+
+    async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
+        for message in messages:
+            logical = topic or message.TOPIC
+            await self._broker.publish(
+                message.model_dump_json().encode(),
+                topic=self._settings.physical_topic(logical),
+                key=message.key(),
+                headers={
+                    "content-type": "application/json",
+                    "x-devoured-type": type(message).__name__,
+                },
+            )
+            metrics.MESSAGES_PRODUCED.labels(self._service, logical).inc()
+
+
+def build_app(
+    settings: Settings,
+    stage: Stage | None,
+    *,
+    service: str,
+    background: Sequence[BackgroundTask] = (),
+    ready: ReadinessCheck | None = None,
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> AsgiFastStream:
+    """The FastStream ASGI app of a service: consumer, background tasks and HTTP endpoints."""
+    broker = make_broker(settings, service)
+    publisher = KafkaPublisher(broker, settings, service)
+    if stage is not None:
+        _subscribe(broker, settings, stage, publisher)
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start_background() -> None:
+        tasks.extend(
+            asyncio.create_task(_supervised(t, publisher), name=service) for t in background
+        )
+
+    async def stop_background() -> None:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for hook in on_shutdown:
+            await hook()
+
+    return AsgiFastStream(
+        broker,
+        asgi_routes=[
+            ("/metrics", make_asgi_app(registry=metrics.REGISTRY)),
+            ("/healthz", _healthz()),
+            ("/readyz", _readyz(broker, ready)),
+        ],
+        after_startup=[start_background],
+        on_shutdown=[stop_background],
+        logger=logging.getLogger(f"devoured.{service}"),
+    )
+
+
+def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher: Publisher) -> None:
+    processor = RecordProcessor(
+        stage,
+        publisher,
+        max_attempts=settings.handler_max_attempts,
+        backoff_s=settings.handler_retry_backoff_s,
+    )
+    logical_topic = stage.message_type.TOPIC
+
+    @broker.subscriber(
+        settings.physical_topic(logical_topic),
+        group_id=f"{settings.kafka_topic_prefix}devoured-{stage.service}",
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 4),
+        max_partition_fetch_bytes=settings.kafka_max_message_bytes,
+        title=f"{stage.service}:{logical_topic}",
+    )
+    async def consume(msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        assert not isinstance(raw, tuple)
+        record = Record(logical_topic, raw.partition, raw.offset, raw.key, raw.value or b"")
+        try:
+            await processor.process(record)
+        except Exception:
+            # Not processed and not dead-lettered (the broker refused our publish): pause, then
+            # let FastStream seek back so the record is delivered again.
+            log.exception(
+                "record not processed; will be redelivered",
+                extra={"topic": logical_topic, "offset": raw.offset},
+            )
+            await asyncio.sleep(settings.handler_retry_backoff_s)
+            raise
+
+
+async def _supervised(task: BackgroundTask, publisher: Publisher) -> None:
+    """Keep a background loop alive: log and restart it if it crashes."""
+    while True:
+        try:
+            await task(publisher)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background task crashed; restarting in 5 s")
+            await asyncio.sleep(5)
+
+
+def _healthz() -> GetHandler:
+    @get(include_in_schema=False)
+    async def healthz(scope: object) -> AsgiResponse:
+        return AsgiResponse(b"ok\n", 200)
+
+    return healthz
+
+
+def _readyz(broker: KafkaBroker, ready: ReadinessCheck | None) -> GetHandler:
+    @get(include_in_schema=False)
+    async def readyz(scope: object) -> AsgiResponse:
+        broker_ok = await broker.ping(timeout=2.0)
+        store_ok = True if ready is None else await ready()
+        if broker_ok and store_ok:
+            return AsgiResponse(b"ready\n", 200)
+        return AsgiResponse(f"broker={broker_ok} database={store_ok}\n".encode(), 503)
+
+    return readyz
+
+
+def stage_app(
+    settings: Settings, service: str, make_stage: Callable[[UnitOfWorkFactory], Stage]
+) -> AsgiFastStream:
+    """The app of a stage that needs only the database: engine, stage, consumer, endpoints."""
+    engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    stage = make_stage(lambda: SqlUnitOfWork(sessions))
+    return build_app(
+        settings, stage, service=service, ready=database_ready(engine), on_shutdown=[engine.dispose]
+    )

@@ -1,0 +1,60 @@
+"""The in-process bus of embedded mode: no broker, same stage code, same delivery rules.
+
+Published messages are serialised and fed to the consuming stage through the same
+``RecordProcessor`` the Kafka transport uses, so validation, retries and dead letters behave
+exactly as in the services.
+"""
+
+from collections import deque
+from collections.abc import Callable, Sequence
+
+from devoured_core.messages import DeadLetter, Message
+
+from devoured_infra.bus import Stage
+from devoured_infra.pump import Record, RecordProcessor
+
+
+class InMemoryBus:
+    def __init__(self, *, max_attempts: int = 3, backoff_s: float = 0.0) -> None:
+        self._processors: dict[str, RecordProcessor] = {}
+        self._queue: deque[Record] = deque()
+        self._offsets: dict[str, int] = {}
+        self._max_attempts = max_attempts
+        self._backoff_s = backoff_s
+        self.published: list[tuple[str, Message]] = []
+
+    def attach(self, stages: Sequence[Stage]) -> None:
+        for stage in stages:
+            self._processors[stage.message_type.TOPIC] = RecordProcessor(
+                stage, self, max_attempts=self._max_attempts, backoff_s=self._backoff_s
+            )
+
+    async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
+        for message in messages:
+            name = topic or message.TOPIC
+            self.published.append((name, message))
+            if name in self._processors:
+                offset = self._offsets.get(name, 0)
+                self._offsets[name] = offset + 1
+                self._queue.append(
+                    Record(name, 0, offset, message.key(), message.model_dump_json().encode())
+                )
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    @property
+    def dead_letters(self) -> list[DeadLetter]:
+        return [m for _, m in self.published if isinstance(m, DeadLetter)]
+
+    async def drain(self, on_record: Callable[[Record], None] | None = None) -> int:
+        """Process records until none is left; returns how many were processed."""
+        processed = 0
+        while self._queue:
+            record = self._queue.popleft()
+            await self._processors[record.topic].process(record)
+            processed += 1
+            if on_record is not None:
+                on_record(record)
+        return processed

@@ -1,0 +1,30 @@
+"""Alembic environment: runs migrations over the async engine of ``sqlalchemy.url``."""
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from devoured_infra.db import create_engine
+from devoured_infra.tables import metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    async with engine.connect() as connection:
+        await connection.run_sync(_run)
+        await connection.commit()
+    await engine.dispose()
+
+
+asyncio.run(_run_async())

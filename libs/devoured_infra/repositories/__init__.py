@@ -1,0 +1,1 @@
+"""Repository ports (Protocols) and their SQL implementations, one module per owning service."""

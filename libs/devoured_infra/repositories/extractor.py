@@ -1,0 +1,41 @@
+"""The extractor's store: one row per extracted article, keyed by article id."""
+
+from datetime import datetime
+from typing import Protocol
+
+from devoured_core.messages import ArticleExtracted
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from devoured_infra.db import upsert
+from devoured_infra.tables import extractor_articles
+
+_COLUMNS = (
+    "article_id",
+    "canonical_url",
+    "title",
+    "author",
+    "published_at",
+    "language",
+    "text",
+    "word_count",
+    "reading_minutes",
+    "content_hash",
+)
+
+
+class ExtractionRepository(Protocol):
+    async def save(
+        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime
+    ) -> None: ...
+
+
+class SqlExtractionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save(
+        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime
+    ) -> None:
+        values = article.model_dump(include=set(_COLUMNS))
+        values |= {"fetched_article_id": fetched_article_id, "extracted_at": at}
+        await upsert(self._session, extractor_articles, values, keys=["article_id"])

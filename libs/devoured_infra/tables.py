@@ -1,0 +1,114 @@
+"""Database tables. Each service owns the tables named after it and never writes another's."""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# fetcher
+fetcher_sources = Table(
+    "fetcher_sources",
+    metadata,
+    Column("source_id", String(200), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("section", String(200)),
+    Column("weight", Float, nullable=False, default=1.0),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled_at", DateTime(timezone=True)),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("error_count", Integer, nullable=False, default=0),
+)
+
+fetcher_articles = Table(
+    "fetcher_articles",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("source_id", String(200), nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("requested_at", DateTime(timezone=True)),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("status", Integer),
+    Column("error", Text),
+)
+
+# extractor
+extractor_articles = Table(
+    "extractor_articles",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("fetched_article_id", String(64), nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("author", Text),
+    Column("published_at", DateTime(timezone=True)),
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    Column("reading_minutes", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("extracted_at", DateTime(timezone=True), nullable=False),
+)
+
+# summarizer
+summarizer_summaries = Table(
+    "summarizer_summaries",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("tldr", Text, nullable=False),
+    Column("deep_dive", JSON, nullable=False),
+    Column("decoder", JSON, nullable=False),
+    Column("backend", String(100), nullable=False),
+    Column("summarized_at", DateTime(timezone=True), nullable=False),
+)
+
+# publisher
+publisher_items = Table(
+    "publisher_items",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("edition_date", Date, nullable=False, index=True),
+    Column("section", String(200)),
+    Column("title", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("source_name", String(500), nullable=False),
+    Column("source_weight", Float, nullable=False),
+    Column("reading_minutes", Integer, nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("tldr", Text, nullable=False),
+    Column("deep_dive", JSON, nullable=False),
+    Column("decoder", JSON, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+publisher_editions = Table(
+    "publisher_editions",
+    metadata,
+    Column("edition_id", String(32), primary_key=True),
+    Column("edition_date", Date, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("overview", Text, nullable=False),
+    Column("item_count", Integer, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+)

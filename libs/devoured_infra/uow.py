@@ -1,0 +1,84 @@
+"""Unit of work: one transaction and the repositories bound to it.
+
+Leaving the ``async with`` block without ``commit()`` rolls back, so a handler that fails half
+way writes nothing.
+"""
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol, Self, TypeAlias
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from devoured_infra.repositories.extractor import ExtractionRepository, SqlExtractionRepository
+from devoured_infra.repositories.fetcher import (
+    ArticleRequestRepository,
+    SourceRepository,
+    SqlArticleRequestRepository,
+    SqlSourceRepository,
+)
+from devoured_infra.repositories.publisher import (
+    EditionRepository,
+    SqlEditionRepository,
+    SqlStoryRepository,
+    StoryRepository,
+)
+from devoured_infra.repositories.summarizer import SqlSummaryRepository, SummaryRepository
+
+
+class UnitOfWork(Protocol):
+    sources: SourceRepository
+    article_requests: ArticleRequestRepository
+    extractions: ExtractionRepository
+    summaries: SummaryRepository
+    stories: StoryRepository
+    editions: EditionRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class SqlUnitOfWork:
+    """A fresh session per ``async with``; repositories share its transaction."""
+
+    sources: SourceRepository
+    article_requests: ArticleRequestRepository
+    extractions: ExtractionRepository
+    summaries: SummaryRepository
+    stories: StoryRepository
+    editions: EditionRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        session = self._session
+        self.sources = SqlSourceRepository(session)
+        self.article_requests = SqlArticleRequestRepository(session)
+        self.extractions = SqlExtractionRepository(session)
+        self.summaries = SqlSummaryRepository(session)
+        self.stories = SqlStoryRepository(session)
+        self.editions = SqlEditionRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._session.rollback()
+        await self._session.close()
+
+    async def commit(self) -> None:
+        await self._session.commit()
+
+
+UnitOfWorkFactory: TypeAlias = Callable[[], UnitOfWork]

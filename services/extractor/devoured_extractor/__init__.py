@@ -1,0 +1,1 @@
+"""Devoured extractor: main text and metadata from fetched pages."""

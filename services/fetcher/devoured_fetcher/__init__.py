@@ -1,0 +1,1 @@
+"""Devoured fetcher: polls sources and fetches article pages, politely and safely."""

@@ -1,0 +1,52 @@
+"""Turning response bytes into text without ever failing (pure)."""
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def charset_of(content_type: str | None, body: bytes) -> str:
+    """Charset from the Content-Type header, then a BOM, then a meta/XML declaration, else UTF-8."""
+    for declared in (_header_charset(content_type), _bom_charset(body), _declared_charset(body)):
+        if declared and _known(declared):
+            return declared
+    return "utf-8"
+
+
+def decode_body(content_type: str | None, body: bytes) -> str:
+    """``body`` as text; undecodable bytes become U+FFFD instead of raising."""
+    charset = charset_of(content_type, body)
+    text = body.decode(charset, errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _header_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    match = re.search(r"charset=[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _bom_charset(body: bytes) -> str | None:
+    return next((name for bom, name in _BOMS if body.startswith(bom)), None)
+
+
+def _declared_charset(body: bytes) -> str | None:
+    head = body[:4096]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _known(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True

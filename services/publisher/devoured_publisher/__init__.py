@@ -1,0 +1,1 @@
+"""Devoured publisher: assembles the daily edition and renders it."""

@@ -1,0 +1,91 @@
+"""Rendering an edition (pure): Markdown and plain text in the seed's layout, and HTML.
+
+Layout of one story (../shared/seed/FORMAT.md): headline with reading time, the TL;DR, then
+"Deep dive" bullets, "Decoder" terms and the "Original article" text.
+"""
+
+import json
+from pathlib import Path
+
+from devoured_core.model import Story
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from devoured_publisher.edition import Edition
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def headline(story: Story) -> str:
+    return f"{story.title} ({story.reading_minutes} minute read)"
+
+
+def render_markdown(edition: Edition) -> str:
+    lines = [f"# {edition.title}", "", edition.overview, ""]
+    for name, stories in edition.sections:
+        lines += [f"## {name}", ""]
+        for story in stories:
+            lines += _story_markdown(story)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _story_markdown(story: Story) -> list[str]:
+    lines = [f"### [{_md(headline(story))}]({story.url})", "", _md(story.tldr), ""]
+    if story.deep_dive:
+        lines += ["#### Deep dive", "", *(f"- {_md(b)}" for b in story.deep_dive), ""]
+    if story.decoder:
+        lines += [
+            "#### Decoder",
+            "",
+            *(f"- **{_md(t.term)}**: {_md(t.definition)}" for t in story.decoder),
+            "",
+        ]
+    lines += ["#### Original article", ""]
+    previous = ""
+    for paragraph in story.text.splitlines():
+        # Table rows and list items stay together; other lines are paragraphs of their own.
+        together = paragraph.startswith(("|", "- ")) and previous.startswith(paragraph[:1])
+        if together and lines[-1] == "":
+            lines.pop()
+        lines += [paragraph if paragraph.startswith(("|", "- ")) else _md(paragraph), ""]
+        previous = paragraph
+    return lines
+
+
+def _md(text: str) -> str:
+    """Neutralise characters that would turn article text into Markdown markup or raw HTML."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+    )
+
+
+def render_text(edition: Edition) -> str:
+    """Plain text, exactly the seed's "rendered as text" layout."""
+    lines = [edition.title, edition.overview, ""]
+    for name, stories in edition.sections:
+        lines += [name.upper(), ""]
+        for story in stories:
+            lines += [headline(story), story.tldr]
+            if story.deep_dive:
+                lines += ["Deep dive", *(f"- {b}" for b in story.deep_dive)]
+            if story.decoder:
+                lines += ["Decoder", *(f"- {t.term}: {t.definition}" for t in story.decoder)]
+            lines += ["Original article", story.text, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_html(edition: Edition) -> str:
+    """A responsive page that works without JavaScript; all article text is escaped."""
+    return _TEMPLATES.get_template("edition.html").render(edition=edition, headline=headline)
+
+
+def render_json(edition: Edition) -> str:
+    return json.dumps(edition.to_message().model_dump(mode="json"), indent=2, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Devoured summarizer: TL;DR, Deep dive and Decoder for every article."""

@@ -1,0 +1,40 @@
+"""Summarizer handler: an extracted article becomes a summarised one."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from devoured_core.messages import ArticleExtracted, ArticleSummarized, DecoderTerm, Message
+from devoured_infra import metrics
+from devoured_infra.uow import UnitOfWorkFactory
+
+from devoured_summarizer.simple_extractive import summarize
+
+
+@dataclass(frozen=True)
+class SummarizerDeps:
+    new_uow: UnitOfWorkFactory
+    clock: Callable[[], datetime]
+
+
+async def summarize_article(msg: ArticleExtracted, *, deps: SummarizerDeps) -> list[Message]:
+    summary = summarize(msg.text, msg.title)
+    summarized = ArticleSummarized(
+        article_id=msg.article_id,
+        canonical_url=msg.canonical_url,
+        title=msg.title,
+        published_at=msg.published_at,
+        reading_minutes=msg.reading_minutes,
+        text=msg.text,
+        source=msg.source,
+        tags=msg.tags,
+        tldr=summary.tldr,
+        deep_dive=summary.deep_dive,
+        decoder=[DecoderTerm(term=t, definition=d) for t, d in summary.decoder],
+        backend=summary.backend,
+    )
+    async with deps.new_uow() as uow:
+        await uow.summaries.save(summarized, content_hash=msg.content_hash, at=deps.clock())
+        await uow.commit()
+    metrics.SUMMARIES.labels(summary.backend).inc()
+    return [summarized]
