@@ -155,7 +155,7 @@ do_start() {
     log "starting broker on 127.0.0.1:$PORT ..."
     nohup java -Xms256m -Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
         -Dkafka.logs.dir="$CACHE" -Dlog4j2.configurationFile="$LOG4J" \
-        -cp "$LIBS/*" kafka.Kafka "$CONF" >"$CACHE/kafka.out" 2>&1 </dev/null &
+        -cp "$LIBS/*" kafka.Kafka "$CONF" >"$CACHE/kafka.out" 2>&1 </dev/null 9>&- &
     echo $! >"$PIDFILE"
     echo "127.0.0.1:$PORT" >"$ADDRFILE"
 

@@ -1,0 +1,63 @@
+# Devoured: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .cache/uv/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: help demo test check unit integration e2e schemas bench infra-up infra-down clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+.cache/uv/bin/uv:
+	$(PYTHON) -m venv .cache/uv
+	.cache/uv/bin/pip install --quiet uv
+
+$(VENV)/.synced: uv.lock pyproject.toml $(wildcard libs/pyproject.toml services/*/pyproject.toml) | $(UV)
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+venv: $(VENV)/.synced  ## Create the virtualenv from the lockfile
+
+demo: $(VENV)/.synced  ## Offline demo: build a digest of the bundled sample site into out/
+	$(BIN)/devoured demo --out out
+	@echo "Open out/index.html, or read out/latest.md"
+
+check: $(VENV)/.synced  ## ruff, mypy and the import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy libs services tests
+	$(BIN)/lint-imports
+
+unit: $(VENV)/.synced  ## Fast unit and contract tests (no infrastructure)
+	$(BIN)/pytest tests/unit tests/contract -q $(PYTEST_ARGS)
+
+integration: $(VENV)/.synced  ## Integration tests against real Kafka and PostgreSQL
+	$(BIN)/pytest tests/integration -q $(PYTEST_ARGS)
+
+e2e: $(VENV)/.synced  ## End-to-end tests: the services as separate processes
+	$(BIN)/pytest tests/e2e -q $(PYTEST_ARGS)
+
+test: check  ## Everything CI runs: checks, then unit, integration and end-to-end tests
+	$(BIN)/pytest -q -ra $(PYTEST_ARGS)
+
+schemas: $(VENV)/.synced  ## Write JSON Schemas and the AsyncAPI document into docs/
+	$(BIN)/devoured schemas --out docs
+
+bench: $(VENV)/.synced  ## Benchmarks (see bench/README.md)
+	$(BIN)/python -m bench
+
+infra-up:  ## Start local Kafka and PostgreSQL (deploy/local)
+	bash deploy/local/kafka.sh start
+	bash deploy/local/postgres.sh start
+
+infra-down:  ## Stop them and delete their data
+	bash deploy/local/kafka.sh stop
+	bash deploy/local/postgres.sh stop
+
+clean:  ## Remove the venv, caches and outputs
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache

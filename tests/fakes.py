@@ -1,0 +1,345 @@
+"""In-memory fakes of the repository ports and the unit of work.
+
+``FakeDatabase`` holds the committed rows of every service's tables. Each ``FakeUnitOfWork`` works
+on a private copy of them: ``commit()`` publishes the copy, and leaving the ``async with`` block
+without committing throws it away, just as ``SqlUnitOfWork`` rolls back. The repositories mirror
+the SQL implementations' documented semantics (upserts, kept columns, ordering), so handler tests
+can assert on stored state instead of on calls.
+"""
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from devoured_core.messages import ArticleExtracted, ArticleSummarized, Message
+from devoured_core.model import EditionRecord, FeedState, Source, Story
+from devoured_infra.repositories.extractor import ExtractionRepository
+from devoured_infra.repositories.fetcher import ArticleRequestRepository, SourceRepository
+from devoured_infra.repositories.publisher import EditionRepository, StoryRepository
+from devoured_infra.repositories.summarizer import SummaryRepository
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceRow:
+    source: Source
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled_at: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    error_count: int = 0
+
+
+@dataclass
+class ArticleRequestRow:
+    article_id: str
+    url: str
+    source_id: str
+    first_seen_at: datetime
+    requested_at: datetime | None = None
+    fetched_at: datetime | None = None
+    status: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class ExtractionRow:
+    article: ArticleExtracted
+    fetched_article_id: str
+    extracted_at: datetime
+
+
+@dataclass
+class SummaryRow:
+    summary: ArticleSummarized
+    content_hash: str
+    summarized_at: datetime
+
+
+@dataclass
+class Tables:
+    """Every table of every service, as plain dictionaries keyed by primary key."""
+
+    sources: dict[str, SourceRow] = field(default_factory=dict)
+    article_requests: dict[str, ArticleRequestRow] = field(default_factory=dict)
+    extractions: dict[str, ExtractionRow] = field(default_factory=dict)
+    summaries: dict[str, SummaryRow] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    editions: dict[str, EditionRecord] = field(default_factory=dict)
+
+
+# --- fetcher ------------------------------------------------------------------------------
+
+
+class FakeSourceRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.sources
+
+    async def save_sources(self, sources: Iterable[Source]) -> None:
+        for source in sources:
+            row = self._rows.get(source.source_id)
+            if row is None:
+                self._rows[source.source_id] = SourceRow(source)
+            else:
+                row.source = source
+
+    async def enabled_sources(self) -> list[Source]:
+        return [row.source for _, row in sorted(self._rows.items()) if row.source.enabled]
+
+    async def feed_state(self, source_id: str) -> FeedState:
+        row = self._rows.get(source_id)
+        if row is None:
+            return FeedState()
+        return FeedState(
+            etag=row.etag,
+            last_modified=row.last_modified,
+            last_polled_at=row.last_polled_at,
+            error_count=row.error_count,
+        )
+
+    async def record_poll(
+        self,
+        source_id: str,
+        *,
+        at: datetime,
+        status: int | None,
+        error: str | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        row = self._rows.get(source_id)
+        if row is None:  # like SQL UPDATE ... WHERE source_id = ?: nothing to update
+            return
+        row.last_polled_at, row.last_status, row.last_error = at, status, error
+        if error is None:
+            row.error_count = 0
+            if status == 200:
+                row.etag, row.last_modified = etag, last_modified
+        else:
+            row.error_count += 1
+
+
+class FakeArticleRequestRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.article_requests
+
+    async def needing_request(
+        self, article_ids: Iterable[str], *, now: datetime, rerequest_after: timedelta
+    ) -> set[str]:
+        cutoff = now - rerequest_after
+        wanted = set()
+        for article_id in article_ids:
+            row = self._rows.get(article_id)
+            if row is None:
+                wanted.add(article_id)
+                continue
+            recent = row.requested_at is not None and _utc(row.requested_at) > cutoff
+            if row.fetched_at is None and not recent:
+                wanted.add(article_id)
+        return wanted
+
+    async def mark_requested(
+        self, article_id: str, *, url: str, source_id: str, at: datetime
+    ) -> None:
+        row = self._rows.get(article_id)
+        if row is None:
+            self._rows[article_id] = ArticleRequestRow(
+                article_id, url, source_id, first_seen_at=at, requested_at=at
+            )
+        else:
+            row.requested_at = at
+
+    async def mark_fetched(
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        at: datetime,
+        status: int,
+        error: str | None = None,
+    ) -> None:
+        row = self._rows.setdefault(
+            article_id, ArticleRequestRow(article_id, url, source_id, first_seen_at=at)
+        )
+        row.fetched_at = at if error is None else None
+        row.status, row.error = status, error
+
+
+# --- extractor and summarizer -------------------------------------------------------------
+
+
+class FakeExtractionRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.extractions
+
+    async def save(
+        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime
+    ) -> None:
+        self._rows[article.article_id] = ExtractionRow(article, fetched_article_id, at)
+
+
+class FakeSummaryRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.summaries
+
+    async def save(self, summary: ArticleSummarized, *, content_hash: str, at: datetime) -> None:
+        self._rows[summary.article_id] = SummaryRow(summary, content_hash, at)
+
+
+# --- publisher ----------------------------------------------------------------------------
+
+
+class FakeStoryRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.stories
+        self._editions = tables.editions
+
+    async def save(self, story: Story) -> None:
+        """Upsert; a replayed story keeps its first edition date and receive time."""
+        first = self._rows.get(story.article_id)
+        if first is not None:
+            story = story.model_copy(
+                update={"edition_date": first.edition_date, "received_at": first.received_at}
+            )
+        self._rows[story.article_id] = story
+
+    async def for_edition(self, edition_date: date) -> list[Story]:
+        stories = [s for s in self._rows.values() if s.edition_date == edition_date]
+        return sorted(stories, key=lambda s: (s.received_at, s.article_id))
+
+    async def dates_needing_build(self) -> list[date]:
+        by_date: dict[date, list[Story]] = {}
+        for story in self._rows.values():
+            by_date.setdefault(story.edition_date, []).append(story)
+        built = {e.edition_date: e for e in self._editions.values()}
+        needing = []
+        for day, stories in sorted(by_date.items()):
+            edition = built.get(day)
+            received = max(_utc(s.received_at) for s in stories)
+            if (
+                edition is None
+                or len(stories) != edition.item_count
+                or received > _utc(edition.built_at)
+            ):
+                needing.append(day)
+        return needing
+
+
+class FakeEditionRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.editions
+
+    async def save(self, edition: EditionRecord) -> None:
+        self._rows[edition.edition_id] = edition
+
+    async def get(self, edition_id: str) -> EditionRecord | None:
+        return self._rows.get(edition_id)
+
+    async def latest(self) -> EditionRecord | None:
+        return max(self._rows.values(), key=lambda e: e.edition_date, default=None)
+
+
+# --- unit of work -------------------------------------------------------------------------
+
+
+class FakeDatabase:
+    """The committed state shared by every unit of work it hands out."""
+
+    def __init__(self) -> None:
+        self.tables = Tables()
+        self.units: list[FakeUnitOfWork] = []
+
+    def new_uow(self) -> "FakeUnitOfWork":
+        """A ``UnitOfWorkFactory``: pass ``db.new_uow`` wherever a service wants one."""
+        uow = FakeUnitOfWork(self)
+        self.units.append(uow)
+        return uow
+
+    @property
+    def commits(self) -> int:
+        return sum(1 for uow in self.units if uow.committed)
+
+
+class FakeUnitOfWork:
+    """Implements ``devoured_infra.uow.UnitOfWork`` on a private copy of the database's tables."""
+
+    sources: SourceRepository
+    article_requests: ArticleRequestRepository
+    extractions: ExtractionRepository
+    summaries: SummaryRepository
+    stories: StoryRepository
+    editions: EditionRepository
+
+    def __init__(self, database: FakeDatabase | None = None) -> None:
+        self.database = database or FakeDatabase()
+        self.committed = False
+        self.rolled_back = False
+
+    async def __aenter__(self) -> Self:
+        self._working = copy.deepcopy(self.database.tables)
+        self.committed = False
+        self.rolled_back = False
+        self.sources = FakeSourceRepository(self._working)
+        self.article_requests = FakeArticleRequestRepository(self._working)
+        self.extractions = FakeExtractionRepository(self._working)
+        self.summaries = FakeSummaryRepository(self._working)
+        self.stories = FakeStoryRepository(self._working)
+        self.editions = FakeEditionRepository(self._working)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Whatever was not committed is lost: start over from the committed state.
+        self._working = copy.deepcopy(self.database.tables)
+        self.rolled_back = True
+
+    async def commit(self) -> None:
+        self.database.tables = copy.deepcopy(self._working)
+        self.committed = True
+
+
+# --- clock --------------------------------------------------------------------------------
+
+
+class FakeClock:
+    """A clock that only moves when told to; call it like ``datetime.now``."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+# --- transport ----------------------------------------------------------------------------
+
+
+class RecordingPublisher:
+    """A ``Publisher`` that remembers what it was asked to publish, and where."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[str, Message]] = []
+
+    async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
+        self.published.extend((topic or m.TOPIC, m) for m in messages)
+
+    def on(self, topic: str) -> list[Message]:
+        return [m for t, m in self.published if t == topic]

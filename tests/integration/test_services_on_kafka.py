@@ -1,0 +1,155 @@
+"""Each service in this process on the real broker and database: a good message flows through,
+a poison message lands in the input topic's dead-letter topic, and the service carries on."""
+
+import asyncio
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from devoured_core.messages import (
+    ArticleExtracted,
+    ArticleSummarized,
+    DecoderTerm,
+    FetchRequested,
+    Message,
+    PageFetched,
+    SourceInfo,
+)
+from devoured_core.topics import dead_letter_topic
+from devoured_core.urls import article_id_for
+from devoured_infra.settings import Settings
+from devoured_infra.topic_admin import ensure_topics
+
+from tests.support.kafka import collect, produce
+from tests.support.services import free_port
+from tests.support.site import Site, serve_site
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.timeout(180)]
+
+SOURCE = SourceInfo(source_id="test-wire", name="Test Wire", section=None)
+
+
+def _input_for(service: str, site: Site) -> Message:
+    url = f"{site.base_url}{site.article_path(0)}"
+    if service == "fetcher":
+        return FetchRequested(url=url, kind="article", source=SOURCE)
+    if service == "extractor":
+        return PageFetched(
+            article_id=article_id_for(url),
+            url=url,
+            final_url=url,
+            status=200,
+            fetched_at=datetime.now(UTC),
+            body=site.page(0),
+            source=SOURCE,
+        )
+    text = " ".join(f"Sentence number {i} explains a detail of the launch." for i in range(60))
+    extracted = ArticleExtracted(
+        article_id=article_id_for(url),
+        canonical_url=url,
+        title="A launch",
+        text=text,
+        word_count=len(text.split()),
+        reading_minutes=3,
+        content_hash="0" * 64,
+        source=SOURCE,
+    )
+    if service == "summarizer":
+        return extracted
+    return ArticleSummarized(
+        **extracted.model_dump(
+            include={"article_id", "canonical_url", "title", "text", "reading_minutes", "source"}
+        ),
+        tldr="A launch happened.",
+        deep_dive=["One detail."],
+        decoder=[DecoderTerm(term="API", definition="A programming interface.")],
+        backend="test",
+    )
+
+
+OUTPUT_TOPIC = {
+    "fetcher": PageFetched.TOPIC,
+    "extractor": ArticleExtracted.TOPIC,
+    "summarizer": ArticleSummarized.TOPIC,
+    "publisher": "devoured.digest_published",
+}
+
+
+@asynccontextmanager
+async def serving(service: str, settings: Settings) -> AsyncIterator[None]:
+    app = importlib.import_module(f"devoured_{service}.app").create_app(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=settings.http_port or 0, lifespan="on", log_config=None
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.05)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=30)
+
+
+@pytest.mark.parametrize("service", ["fetcher", "extractor", "summarizer", "publisher"])
+async def test_service_processes_good_messages_and_dead_letters_poison(
+    service: str,
+    kafka_bootstrap_servers: str,
+    database_url: str,
+    topic_prefix: str,
+    tmp_path: Path,
+) -> None:
+    settings = Settings(
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        database_url=database_url,
+        kafka_topic_prefix=topic_prefix,
+        topic_partitions=2,
+        http_port=free_port(),
+        scheduler_enabled=False,
+        fetch_allowed_networks="127.0.0.0/8",
+        out_dir=tmp_path,
+        edition_interval_s=0.5,
+        kafka_session_timeout_ms=6000,
+    )
+    await ensure_topics(settings)
+    with serve_site(1) as site:
+        message = _input_for(service, site)
+        topic = settings.physical_topic(message.TOPIC)
+        async with serving(service, settings):
+            await produce(kafka_bootstrap_servers, topic, [b"\x00poison"], key=message.key())
+            await produce(
+                kafka_bootstrap_servers,
+                topic,
+                [message.model_dump_json().encode()],
+                key=message.key(),
+            )
+            outputs = await collect(
+                kafka_bootstrap_servers,
+                settings.physical_topic(OUTPUT_TOPIC[service]),
+                until=lambda found: len(found) >= 1,
+            )
+            letters = await collect(
+                kafka_bootstrap_servers,
+                settings.physical_topic(dead_letter_topic(message.TOPIC)),
+                until=lambda found: len(found) >= 1,
+            )
+    assert letters[0]["service"] == service
+    assert letters[0]["original_topic"] == message.TOPIC
+    assert letters[0]["error"].startswith("invalid ")
+    if service == "publisher":
+        assert outputs[0]["item_count"] == 1
+    else:
+        expected = (
+            article_id_for(message.url)
+            if isinstance(message, FetchRequested)
+            else (getattr(message, "article_id", None))
+        )
+        assert outputs[0]["article_id"] == expected

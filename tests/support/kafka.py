@@ -1,0 +1,71 @@
+"""Test helpers that talk to the real broker: produce raw bytes, collect a topic's messages."""
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+
+async def produce(servers: str, topic: str, values: list[bytes], key: bytes = b"k") -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(topic, value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def collect(
+    servers: str,
+    topic: str,
+    *,
+    until: Callable[[list[dict[str, Any]]], bool],
+    timeout_s: float = 60.0,
+) -> list[dict[str, Any]]:
+    """Read ``topic`` from the beginning until ``until(messages)`` holds; raises on timeout."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=servers,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
+    await consumer.start()
+    messages: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while not until(messages):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{topic}: condition not met in {timeout_s} s; got {len(messages)} messages"
+                )
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                messages.extend(json.loads(r.value) for r in records if r.value)
+    finally:
+        await consumer.stop()
+    return messages
+
+
+async def wait_for(
+    condition: Callable[[], Any],
+    *,
+    timeout_s: float,
+    interval_s: float = 0.5,
+    message: str = "condition",
+) -> Any:
+    """Poll an async or sync ``condition`` until it returns something truthy."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = condition()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{message} not met within {timeout_s} s")
+        await asyncio.sleep(interval_s)

@@ -1,0 +1,87 @@
+"""The extractor handler, wired by ``bootstrap`` to the fake unit of work."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from devoured_core.messages import ArticleExtracted, PageFetched
+from devoured_core.urls import article_id_for, canonicalize_url
+from devoured_extractor.bootstrap import bootstrap
+
+from tests.fakes import FakeClock, FakeDatabase
+from tests.unit import samples
+
+PAGES = Path(__file__).parents[2] / "testdata" / "pages"
+NEWS = (PAGES / "news_article.html").read_text(encoding="utf-8")
+CANONICAL = "https://ledger.test/energy/tidal-pilot-ends"
+
+
+async def test_page_becomes_article_keyed_by_its_canonical_url() -> None:
+    db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
+    stage = bootstrap(db.new_uow, clock=clock)
+    fetched_url = "https://ledger.test/r/abc?utm_source=feed"
+    page = samples.page_fetched(
+        body=NEWS,
+        url=fetched_url,
+        article_id=article_id_for(fetched_url),
+        final_url=canonicalize_url(fetched_url),
+    )
+
+    [article] = await stage.handle(page)
+
+    assert stage.message_type is PageFetched
+    assert isinstance(article, ArticleExtracted)
+    assert article.canonical_url == CANONICAL
+    assert article.article_id == article_id_for(CANONICAL)
+    assert article.article_id != page.article_id
+    assert article.title == "Harbour City ends its tidal power pilot early"
+    assert article.author == "Mira Okonkwo"
+    assert article.language == "en"
+    assert "barnacle growth" in article.text
+    assert article.word_count == len(article.text.split())
+    assert article.reading_minutes == 2
+    assert article.source == page.source
+    assert article.tags == ["energy"]
+    row = db.tables.extractions[article.article_id]
+    assert (row.article, row.fetched_article_id, row.extracted_at) == (
+        article,
+        page.article_id,
+        clock.now,
+    )
+
+
+async def test_feed_metadata_fills_what_the_page_lacks() -> None:
+    db = FakeDatabase()
+    stage = bootstrap(db.new_uow)
+    text = " ".join(f"Sentence number {i} tells a little more of the story." for i in range(12))
+    html = f"<html><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+    when = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    page = samples.page_fetched(body=html, entry=samples.entry(published_at=when))
+
+    [article] = await stage.handle(page)
+
+    assert isinstance(article, ArticleExtracted)
+    assert article.published_at == when
+    assert article.canonical_url == page.final_url
+    assert article.article_id == article_id_for(page.final_url)
+
+
+async def test_page_without_main_text_emits_nothing_and_stores_nothing() -> None:
+    db = FakeDatabase()
+    stage = bootstrap(db.new_uow)
+    shell = (PAGES / "js_shell.html").read_text(encoding="utf-8")
+
+    assert await stage.handle(samples.page_fetched(body=shell)) == []
+    assert db.tables.extractions == {}
+    assert db.commits == 0
+
+
+async def test_same_page_twice_stores_one_extraction() -> None:
+    db = FakeDatabase()
+    stage = bootstrap(db.new_uow)
+    page = samples.page_fetched(body=NEWS)
+
+    first = await stage.handle(page)
+    second = await stage.handle(page)
+
+    assert [m.key() for m in first] == [m.key() for m in second]
+    assert len(db.tables.extractions) == 1

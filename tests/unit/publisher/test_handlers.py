@@ -1,0 +1,130 @@
+"""Publisher handlers, wired by ``bootstrap`` to the fake unit of work and a file sink."""
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
+from devoured_infra.settings import Settings
+from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.handlers import PublisherDeps, build_edition, build_pending_editions
+from devoured_publisher.sections import QUICK_LINKS
+from devoured_publisher.sinks import FileSink
+
+from tests.fakes import FakeClock, FakeDatabase
+from tests.unit import samples
+
+NOON = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+class Publisher:
+    def __init__(self, out_dir: Path, *, timezone: str = "UTC") -> None:
+        self.db = FakeDatabase()
+        self.clock = FakeClock(NOON)
+        self.out_dir = out_dir
+        settings = Settings(digest_name="Devoured Daily", timezone=timezone, out_dir=out_dir)
+        self.stage, self.deps = bootstrap(
+            settings, self.db.new_uow, sink=FileSink(out_dir), clock=self.clock
+        )
+
+    async def receive(self, msg: ArticleSummarized) -> None:
+        assert await self.stage.handle(msg) == []
+
+
+@pytest.fixture
+def publisher(tmp_path: Path) -> Publisher:
+    return Publisher(tmp_path)
+
+
+def summarized(n: int, **changes: object) -> ArticleSummarized:
+    return samples.article_summarized(
+        article_id=f"article-{n}",
+        canonical_url=f"https://news.example.com/{n}",
+        title=f"Headline {n}",
+        **changes,
+    )
+
+
+async def test_received_story_is_stored_for_todays_edition(publisher: Publisher) -> None:
+    source = SourceInfo(source_id="s", name="Source S", section="Science", weight=2.5)
+    await publisher.receive(summarized(1, source=source))
+
+    story = publisher.db.tables.stories["article-1"]
+    assert story.edition_date == date(2026, 11, 29)
+    assert (story.section, story.source_name, story.source_weight) == ("Science", "Source S", 2.5)
+    assert story.url == "https://news.example.com/1"
+    assert story.received_at == NOON
+    assert isinstance(publisher.deps, PublisherDeps)
+
+
+async def test_story_without_deep_dive_goes_to_quick_links(publisher: Publisher) -> None:
+    await publisher.receive(summarized(1, deep_dive=[]))
+    assert publisher.db.tables.stories["article-1"].section == QUICK_LINKS
+
+
+async def test_edition_date_follows_the_configured_timezone(tmp_path: Path) -> None:
+    publisher = Publisher(tmp_path, timezone="Pacific/Auckland")
+    await publisher.receive(summarized(1))
+    assert publisher.db.tables.stories["article-1"].edition_date == date(2026, 11, 30)
+
+
+async def test_same_story_twice_is_one_item(publisher: Publisher) -> None:
+    story = summarized(1)
+    await publisher.receive(story)
+    publisher.clock.advance(timedelta(days=1))
+    await publisher.receive(story)
+
+    [stored] = publisher.db.tables.stories.values()
+    assert stored.edition_date == date(2026, 11, 29)
+    assert stored.received_at == NOON
+    assert (await build_edition("2026-11-29", deps=publisher.deps)).item_count == 1
+    assert (await build_edition("2026-11-30", deps=publisher.deps)).item_count == 0
+
+
+async def test_build_edition_stores_record_writes_files_and_returns_digest(
+    publisher: Publisher,
+) -> None:
+    await publisher.receive(summarized(1, tags=["ai"]))
+    publisher.clock.advance(timedelta(minutes=5))
+    await publisher.receive(summarized(2, deep_dive=[]))
+
+    digest = await build_edition("2026-11-29", deps=publisher.deps)
+
+    assert isinstance(digest, DigestPublished)
+    assert digest.title == "Devoured Daily - November 29, 2026"
+    assert digest.item_count == 2
+    assert [s.name for s in digest.sections] == ["AI", QUICK_LINKS]
+    record = publisher.db.tables.editions["2026-11-29"]
+    assert (record.item_count, record.title) == (2, digest.title)
+    assert record.built_at == NOON + timedelta(minutes=5)
+    assert "Headline 1 (3 minute read)" in record.markdown
+    assert (publisher.out_dir / "2026-11-29.md").read_text() == record.markdown
+    assert (publisher.out_dir / "index.html").exists()
+
+
+async def test_rebuilding_the_same_stories_is_idempotent(publisher: Publisher) -> None:
+    await publisher.receive(summarized(1))
+    first = await build_edition("2026-11-29", deps=publisher.deps)
+    hash_before = publisher.db.tables.editions["2026-11-29"].content_hash
+    publisher.clock.advance(timedelta(hours=1))
+
+    second = await build_edition("2026-11-29", deps=publisher.deps)
+
+    assert second.model_dump(exclude={"message_id", "occurred_at"}) == first.model_dump(
+        exclude={"message_id", "occurred_at"}
+    )
+    assert publisher.db.tables.editions["2026-11-29"].content_hash == hash_before
+
+
+async def test_pending_editions_are_built_once_until_new_stories_arrive(
+    publisher: Publisher,
+) -> None:
+    await publisher.receive(summarized(1))
+    [digest] = await build_pending_editions(deps=publisher.deps)
+    assert digest.edition_id == "2026-11-29"
+    assert await build_pending_editions(deps=publisher.deps) == []
+
+    publisher.clock.advance(timedelta(minutes=1))
+    await publisher.receive(summarized(2))
+    [rebuilt] = await build_pending_editions(deps=publisher.deps)
+    assert rebuilt.item_count == 2

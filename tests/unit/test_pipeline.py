@@ -1,0 +1,81 @@
+"""All four stages, as their bootstraps wire them, on the in-memory bus with one fake database.
+
+The feed and the article are served by a real HTTP server on 127.0.0.1.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from devoured_core.messages import ArticleSummarized, PageFetched
+from devoured_core.model import Source
+from devoured_core.urls import article_id_for
+from devoured_extractor.bootstrap import bootstrap as bootstrap_extractor
+from devoured_fetcher.bootstrap import bootstrap as bootstrap_fetcher
+from devoured_fetcher.handlers import poll_sources
+from devoured_fetcher.http import HttpFetcher
+from devoured_infra.memory_bus import InMemoryBus
+from devoured_infra.settings import Settings
+from devoured_publisher.bootstrap import bootstrap as bootstrap_publisher
+from devoured_publisher.handlers import build_pending_editions
+from devoured_summarizer.bootstrap import bootstrap as bootstrap_summarizer
+
+from tests.fakes import FakeClock, FakeDatabase
+from tests.unit.localsite import LocalSite, Reply
+
+PAGES = Path(__file__).parents[1] / "testdata" / "pages"
+CANONICAL = "https://ledger.test/energy/tidal-pilot-ends"
+
+
+def feed_linking_to(path: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger</title>'
+        f"<item><title>Tidal pilot ends</title><link>{path}</link>"
+        "<category>energy</category></item></channel></rss>"
+    ).encode()
+
+
+async def test_feed_to_edition(site: LocalSite, http: HttpFetcher, tmp_path: Path) -> None:
+    site.route(
+        "/feed.xml", Reply(200, feed_linking_to("/news/tidal"), {"content-type": "text/xml"})
+    )
+    site.route(
+        "/news/tidal",
+        Reply(200, (PAGES / "news_article.html").read_bytes(), {"content-type": "text/html"}),
+    )
+    db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
+    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=tmp_path)
+    fetch_stage, fetch_deps = bootstrap_fetcher(settings, db.new_uow, http=http, clock=clock)
+    publish_stage, publish_deps = bootstrap_publisher(settings, db.new_uow, clock=clock)
+    bus = InMemoryBus(max_attempts=1)
+    bus.attach(
+        [
+            fetch_stage,
+            bootstrap_extractor(db.new_uow, clock=clock),
+            bootstrap_summarizer(db.new_uow, clock=clock),
+            publish_stage,
+        ]
+    )
+    source = Source(source_id="ledger", name="The Ledger", url=site.url("/feed.xml"))
+
+    await bus.publish(await poll_sources([source], deps=fetch_deps))
+    processed = await bus.drain()
+    [digest] = await build_pending_editions(deps=publish_deps)
+
+    assert bus.dead_letters == []
+    assert processed == 5  # feed, article, page, extracted, summarized
+    assert site.paths() == ["/feed.xml", "/news/tidal"]
+    [page] = [m for _, m in bus.published if isinstance(m, PageFetched)]
+    assert page.article_id == article_id_for(site.url("/news/tidal"))
+    [summary] = [m for _, m in bus.published if isinstance(m, ArticleSummarized)]
+    assert summary.article_id == article_id_for(CANONICAL)
+    assert summary.tags == ["energy"]
+    assert digest.title == "Devoured Daily - November 29, 2026"
+    assert digest.item_count == 1
+    [item] = [i for s in digest.sections for i in s.items]
+    assert (item.title, item.url, item.source_name) == (
+        "Harbour City ends its tidal power pilot early",
+        CANONICAL,
+        "The Ledger",
+    )
+    assert set(db.tables.extractions) == set(db.tables.summaries) == set(db.tables.stories)
+    assert "Harbour City ends its tidal power pilot early" in (tmp_path / "index.html").read_text()
