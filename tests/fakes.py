@@ -166,13 +166,13 @@ class FakeArticleRequestRepository:
         url: str,
         source_id: str,
         at: datetime,
-        status: int,
+        status: int | None,
         error: str | None = None,
     ) -> None:
         row = self._rows.setdefault(
             article_id, ArticleRequestRow(article_id, url, source_id, first_seen_at=at)
         )
-        row.fetched_at = at if error is None else None
+        row.fetched_at = at
         row.status, row.error = status, error
 
 

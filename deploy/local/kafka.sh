@@ -38,7 +38,7 @@ apt_install() {
 # Command prefix for Kafka's Java tools; their log4j output goes to .cache/kafka/tools.log.
 KJAVA=(java -Dkafka.logs.dir="$CACHE" -Dkafka.log.name=tools -Dlog4j2.configurationFile="$LOG4J" -cp "$LIBS/*")
 
-pid() { [[ -f $PIDFILE ]] && cat "$PIDFILE" || true; }
+pid() { if [[ -f $PIDFILE ]]; then cat "$PIDFILE"; fi; }
 
 # Running = the pid in the pid file is a live (non-zombie) kafka.Kafka process.
 running() {

@@ -33,7 +33,7 @@ apt_install() {
 # Newest /usr/lib/postgresql/<version>/bin that has the server tools.
 find_bin() {
     local d
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+    for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV); do
         [[ -x $d/initdb && -x $d/pg_ctl ]] && { echo "$d"; return; }
     done
 }

@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from devoured_core.errors import PermanentError
+from devoured_core.errors import InvalidMessage, PermanentError
 from devoured_core.messages import DeadLetter
 from devoured_core.topics import dead_letter_topic
 from pydantic import ValidationError
@@ -64,7 +64,7 @@ class RecordProcessor:
             try:
                 outputs = await self._stage.handle(message)
                 break
-            except PermanentError as exc:
+            except (PermanentError, InvalidMessage) as exc:
                 metrics.MESSAGES_FAILED.labels(service, topic).inc()
                 await self._dead_letter(record, f"{type(exc).__name__}: {exc}", attempts=attempt)
                 return

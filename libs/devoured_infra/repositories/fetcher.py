@@ -44,7 +44,7 @@ class ArticleRequestRepository(Protocol):
         url: str,
         source_id: str,
         at: datetime,
-        status: int,
+        status: int | None,
         error: str | None = None,
     ) -> None: ...
 
@@ -155,7 +155,7 @@ class SqlArticleRequestRepository:
         url: str,
         source_id: str,
         at: datetime,
-        status: int,
+        status: int | None,
         error: str | None = None,
     ) -> None:
         await upsert(
@@ -166,7 +166,7 @@ class SqlArticleRequestRepository:
                 "url": url,
                 "source_id": source_id,
                 "first_seen_at": at,
-                "fetched_at": at if error is None else None,
+                "fetched_at": at,
                 "status": status,
                 "error": error,
             },

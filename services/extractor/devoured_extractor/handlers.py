@@ -8,7 +8,7 @@ from datetime import datetime
 
 from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, Message, PageFetched
-from devoured_core.urls import article_id_for, canonicalize_url
+from devoured_core.urls import article_id_for, canonicalize_url, host_of
 from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
 
@@ -36,7 +36,7 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
         metrics.EXTRACTIONS.labels("skipped").inc()
         log.info("page skipped", extra={"article_id": msg.article_id, "reason": str(exc)})
         return []
-    canonical = canonicalize_url(content.canonical_url or msg.final_url)
+    canonical = canonicalize_url(_trusted_canonical(content.canonical_url, msg.final_url))
     entry_title = msg.entry.title if msg.entry else None
     article = ArticleExtracted(
         article_id=article_id_for(canonical),
@@ -57,3 +57,19 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
         await uow.commit()
     metrics.EXTRACTIONS.labels("ok").inc()
     return [article]
+
+
+def _trusted_canonical(claimed: str | None, final_url: str) -> str:
+    """The page's own canonical URL when it stays on the page's site, else where we found it.
+
+    A page may not claim another site's URL (it would take over that article's id).
+    """
+    if not claimed or not claimed.startswith(("http://", "https://")):
+        return final_url
+    if _site(host_of(claimed)) != _site(host_of(final_url)):
+        return final_url
+    return claimed
+
+
+def _site(host: str) -> str:
+    return host.removeprefix("www.")

@@ -45,8 +45,9 @@ def _declared_charset(body: bytes) -> str | None:
 
 
 def _known(name: str) -> bool:
+    """A real text encoding (``codecs`` also knows hex, base64, zlib... which are not)."""
     try:
-        codecs.lookup(name)
+        info = codecs.lookup(name)
     except LookupError:
         return False
-    return True
+    return bool(getattr(info, "_is_text_encoding", True)) and info.name != "idna"

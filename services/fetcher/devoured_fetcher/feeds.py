@@ -19,6 +19,8 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
 
     Entries without a usable link are dropped; duplicates (same link) are kept once.
     """
+    if not body.strip():
+        raise MalformedFeed("feeds: empty body")
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None) or "not a feed"

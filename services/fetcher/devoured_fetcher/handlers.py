@@ -86,15 +86,21 @@ def _entries(response: HttpResponse) -> list[FeedEntry]:
 
 
 async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageFetched]:
-    """Fetch an article page and hand it to the extractor; record why when we cannot."""
+    """Fetch an article page and hand it to the extractor; record why when we cannot.
+
+    Server errors and network failures raise (the transport retries them); anything else that
+    stops us is final for this article and recorded, so it is not requested again.
+    """
     article_id = article_id_for(msg.url)
     try:
         response = await deps.http.get(msg.url)
-        _check_article(response)
     except PermanentError as exc:
-        metrics.FETCHES.labels("article", "skipped").inc()
-        await _record_article(deps, msg, article_id, status=0, error=str(exc))
-        return []
+        return await _give_up(deps, msg, article_id, status=None, reason=str(exc))
+    if response.status >= 500:
+        raise FetchFailed(f"article: HTTP {response.status} from {response.final_url}")
+    reason = _skip_reason(response)
+    if reason is not None:
+        return await _give_up(deps, msg, article_id, status=response.status, reason=reason)
     metrics.FETCHES.labels("article", "ok").inc()
     metrics.FETCH_SECONDS.labels("article").observe(response.elapsed_ms / 1000)
     await _record_article(deps, msg, article_id, status=response.status, error=None)
@@ -113,14 +119,21 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
     ]
 
 
-def _check_article(response: HttpResponse) -> None:
-    if response.status >= 500:
-        raise FetchFailed(f"article: HTTP {response.status} from {response.final_url}")
+def _skip_reason(response: HttpResponse) -> str | None:
     if response.status >= 400:
-        raise PermanentError(f"article: HTTP {response.status}")
+        return f"article: HTTP {response.status}"
     content_type = response.content_type.split(";")[0].strip().lower()
     if content_type and content_type not in HTML_TYPES:
-        raise PermanentError(f"article: content type {content_type!r} is not HTML")
+        return f"article: content type {content_type!r} is not HTML"
+    return None
+
+
+async def _give_up(
+    deps: FetcherDeps, msg: FetchRequested, article_id: str, *, status: int | None, reason: str
+) -> list[PageFetched]:
+    metrics.FETCHES.labels("article", "skipped").inc()
+    await _record_article(deps, msg, article_id, status=status, error=reason)
+    return []
 
 
 async def _record_poll(
@@ -132,7 +145,12 @@ async def _record_poll(
 
 
 async def _record_article(
-    deps: FetcherDeps, msg: FetchRequested, article_id: str, *, status: int, error: str | None
+    deps: FetcherDeps,
+    msg: FetchRequested,
+    article_id: str,
+    *,
+    status: int | None,
+    error: str | None,
 ) -> None:
     async with deps.new_uow() as uow:
         await uow.article_requests.mark_fetched(

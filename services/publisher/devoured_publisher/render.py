@@ -51,7 +51,8 @@ def _story_markdown(story: Story) -> list[str]:
         together = paragraph.startswith(("|", "- ")) and previous.startswith(paragraph[:1])
         if together and lines[-1] == "":
             lines.pop()
-        lines += [paragraph if paragraph.startswith(("|", "- ")) else _md(paragraph), ""]
+        escaped = "- " + _md(paragraph[2:]) if paragraph.startswith("- ") else _md(paragraph)
+        lines += [escaped, ""]
         previous = paragraph
     return lines
 

@@ -38,7 +38,7 @@ _ABBREVIATIONS = (
     "Nov.",
     "Dec.",
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]+")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have he her his i in is it its of on or "
@@ -68,9 +68,16 @@ def summarize(text: str, title: str = "", *, max_bullets: int = 8) -> Summary:
     scores = _scores(sentences, title)
     tldr_index = max(range(min(3, len(sentences))), key=lambda i: scores[i] + (3 - i) * 0.1)
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
-    bullets = [sentences[i] for i in ranked if i != tldr_index and _bulletable(sentences[i])]
+    lede = _standalone(sentences[tldr_index])
+    bullets = list(
+        dict.fromkeys(
+            sentences[i]
+            for i in ranked
+            if _standalone(sentences[i]) != lede and _bulletable(sentences[i])
+        )
+    )
     return Summary(
-        tldr=_trim(_standalone(sentences[tldr_index])),
+        tldr=_trim(lede),
         deep_dive=bullets[:max_bullets],
         decoder=find_terms(text),
     )

@@ -100,10 +100,6 @@ def test_host_of_is_lower_case_without_port() -> None:
     assert host_of("not a url") == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: canonicalize_url drops the brackets of IPv6 hosts (urls.py:41)",
-)
 def test_ipv6_host_keeps_its_brackets() -> None:
     canonical = canonicalize_url("http://[::1]:8080/a")
     assert canonical == "http://[::1]:8080/a"

@@ -85,3 +85,18 @@ async def test_same_page_twice_stores_one_extraction() -> None:
 
     assert [m.key() for m in first] == [m.key() for m in second]
     assert len(db.tables.extractions) == 1
+
+
+async def test_canonical_url_on_another_site_is_not_trusted() -> None:
+    db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
+    stage = bootstrap(db.new_uow, clock=clock)
+    fetched_url = "https://copycat.example/stolen-story"
+    page = samples.page_fetched(
+        body=NEWS, url=fetched_url, article_id=article_id_for(fetched_url), final_url=fetched_url
+    )
+
+    [article] = await stage.handle(page)
+
+    assert isinstance(article, ArticleExtracted)
+    assert article.canonical_url == fetched_url
+    assert article.article_id == article_id_for(fetched_url) != article_id_for(CANONICAL)

@@ -102,10 +102,6 @@ def test_non_xml_bodies_are_rejected(body: bytes) -> None:
         parse_feed(body, BASE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: feeds.py:27 reads parsed.version, absent for an empty body",
-)
 def test_empty_body_is_rejected() -> None:
     with pytest.raises(MalformedFeed):
         parse_feed(b"", BASE)

@@ -15,6 +15,7 @@ from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
 
 from tests.fakes import FakeClock, FakeDatabase
+from tests.unit import samples
 from tests.unit.localsite import LocalSite, Reply, SeenRequest
 
 FEEDS = Path(__file__).parents[2] / "testdata" / "feeds"
@@ -205,8 +206,6 @@ async def test_blocked_feed_is_recorded_as_an_error(site: LocalSite) -> None:
 
 
 def article_request(url: str) -> FetchRequested:
-    from tests.unit import samples
-
     return samples.fetch_requested(url=url, entry=samples.entry(link=url))
 
 
@@ -253,15 +252,10 @@ async def test_missing_article_is_recorded_without_output(
     row = fetcher.db.tables.article_requests[article_id_for(url)]
     assert row.error is not None
     assert "404" in row.error
-    assert row.fetched_at is None
+    assert row.fetched_at is not None  # finished for good: not requested again
     assert fetcher.db.commits == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: a permanently failed article (404) is re-requested on every poll "
-    "once rerequest_after has passed (handlers.py _record_article / needing_request)",
-)
 async def test_missing_article_is_not_requested_again(fetcher: Fetcher, site: LocalSite) -> None:
     feed_body = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'

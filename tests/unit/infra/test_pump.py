@@ -4,7 +4,7 @@ import json
 from collections.abc import Sequence
 
 import pytest
-from devoured_core.errors import PermanentError, SkippedInput, TransientError
+from devoured_core.errors import InvalidMessage, PermanentError, SkippedInput, TransientError
 from devoured_core.messages import DeadLetter, Message, PageFetched
 from devoured_infra.bus import Stage
 from devoured_infra.pump import Record, RecordProcessor
@@ -231,3 +231,14 @@ async def test_publishing_failure_propagates(sleeps: Sleeps) -> None:
         await processor(handler, Broken(), sleeps).process(
             record(samples.page_fetched().model_dump_json().encode())
         )
+
+
+async def test_invalid_message_from_a_handler_is_not_retried(
+    publisher: RecordingPublisher, sleeps: Sleeps
+) -> None:
+    handler = ScriptedHandler(InvalidMessage("entry link is not absolute"))
+    await processor(handler, publisher, sleeps).process(
+        record(samples.page_fetched().model_dump_json().encode())
+    )
+    assert len(handler.received) == 1
+    assert only_dead_letter(publisher).attempts == 1

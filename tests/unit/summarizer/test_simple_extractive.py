@@ -85,11 +85,6 @@ def test_no_text_no_sentences() -> None:
     assert split_sentences("\n\n   \n") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: simple_extractive._SENTENCE_END swallows a closing quote into the "
-    "split separator, leaving the sentence with an unbalanced quote",
-)
 def test_closing_quote_stays_with_its_sentence() -> None:
     text = 'The mayor said "We will build it by 2028." Then she left the meeting early.'
     assert split_sentences(text)[0] == 'The mayor said "We will build it by 2028."'
@@ -149,11 +144,6 @@ def test_deep_dive_respects_max_bullets() -> None:
     assert len(summarize(ARTICLE, max_bullets=3).deep_dive) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: summarize excludes the TL;DR from the bullets by index only, so the "
-    "same sentence repeated later (or the TL;DR minus its 'However,') comes back as a bullet",
-)
 def test_deep_dive_does_not_repeat_a_repeated_lede() -> None:
     text = (
         "However, the council approved the tidal energy budget on Monday evening.\n"
