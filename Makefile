@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null || echo .cache/uv/bin/uv)
+UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .cache/uv/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
@@ -30,7 +30,7 @@ demo: $(VENV)/.synced  ## Offline demo: build a digest of the bundled sample sit
 check: $(VENV)/.synced  ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs services tests
+	$(BIN)/mypy libs services tests bench
 	$(BIN)/lint-imports
 
 unit: $(VENV)/.synced  ## Fast unit and contract tests (no infrastructure)

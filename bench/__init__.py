@@ -1,0 +1,1 @@
+"""Devoured benchmarks: ``make bench`` (``python -m bench``)."""
