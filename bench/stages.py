@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
+
 from devoured_embedded.runner import run_once
 from devoured_embedded.sample_server import SAMPLE_SITE, serve_sample_site
 from devoured_extractor.extract import extract_content

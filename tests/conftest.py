@@ -9,8 +9,8 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from devoured_infra.migrate import upgrade_async
 
+from devoured_infra.migrate import upgrade_async
 from tests.support import infra
 from tests.support.databases import create_database, drop_database
 

@@ -6,6 +6,9 @@ document carries the same JSON Schemas the services validate against.
 
 from typing import Any
 
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
 from devoured_core.messages import (
     ArticleExtracted,
     ArticleSummarized,
@@ -16,8 +19,6 @@ from devoured_core.messages import (
     PageFetched,
 )
 from devoured_core.topics import dead_letter_topic
-from faststream.kafka import KafkaBroker
-from faststream.specification import AsyncAPI
 
 TOPOLOGY: dict[str, tuple[type[Message], tuple[type[Message], ...]]] = {
     "fetcher": (FetchRequested, (FetchRequested, PageFetched)),

@@ -10,7 +10,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from devoured_core.messages import Message
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.handlers import GetHandler
@@ -18,6 +17,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import make_asgi_app
 
+from devoured_core.messages import Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker

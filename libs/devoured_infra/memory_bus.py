@@ -9,7 +9,6 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from devoured_core.messages import DeadLetter, Message
-
 from devoured_infra.bus import Stage
 from devoured_infra.pump import Record, RecordProcessor
 

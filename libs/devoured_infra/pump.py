@@ -10,11 +10,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from devoured_core.errors import InvalidMessage, PermanentError
 from devoured_core.messages import DeadLetter
 from devoured_core.topics import dead_letter_topic
-from pydantic import ValidationError
-
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 

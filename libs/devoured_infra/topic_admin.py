@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from devoured_core.topics import all_topics
 
+from devoured_core.topics import all_topics
 from devoured_infra.settings import Settings
 
 

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from devoured_core.messages import ALL_MESSAGES
 from pydantic import BaseModel
+
+from devoured_core.messages import ALL_MESSAGES
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE_ENV = "DEVOURED_UPDATE_SNAPSHOTS"

@@ -10,9 +10,9 @@ import os
 from typing import Any
 
 import pytest
-from devoured_core.messages import ALL_MESSAGES, Message
 from pydantic import BaseModel
 
+from devoured_core.messages import ALL_MESSAGES, Message
 from tests.contract.schemas import (
     SNAPSHOTS,
     UPDATE_ENV,

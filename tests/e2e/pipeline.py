@@ -5,6 +5,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from devoured_infra.settings import Settings
 from devoured_infra.tables import (
     extractor_articles,
@@ -14,9 +17,6 @@ from devoured_infra.tables import (
     summarizer_summaries,
 )
 from devoured_infra.topic_admin import ensure_topics
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from tests.support.services import SERVICES, ServiceProcess
 
 PROGRESS_TABLES = {

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from devoured_embedded.runner import run_once
 from devoured_infra.settings import Settings
-
 from tests.e2e.pipeline import write_sources
 from tests.support.site import serve_site
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-from devoured_core.topics import CONSUMED_TOPICS, DIGEST_PUBLISHED, dead_letter_topic
 
+from devoured_core.topics import CONSUMED_TOPICS, DIGEST_PUBLISHED, dead_letter_topic
 from tests.e2e.pipeline import (
     Pipeline,
     pipeline_env,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+
 from devoured_core.messages import (
     ArticleExtracted,
     ArticleSummarized,
@@ -23,7 +24,6 @@ from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import ensure_topics
-
 from tests.support.kafka import collect, produce
 from tests.support.services import free_port
 from tests.support.site import Site, serve_site

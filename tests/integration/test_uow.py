@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from devoured_core.model import Source, Story
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async

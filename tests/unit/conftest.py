@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator, Iterator
 from ipaddress import ip_network
 
 import pytest
-from devoured_fetcher.http import HttpFetcher
 
+from devoured_fetcher.http import HttpFetcher
 from tests.unit.localsite import LocalSite, serving
 
 LOOPBACK = (ip_network("127.0.0.0/8"),)

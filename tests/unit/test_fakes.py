@@ -3,9 +3,9 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from devoured_core.model import EditionRecord, FeedState, Source
 from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
-
 from tests.fakes import FakeDatabase, FakeUnitOfWork
 from tests.unit import samples
 

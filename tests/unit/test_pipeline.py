@@ -18,7 +18,6 @@ from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import bootstrap as bootstrap_publisher
 from devoured_publisher.handlers import build_pending_editions
 from devoured_summarizer.bootstrap import bootstrap as bootstrap_summarizer
-
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit.localsite import LocalSite, Reply
 

@@ -4,10 +4,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from devoured_core.model import FeedState, Source
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devoured_core.model import FeedState, Source
 from devoured_infra.db import as_utc, upsert
 from devoured_infra.tables import fetcher_articles, fetcher_sources
 

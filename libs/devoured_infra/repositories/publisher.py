@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Protocol
 
-from devoured_core.model import EditionRecord, Story
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import as_utc, upsert, utc_row
 from devoured_infra.tables import publisher_editions, publisher_items
 

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Protocol
 
-from devoured_core.messages import ArticleSummarized
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devoured_core.messages import ArticleSummarized
 from devoured_infra.db import upsert
 from devoured_infra.tables import summarizer_summaries
 

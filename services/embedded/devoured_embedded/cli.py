@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from devoured_infra.settings import SERVICE_PORTS, Settings
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from devoured_infra.settings import SERVICE_PORTS, Settings
 
 app = typer.Typer(
     help="Devoured: turn the open web into a daily, readable tech digest.",
@@ -62,9 +63,8 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
 
 
 def _run_embedded(settings: Settings) -> None:
-    from devoured_infra.pump import Record
-
     from devoured_embedded.runner import run_once
+    from devoured_infra.pump import Record
 
     started = time.perf_counter()
     columns = (

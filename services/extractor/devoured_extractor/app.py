@@ -1,10 +1,10 @@
 """The extractor service on Kafka."""
 
-from devoured_infra.kafka import stage_app
-from devoured_infra.settings import Settings
 from faststream.asgi import AsgiFastStream
 
 from devoured_extractor.bootstrap import bootstrap
+from devoured_infra.kafka import stage_app
+from devoured_infra.settings import Settings
 
 
 def create_app(settings: Settings) -> AsgiFastStream:

@@ -5,10 +5,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from devoured_core.messages import PageFetched
+from devoured_extractor.handlers import ExtractorDeps, extract_article
 from devoured_infra.bus import Stage
 from devoured_infra.uow import UnitOfWorkFactory
-
-from devoured_extractor.handlers import ExtractorDeps, extract_article
 
 
 def bootstrap(

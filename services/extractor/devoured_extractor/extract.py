@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
+
 from devoured_core.errors import SkippedInput
 
 WORDS_PER_MINUTE = 230

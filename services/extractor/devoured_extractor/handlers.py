@@ -9,10 +9,9 @@ from datetime import datetime
 from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, Message, PageFetched
 from devoured_core.urls import article_id_for, canonicalize_url, host_of
+from devoured_extractor.extract import extract_content
 from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
-
-from devoured_extractor.extract import extract_content
 
 log = logging.getLogger("devoured.extractor")
 

@@ -3,17 +3,17 @@
 import asyncio
 import logging
 
+from faststream.asgi import AsgiFastStream
+
+from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.handlers import FetcherDeps, poll_sources
+from devoured_fetcher.sources import load_sources
 from devoured_infra.bus import Publisher
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.kafka import build_app
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
-from faststream.asgi import AsgiFastStream
-
-from devoured_fetcher.bootstrap import bootstrap
-from devoured_fetcher.handlers import FetcherDeps, poll_sources
-from devoured_fetcher.sources import load_sources
 
 log = logging.getLogger("devoured.fetcher")
 

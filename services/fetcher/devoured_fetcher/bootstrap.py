@@ -5,12 +5,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from devoured_core.messages import FetchRequested
+from devoured_fetcher.handlers import FetcherDeps, fetch
+from devoured_fetcher.http import HttpFetcher
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
 from devoured_infra.uow import UnitOfWorkFactory
-
-from devoured_fetcher.handlers import FetcherDeps, fetch
-from devoured_fetcher.http import HttpFetcher
 
 
 def utc_now() -> datetime:

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+
 from devoured_core.errors import PermanentError
 from devoured_core.messages import FeedEntry
 

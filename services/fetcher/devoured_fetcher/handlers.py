@@ -12,12 +12,11 @@ from devoured_core.errors import PermanentError
 from devoured_core.messages import FeedEntry, FetchRequested, Message, PageFetched
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
-from devoured_infra import metrics
-from devoured_infra.uow import UnitOfWorkFactory
-
 from devoured_fetcher.decode import decode_body
 from devoured_fetcher.feeds import parse_feed
 from devoured_fetcher.http import FetchFailed, HttpFetcher, HttpResponse
+from devoured_infra import metrics
+from devoured_infra.uow import UnitOfWorkFactory
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

@@ -11,6 +11,7 @@ from ipaddress import IPv4Network, IPv6Network
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
 from devoured_core.errors import PermanentError, TransientError
 
 KEPT_HEADERS = (

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import yaml
+from pydantic import TypeAdapter
+
 from devoured_core.errors import PermanentError
 from devoured_core.model import Source
-from pydantic import TypeAdapter
 
 _SOURCES = TypeAdapter(list[Source])
 

@@ -2,14 +2,14 @@
 
 import asyncio
 
+from faststream.asgi import AsgiFastStream
+
 from devoured_infra.bus import Publisher
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.kafka import build_app
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
-from faststream.asgi import AsgiFastStream
-
 from devoured_publisher.bootstrap import bootstrap
 from devoured_publisher.handlers import build_pending_editions
 

@@ -9,7 +9,6 @@ from devoured_core.messages import ArticleSummarized
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
 from devoured_infra.uow import UnitOfWorkFactory
-
 from devoured_publisher.handlers import PublisherDeps, receive_story
 from devoured_publisher.sinks import EditionSink, FileSink
 

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from devoured_core.messages import DigestItem, DigestPublished, DigestSection
 from devoured_core.model import Story
-
 from devoured_publisher.sections import SECTION_ORDER
 
 

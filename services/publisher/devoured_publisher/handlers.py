@@ -9,7 +9,6 @@ from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
 from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
-
 from devoured_publisher.edition import Edition, assemble_edition
 from devoured_publisher.render import render_html, render_markdown
 from devoured_publisher.sections import section_for

@@ -7,9 +7,9 @@ Layout of one story (../shared/seed/FORMAT.md): headline with reading time, the 
 import json
 from pathlib import Path
 
-from devoured_core.model import Story
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from devoured_core.model import Story
 from devoured_publisher.edition import Edition
 
 _TEMPLATES = Environment(

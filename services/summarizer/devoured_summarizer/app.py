@@ -1,9 +1,9 @@
 """The summarizer service on Kafka."""
 
-from devoured_infra.kafka import stage_app
-from devoured_infra.settings import Settings
 from faststream.asgi import AsgiFastStream
 
+from devoured_infra.kafka import stage_app
+from devoured_infra.settings import Settings
 from devoured_summarizer.bootstrap import bootstrap
 
 

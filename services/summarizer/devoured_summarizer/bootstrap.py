@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from devoured_core.messages import ArticleExtracted
 from devoured_infra.bus import Stage
 from devoured_infra.uow import UnitOfWorkFactory
-
 from devoured_summarizer.handlers import SummarizerDeps, summarize_article
 
 

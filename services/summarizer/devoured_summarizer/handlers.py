@@ -7,7 +7,6 @@ from datetime import datetime
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, DecoderTerm, Message
 from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
-
 from devoured_summarizer.simple_extractive import summarize
 
 

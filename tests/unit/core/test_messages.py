@@ -4,6 +4,8 @@ import json
 from collections.abc import Callable
 
 import pytest
+from pydantic import ValidationError
+
 from devoured_core.messages import (
     ALL_MESSAGES,
     PIPELINE_MESSAGES,
@@ -13,8 +15,6 @@ from devoured_core.messages import (
     PageFetched,
 )
 from devoured_core.urls import article_id_for
-from pydantic import ValidationError
-
 from tests.unit import samples
 
 BUILDERS: dict[str, Callable[[], Message]] = {

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+
 from devoured_core.urls import article_id_for, canonicalize_url, host_of
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from devoured_core.errors import SkippedInput
 from devoured_extractor.extract import (
     MIN_WORDS,

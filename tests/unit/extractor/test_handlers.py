@@ -6,7 +6,6 @@ from pathlib import Path
 from devoured_core.messages import ArticleExtracted, PageFetched
 from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_extractor.bootstrap import bootstrap
-
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples
 

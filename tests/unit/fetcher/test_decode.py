@@ -4,6 +4,7 @@ import codecs
 import random
 
 import pytest
+
 from devoured_fetcher.decode import charset_of, decode_body
 
 CAFE = "Café “quoted” – naïve"

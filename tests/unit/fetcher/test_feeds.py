@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from devoured_core.errors import PermanentError
 from devoured_fetcher.feeds import MalformedFeed, parse_feed
 

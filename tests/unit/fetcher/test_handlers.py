@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from devoured_core.errors import TransientError
 from devoured_core.messages import FetchRequested, Message, PageFetched
 from devoured_core.model import Source
@@ -13,7 +14,6 @@ from devoured_fetcher.handlers import FetcherDeps, poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
-
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples
 from tests.unit.localsite import LocalSite, Reply, SeenRequest

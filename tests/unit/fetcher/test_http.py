@@ -4,6 +4,7 @@ import socket
 from ipaddress import ip_network
 
 import pytest
+
 from devoured_core.errors import PermanentError, TransientError
 from devoured_fetcher.http import (
     MAX_REDIRECTS,
@@ -12,7 +13,6 @@ from devoured_fetcher.http import (
     HttpFetcher,
     ResponseTooLarge,
 )
-
 from tests.unit.localsite import LocalSite, Reply
 
 

@@ -12,7 +12,6 @@ from devoured_core.messages import (
 from devoured_infra.bus import Stage
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.pump import Record
-
 from tests.unit import samples
 
 

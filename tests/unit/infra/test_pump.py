@@ -4,11 +4,11 @@ import json
 from collections.abc import Sequence
 
 import pytest
+
 from devoured_core.errors import InvalidMessage, PermanentError, SkippedInput, TransientError
 from devoured_core.messages import DeadLetter, Message, PageFetched
 from devoured_infra.bus import Stage
 from devoured_infra.pump import Record, RecordProcessor
-
 from tests.fakes import RecordingPublisher
 from tests.unit import samples
 

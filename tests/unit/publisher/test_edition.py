@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from devoured_publisher.edition import assemble_edition, edition_title, overview
 from devoured_publisher.sections import QUICK_LINKS
-
 from tests.unit.samples import WHEN, story
 
 DAY = date(2026, 11, 29)

@@ -4,13 +4,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
 from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import bootstrap
 from devoured_publisher.handlers import PublisherDeps, build_edition, build_pending_editions
 from devoured_publisher.sections import QUICK_LINKS
 from devoured_publisher.sinks import FileSink
-
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples
 

@@ -15,7 +15,6 @@ from devoured_publisher.render import (
     render_text,
 )
 from devoured_publisher.sections import QUICK_LINKS
-
 from tests.unit.samples import story
 
 DAY = date(2026, 11, 29)

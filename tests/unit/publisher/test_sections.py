@@ -1,6 +1,7 @@
 """Which section a story lands in."""
 
 import pytest
+
 from devoured_publisher.sections import QUICK_LINKS, SECTION_ORDER, section_for
 
 

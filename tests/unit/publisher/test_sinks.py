@@ -6,7 +6,6 @@ from pathlib import Path
 
 from devoured_publisher.edition import Edition, assemble_edition
 from devoured_publisher.sinks import FileSink, NullSink
-
 from tests.unit.samples import story
 
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from devoured_core.messages import ArticleExtracted, ArticleSummarized
 from devoured_summarizer.bootstrap import bootstrap
 from devoured_summarizer.simple_extractive import BACKEND, split_sentences
-
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples
 

@@ -1,6 +1,7 @@
 """The simple extractive summariser, on text written for these tests."""
 
 import pytest
+
 from devoured_summarizer.simple_extractive import (
     BACKEND,
     MAX_TLDR_WORDS,
