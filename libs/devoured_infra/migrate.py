@@ -16,14 +16,14 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
     """Bring the schema to ``revision``; safe to run again (and from several services at once
     on PostgreSQL, where Alembic's version table is updated transactionally)."""
     _ensure_sqlite_dir(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 
-async def upgrade_async(database_url: str, revision: str = "head") -> None:
+async def upgrade_async(database_url: str, revision: str = "heads") -> None:
     """``upgrade`` from async code: Alembic's env runs its own event loop, so use a thread."""
     await asyncio.to_thread(upgrade, database_url, revision)
 
