@@ -12,13 +12,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, Message
 from devoured_core.model import EditionRecord, FeedState, Source, Story
 from devoured_infra.repositories.extractor import ExtractionRepository
-from devoured_infra.repositories.fetcher import ArticleRequestRepository, SourceRepository
-from devoured_infra.repositories.publisher import EditionRepository, StoryRepository
+from devoured_infra.repositories.fetcher import (
+    ArticleRequestRepository,
+    DueSource,
+    PollSchedule,
+    SourceRepository,
+    SourceStatus,
+)
+from devoured_infra.repositories.publisher import (
+    DeliveryRepository,
+    EditionRepository,
+    StoryRepository,
+)
 from devoured_infra.repositories.summarizer import SummaryRepository
 
 
@@ -38,6 +48,10 @@ class SourceRow:
     last_status: int | None = None
     last_error: str | None = None
     error_count: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
+    next_poll_at: datetime | None = None
+    poll_interval_s: float | None = None
+    gone: bool = False
 
 
 @dataclass
@@ -76,6 +90,9 @@ class Tables:
     summaries: dict[str, SummaryRow] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
     editions: dict[str, EditionRecord] = field(default_factory=dict)
+    deliveries: dict[tuple[str, str, str], tuple[datetime | None, int, str | None]] = field(
+        default_factory=dict
+    )
 
 
 # --- fetcher ------------------------------------------------------------------------------
@@ -116,6 +133,7 @@ class FakeSourceRepository:
         error: str | None,
         etag: str | None = None,
         last_modified: str | None = None,
+        schedule: PollSchedule | None = None,
     ) -> None:
         row = self._rows.get(source_id)
         if row is None:  # like SQL UPDATE ... WHERE source_id = ?: nothing to update
@@ -127,6 +145,46 @@ class FakeSourceRepository:
                 row.etag, row.last_modified = etag, last_modified
         else:
             row.error_count += 1
+        if schedule is not None:
+            row.next_poll_at, row.poll_interval_s = schedule.next_poll_at, schedule.interval_s
+            row.gone = schedule.gone
+
+    async def save_settings(self, source_id: str, settings: dict[str, Any]) -> None:
+        if source_id in self._rows:
+            self._rows[source_id].settings = dict(settings)
+
+    async def settings_of(self, source_id: str) -> dict[str, Any]:
+        row = self._rows.get(source_id)
+        return dict(row.settings) if row else {}
+
+    async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]:
+        due = [
+            row
+            for row in self._rows.values()
+            if row.source.enabled and (row.next_poll_at is None or _utc(row.next_poll_at) <= now)
+        ]
+        due.sort(key=lambda r: (r.next_poll_at is not None, r.next_poll_at or now, r.source.source_id))
+        return [DueSource(r.source, r.next_poll_at, dict(r.settings)) for r in due[:limit]]
+
+    async def lease(self, source_id: str, until: datetime) -> None:
+        if source_id in self._rows:
+            self._rows[source_id].next_poll_at = until
+
+    async def statuses(self) -> list[SourceStatus]:
+        return [
+            SourceStatus(
+                r.source,
+                dict(r.settings),
+                r.last_polled_at,
+                r.last_status,
+                r.last_error,
+                r.error_count,
+                r.next_poll_at,
+                r.poll_interval_s,
+                r.gone,
+            )
+            for _, r in sorted(self._rows.items())
+        ]
 
 
 class FakeArticleRequestRepository:
@@ -206,34 +264,52 @@ class FakeStoryRepository:
         self._editions = tables.editions
 
     async def save(self, story: Story) -> None:
-        """Upsert; a replayed story keeps its first edition date and receive time."""
+        """Upsert; a replayed story keeps its first edition and receive time."""
         first = self._rows.get(story.article_id)
         if first is not None:
             story = story.model_copy(
-                update={"edition_date": first.edition_date, "received_at": first.received_at}
+                update={
+                    "edition_date": first.edition_date,
+                    "edition_id": first.edition_key,
+                    "received_at": first.received_at,
+                }
             )
-        self._rows[story.article_id] = story
+        self._rows[story.article_id] = story.model_copy(update={"edition_id": story.edition_key})
 
-    async def for_edition(self, edition_date: date) -> list[Story]:
-        stories = [s for s in self._rows.values() if s.edition_date == edition_date]
+    async def for_edition(self, edition_id: str) -> list[Story]:
+        stories = [s for s in self._rows.values() if s.edition_key == edition_id]
         return sorted(stories, key=lambda s: (s.received_at, s.article_id))
 
-    async def dates_needing_build(self) -> list[date]:
-        by_date: dict[date, list[Story]] = {}
+    async def editions_needing_build(self) -> list[str]:
+        by_edition: dict[str, list[Story]] = {}
         for story in self._rows.values():
-            by_date.setdefault(story.edition_date, []).append(story)
-        built = {e.edition_date: e for e in self._editions.values()}
+            by_edition.setdefault(story.edition_key, []).append(story)
         needing = []
-        for day, stories in sorted(by_date.items()):
-            edition = built.get(day)
+        for edition_id, stories in sorted(by_edition.items()):
+            edition = self._editions.get(edition_id)
             received = max(_utc(s.received_at) for s in stories)
             if (
                 edition is None
-                or len(stories) != edition.item_count
+                or len(stories) != edition.story_count
                 or received > _utc(edition.built_at)
             ):
-                needing.append(day)
+                needing.append(edition_id)
         return needing
+
+    async def get(self, article_id: str) -> Story | None:
+        return self._rows.get(article_id)
+
+    async def search(
+        self, query: str | None, *, section: str | None = None, limit: int = 50
+    ) -> list[Story]:
+        words = (query or "").lower().split()
+        found = [
+            s
+            for s in self._rows.values()
+            if (section is None or s.section == section)
+            and all(w in f"{s.title} {s.tldr} {s.text}".lower() for w in words)
+        ]
+        return sorted(found, key=lambda s: s.received_at, reverse=True)[:limit]
 
 
 class FakeEditionRepository:
@@ -247,7 +323,25 @@ class FakeEditionRepository:
         return self._rows.get(edition_id)
 
     async def latest(self) -> EditionRecord | None:
-        return max(self._rows.values(), key=lambda e: e.edition_date, default=None)
+        return max(self._rows.values(), key=lambda e: e.edition_id, default=None)
+
+    async def recent(self, limit: int = 30) -> list[EditionRecord]:
+        return sorted(self._rows.values(), key=lambda e: e.edition_id, reverse=True)[:limit]
+
+
+class FakeDeliveryRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._rows = tables.deliveries
+
+    async def delivered(self, edition_id: str, channel: str, target: str) -> bool:
+        row = self._rows.get((edition_id, channel, target))
+        return row is not None and row[0] is not None
+
+    async def record(
+        self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None
+    ) -> None:
+        attempts = self._rows.get((edition_id, channel, target), (None, 0, None))[1]
+        self._rows[(edition_id, channel, target)] = (None if error else at, attempts + 1, error)
 
 
 # --- unit of work -------------------------------------------------------------------------
@@ -280,6 +374,7 @@ class FakeUnitOfWork:
     summaries: SummaryRepository
     stories: StoryRepository
     editions: EditionRepository
+    deliveries: DeliveryRepository
 
     def __init__(self, database: FakeDatabase | None = None) -> None:
         self.database = database or FakeDatabase()
@@ -296,6 +391,7 @@ class FakeUnitOfWork:
         self.summaries = FakeSummaryRepository(self._working)
         self.stories = FakeStoryRepository(self._working)
         self.editions = FakeEditionRepository(self._working)
+        self.deliveries = FakeDeliveryRepository(self._working)
         return self
 
     async def __aexit__(

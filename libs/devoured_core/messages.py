@@ -126,6 +126,16 @@ class ArticleExtracted(Message):
     content_hash: str = Field(description="SHA-256 of the normalised main text.")
     source: SourceInfo = Field(description="The source that listed this article.")
     tags: list[str] = Field(default_factory=list, description="Feed categories and keywords.")
+    authors: list[str] = Field(default_factory=list, description="Each author, in page order.")
+    updated_at: datetime | None = Field(None, description="Last update time (UTC), if stated.")
+    site_name: str | None = Field(None, description="Publication name.", examples=["The Ledger"])
+    lead_image: str | None = Field(None, description="URL of the article's lead image.")
+    simhash: str | None = Field(
+        None,
+        description="64-bit SimHash of the text as 16 hex digits; near duplicates differ in "
+        "at most 3 bits (devoured_extractor.signature.is_near_duplicate).",
+        examples=["9f3a5c0d12e4b788"],
+    )
 
     def key(self) -> bytes:
         return self.article_id.encode()
@@ -162,6 +172,16 @@ class ArticleSummarized(Message):
         return self.article_id.encode()
 
 
+class CoveredBy(BaseModel):
+    """Another source's article about the same event as a digest item."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(description="Headline at the other source.")
+    url: str = Field(description="URL of the other source's article.")
+    source_name: str = Field(description="The other source.")
+
+
 class DigestItem(BaseModel):
     """One story in an edition."""
 
@@ -173,6 +193,9 @@ class DigestItem(BaseModel):
     source_name: str = Field(description="Source that listed it.")
     reading_minutes: int = Field(ge=1, description="Reading time in whole minutes.")
     tldr: str = Field(description="One-sentence TL;DR.")
+    also_covered_by: list[CoveredBy] = Field(
+        default_factory=list, description="The same event at other sources."
+    )
 
 
 class DigestSection(BaseModel):

@@ -45,6 +45,7 @@ class Story(BaseModel):
 
     article_id: str
     edition_date: date
+    edition_id: str | None = None
     section: str | None
     title: str
     url: str
@@ -58,6 +59,11 @@ class Story(BaseModel):
     text: str
     received_at: datetime
 
+    @property
+    def edition_key(self) -> str:
+        """The edition this story belongs to (daily editions are keyed by their date)."""
+        return self.edition_id or self.edition_date.isoformat()
+
 
 class EditionRecord(BaseModel):
     """A built edition as stored by the publisher."""
@@ -69,6 +75,7 @@ class EditionRecord(BaseModel):
     title: str
     overview: str
     item_count: int
+    story_count: int = 0
     markdown: str
     html: str
     content_hash: str

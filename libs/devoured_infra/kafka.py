@@ -16,11 +16,13 @@ from faststream.asgi.handlers import GetHandler
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import make_asgi_app
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from devoured_core.messages import Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.lag import export_lag, group_id
 from devoured_infra.pump import Record, RecordProcessor
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
@@ -29,13 +31,27 @@ from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 log = logging.getLogger("devoured.kafka")
 
 BackgroundTask = Callable[[Publisher], Awaitable[None]]
+SERVICE_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
 ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+class ShutdownSettings(BaseSettings):
+    """``DEVOURED_SHUTDOWN_GRACE_S``: on SIGTERM, how long the consumer waits for the record in
+    flight to be processed and committed before it stops (keep it below Kubernetes'
+    terminationGracePeriodSeconds, minus the HTTP drain of up to 20 s)."""
+
+    model_config = SettingsConfigDict(env_prefix="DEVOURED_", extra="ignore")
+
+    shutdown_grace_s: float = 20.0
 
 
 def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=client_id,
+        # broker.stop() stops fetching, then waits this long for the handler in flight; its
+        # offset is committed when it returns, so SIGTERM never replays a finished record.
+        graceful_timeout=ShutdownSettings().shutdown_grace_s,
         acks="all",
         enable_idempotence=True,
         compression_type="gzip",
@@ -81,6 +97,7 @@ def build_app(
     publisher = KafkaPublisher(broker, settings, service)
     if stage is not None:
         _subscribe(broker, settings, stage, publisher)
+        background = [*background, _lag_exporter(settings, stage)]
     tasks: list[asyncio.Task[None]] = []
 
     async def start_background() -> None:
@@ -92,6 +109,10 @@ def build_app(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def close_resources() -> None:
+        # After broker.stop(), which waited for the record in flight: closing the database or
+        # the HTTP client earlier would fail that record and dead-letter it on SIGTERM.
         for hook in on_shutdown:
             await hook()
 
@@ -104,6 +125,7 @@ def build_app(
         ],
         after_startup=[start_background],
         on_shutdown=[stop_background],
+        after_shutdown=[close_resources],
         logger=logging.getLogger(f"devoured.{service}"),
     )
 
@@ -119,7 +141,7 @@ def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher:
 
     @broker.subscriber(
         settings.physical_topic(logical_topic),
-        group_id=f"{settings.kafka_topic_prefix}devoured-{stage.service}",
+        group_id=group_id(settings, stage.service),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         session_timeout_ms=settings.kafka_session_timeout_ms,
@@ -138,10 +160,17 @@ def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher:
             # let FastStream seek back so the record is delivered again.
             log.exception(
                 "record not processed; will be redelivered",
-                extra={"topic": logical_topic, "offset": raw.offset},
+                extra={"topic": logical_topic, "partition": raw.partition, "offset": raw.offset},
             )
             await asyncio.sleep(settings.handler_retry_backoff_s)
             raise
+
+
+def _lag_exporter(settings: Settings, stage: Stage) -> BackgroundTask:
+    async def lag(publisher: Publisher) -> None:
+        await export_lag(settings, stage.service, stage.message_type.TOPIC)
+
+    return lag
 
 
 async def _supervised(task: BackgroundTask, publisher: Publisher) -> None:

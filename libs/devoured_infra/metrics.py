@@ -60,6 +60,31 @@ EXTRACTIONS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+EXTRACTOR_SKIPS = Counter(
+    "devoured_extractor_skips_total",
+    "Pages skipped on purpose, by reason (empty, binary, too_large, paywalled, ...).",
+    ["reason"],
+    registry=REGISTRY,
+)
+EXTRACTOR_FAILURES = Counter(
+    "devoured_extractor_failures_total",
+    "Extractions stopped by the hard time limit or a crashed worker, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)
+EXTRACTOR_TEXT_CHARS = Histogram(
+    "devoured_extractor_text_chars",
+    "Length of the extracted main text, in characters.",
+    buckets=(250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000),
+    registry=REGISTRY,
+)
+EXTRACTOR_SECONDS = Histogram(
+    "devoured_extractor_extract_seconds",
+    "Time to extract one page (worker round trip), by outcome.",
+    ["outcome"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
 SUMMARIES = Counter(
     "devoured_summarizer_articles_total",
     "Articles summarised, by backend.",
@@ -74,5 +99,72 @@ EDITIONS_PUBLISHED = Counter(
 EDITION_ITEMS = Gauge(
     "devoured_publisher_edition_items",
     "Stories in the latest built edition.",
+    registry=REGISTRY,
+)
+
+# fetcher: HTTP, politeness and scheduling (docs/fetcher.md)
+FETCH_HTTP_REQUESTS = Counter(
+    "devoured_fetcher_http_requests_total",
+    "HTTP responses by status class (2xx, 3xx, 304, 4xx, 5xx) and host.",
+    ["status_class", "host"],
+    registry=REGISTRY,
+)
+FETCH_HTTP_BYTES = Counter(
+    "devoured_fetcher_http_bytes_total",
+    "Decoded response body bytes received.",
+    registry=REGISTRY,
+)
+FETCH_HTTP_SECONDS = Histogram(
+    "devoured_fetcher_http_seconds",
+    "Time from request to full body, redirects included.",
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+FETCH_FEED_POLLS = Counter(
+    "devoured_fetcher_feed_polls_total",
+    "Feed polls by result (ok, not_modified, error); not_modified/all is the 304 ratio.",
+    ["result"],
+    registry=REGISTRY,
+)
+FETCH_ROBOTS_DENIALS = Counter(
+    "devoured_fetcher_robots_denials_total",
+    "Article fetches refused by robots.txt.",
+    registry=REGISTRY,
+)
+FETCH_SSRF_BLOCKS = Counter(
+    "devoured_fetcher_ssrf_blocks_total",
+    "Connections refused because the address is not public.",
+    registry=REGISTRY,
+)
+FETCH_SKIPS = Counter(
+    "devoured_fetcher_skips_total",
+    "Fetches given up with a recorded reason, by reason code.",
+    ["reason"],
+    registry=REGISTRY,
+)
+FETCH_SCHEDULER_LAG = Histogram(
+    "devoured_fetcher_scheduler_lag_seconds",
+    "How late a feed poll was emitted compared with its planned time.",
+    buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600),
+    registry=REGISTRY,
+)
+FETCH_SCHEDULER_LEADER = Gauge(
+    "devoured_fetcher_scheduler_leader",
+    "1 while this replica holds the scheduler lock.",
+    registry=REGISTRY,
+)
+
+# operations: consumer-group lag, measured by each stage (lag.py, docs/observability.md)
+CONSUMER_LAG = Gauge(
+    "devoured_consumer_lag_messages",
+    "Messages on the input topic not yet committed by the stage's consumer group.",
+    ["service", "topic"],
+    registry=REGISTRY,
+)
+
+DELIVERIES = Counter(
+    "devoured_publisher_deliveries_total",
+    "Edition deliveries by channel and status.",
+    ["channel", "status"],
     registry=REGISTRY,
 )

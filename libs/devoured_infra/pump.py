@@ -5,6 +5,7 @@ records and commits the offset only after ``process`` returns.
 """
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from devoured_core.messages import DeadLetter
 from devoured_core.topics import dead_letter_topic
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
+from devoured_infra.log_context import bind, bound
 
 log = logging.getLogger("devoured.pump")
 
@@ -50,6 +52,13 @@ class RecordProcessor:
 
     async def process(self, record: Record) -> None:
         """Handle ``record`` completely, or dead-letter it; raises only if publishing fails."""
+        key = record.key.decode("utf-8", "replace") if record.key else None
+        # Every log line while the record is handled carries where it came from (log_context).
+        with bound(topic=record.topic, partition=record.partition, offset=record.offset, key=key):
+            bind(**_peek_ids(record.value))
+            await self._process(record)
+
+    async def _process(self, record: Record) -> None:
         service, topic = self._stage.service, record.topic
         metrics.MESSAGES_CONSUMED.labels(service, topic).inc()
         started = time.perf_counter()
@@ -59,6 +68,7 @@ class RecordProcessor:
             reason = f"invalid {self._stage.message_type.__name__}: {_summarize(exc)}"
             await self._dead_letter(record, reason, attempts=1)
             return
+        bind(message_id=str(message.message_id))
         outputs = None
         for attempt in range(1, self._max_attempts + 1):
             try:
@@ -78,7 +88,9 @@ class RecordProcessor:
                 await self._sleep(self._backoff_s * 2 ** (attempt - 1))
         assert outputs is not None
         await self._publisher.publish(outputs)
-        metrics.HANDLER_SECONDS.labels(service, topic).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        metrics.HANDLER_SECONDS.labels(service, topic).observe(elapsed)
+        log.debug("processed", extra={"outputs": len(outputs), "seconds": round(elapsed, 4)})
 
     async def _dead_letter(self, record: Record, error: str, *, attempts: int) -> None:
         letter = DeadLetter(
@@ -103,6 +115,17 @@ class RecordProcessor:
                 "error": error[:500],
             },
         )
+
+
+def _peek_ids(value: bytes) -> dict[str, object]:
+    """The record's ``article_id`` and ``url`` for the logs, even from an invalid message."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(parsed, dict):
+        return {}
+    return {k: parsed[k] for k in ("article_id", "url") if isinstance(parsed.get(k), str)}
 
 
 def _summarize(exc: ValidationError) -> str:

@@ -9,6 +9,7 @@ import uvicorn
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from devoured_infra.log_context import current_fields
 from devoured_infra.settings import Settings
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
@@ -24,6 +25,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        # The record being handled (topic, partition, offset, article_id...), then extra=.
+        payload |= current_fields()
         payload |= {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)

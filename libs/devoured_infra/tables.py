@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -33,6 +34,12 @@ fetcher_sources = Table(
     Column("last_status", Integer),
     Column("last_error", Text),
     Column("error_count", Integer, nullable=False, default=0),
+    # 0002_fetcher: per-source settings and adaptive scheduling state
+    Column("settings", JSON),
+    Column("next_poll_at", DateTime(timezone=True), index=True),
+    Column("poll_interval_s", Float),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("gone", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 fetcher_articles = Table(
@@ -85,6 +92,7 @@ publisher_items = Table(
     metadata,
     Column("article_id", String(64), primary_key=True),
     Column("edition_date", Date, nullable=False, index=True),
+    Column("edition_id", String(32), index=True),
     Column("section", String(200)),
     Column("title", Text, nullable=False),
     Column("url", Text, nullable=False),
@@ -107,8 +115,20 @@ publisher_editions = Table(
     Column("title", Text, nullable=False),
     Column("overview", Text, nullable=False),
     Column("item_count", Integer, nullable=False),
+    Column("story_count", Integer, nullable=False, server_default="0"),
     Column("markdown", Text, nullable=False),
     Column("html", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("built_at", DateTime(timezone=True), nullable=False),
+)
+
+publisher_deliveries = Table(
+    "publisher_deliveries",
+    metadata,
+    Column("edition_id", String(32), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("target", String(500), primary_key=True),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
 )

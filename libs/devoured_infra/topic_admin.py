@@ -1,9 +1,18 @@
-"""``devoured topics ensure``: create every topic and its dead-letter topic, report drift."""
+"""``devoured topics ensure``: create every topic and its dead-letter topic, report drift.
+
+Idempotent: a second run changes nothing and reports every topic ``ok``. Partitions are raised
+to the configured count (never lowered); replication factor and topic configs of existing topics
+are compared with the settings and reported as drift, never changed, because an automatic
+``alter_configs`` would replace every other override an operator set on the topic.
+"""
 
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from devoured_core.topics import all_topics
@@ -15,6 +24,14 @@ class TopicReport:
     topic: str
     action: str  # created | ok | partitions-increased | drift
     detail: str = ""
+
+
+def wanted_configs(settings: Settings) -> dict[str, str]:
+    """The topic-level configs every Devoured topic is created with."""
+    return {
+        "max.message.bytes": str(settings.kafka_max_message_bytes),
+        "retention.ms": str(settings.topic_retention_ms),
+    }
 
 
 async def ensure_topics(settings: Settings) -> list[TopicReport]:
@@ -32,10 +49,6 @@ async def ensure_topics(settings: Settings) -> list[TopicReport]:
 async def _ensure(admin: AIOKafkaAdminClient, settings: Settings) -> list[TopicReport]:
     wanted = [settings.physical_topic(t) for t in all_topics()]
     existing = set(await admin.list_topics())
-    configs = {
-        "max.message.bytes": str(settings.kafka_max_message_bytes),
-        "retention.ms": str(settings.topic_retention_ms),
-    }
     missing = [t for t in wanted if t not in existing]
     reports = []
     if missing:
@@ -44,7 +57,7 @@ async def _ensure(admin: AIOKafkaAdminClient, settings: Settings) -> list[TopicR
                 t,
                 settings.topic_partitions,
                 settings.topic_replication_factor,
-                topic_configs=configs,
+                topic_configs=wanted_configs(settings),
             )
             for t in missing
         ]
@@ -54,26 +67,76 @@ async def _ensure(admin: AIOKafkaAdminClient, settings: Settings) -> list[TopicR
         reports += [TopicReport(t, "created") for t in missing]
     present = [t for t in wanted if t in existing]
     if present:
-        described = await admin.describe_topics(present)
-        for info in described:
-            reports.append(await _reconcile(admin, settings, info))
+        configs = await _topic_configs(admin, present)
+        for info in await admin.describe_topics(present):
+            name = str(info["topic"])
+            reports.append(await _reconcile(admin, settings, info, configs.get(name, {})))
     return sorted(reports, key=lambda r: r.topic)
 
 
+async def _topic_configs(
+    admin: AIOKafkaAdminClient, topics: list[str]
+) -> dict[str, dict[str, str]]:
+    """The current value of each wanted config key, per topic (describe_configs)."""
+    keys = dict.fromkeys(("max.message.bytes", "retention.ms"), "")
+    resources = [ConfigResource(ConfigResourceType.TOPIC, t, keys) for t in topics]
+    found: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        # Each resource: (error_code, error_message, type, name, [(name, value, ...), ...]).
+        for resource in response.resources:
+            entries: list[Any] = resource[4]
+            found[str(resource[3])] = {str(e[0]): str(e[1]) for e in entries}
+    return found
+
+
 async def _reconcile(
-    admin: AIOKafkaAdminClient, settings: Settings, info: dict[str, object]
+    admin: AIOKafkaAdminClient,
+    settings: Settings,
+    info: dict[str, object],
+    configs: dict[str, str],
 ) -> TopicReport:
     name = str(info["topic"])
     partitions = info.get("partitions") or []
     count = len(partitions) if isinstance(partitions, list) else 0
+    drift = _config_drift(settings, configs) + _replication_drift(settings, partitions)
+    if count > settings.topic_partitions:
+        drift.insert(
+            0,
+            f"has {count} partitions, configured {settings.topic_partitions} "
+            "(partitions are never reduced)",
+        )
     if count < settings.topic_partitions:
         await admin.create_partitions({name: NewPartitions(settings.topic_partitions)})
-        return TopicReport(name, "partitions-increased", f"{count} -> {settings.topic_partitions}")
-    if count > settings.topic_partitions:
-        return TopicReport(
-            name,
-            "drift",
-            f"has {count} partitions, configured "
-            f"{settings.topic_partitions} (partitions are never reduced)",
-        )
+        detail = "; ".join([f"{count} -> {settings.topic_partitions}", *drift])
+        return TopicReport(name, "partitions-increased", detail)
+    if drift:
+        return TopicReport(name, "drift", "; ".join(drift))
     return TopicReport(name, "ok", f"{count} partitions")
+
+
+def _config_drift(settings: Settings, configs: dict[str, str]) -> list[str]:
+    return [
+        f"{key} is {configs.get(key, '?')}, configured {value}"
+        for key, value in wanted_configs(settings).items()
+        if configs.get(key) != value
+    ]
+
+
+def _replication_drift(settings: Settings, partitions: object) -> list[str]:
+    if not isinstance(partitions, list) or not partitions:
+        return []
+    factors = {len(p.get("replicas") or []) for p in partitions if isinstance(p, dict)}
+    if factors == {settings.topic_replication_factor}:
+        return []
+    shown = ",".join(str(f) for f in sorted(factors))
+    return [f"replication factor is {shown}, configured {settings.topic_replication_factor}"]
+
+
+async def topic_partitions(admin: AIOKafkaAdminClient, topic: str) -> list[TopicPartition]:
+    """The partitions of ``topic`` as the cluster knows them now (empty if it does not exist)."""
+    found: list[TopicPartition] = []
+    for info in await admin.describe_topics([topic]):
+        if info.get("error_code"):
+            continue
+        found += [TopicPartition(topic, int(p["partition"])) for p in info.get("partitions") or []]
+    return sorted(found)

@@ -18,7 +18,9 @@ from devoured_infra.repositories.fetcher import (
     SqlSourceRepository,
 )
 from devoured_infra.repositories.publisher import (
+    DeliveryRepository,
     EditionRepository,
+    SqlDeliveryRepository,
     SqlEditionRepository,
     SqlStoryRepository,
     StoryRepository,
@@ -33,6 +35,7 @@ class UnitOfWork(Protocol):
     summaries: SummaryRepository
     stories: StoryRepository
     editions: EditionRepository
+    deliveries: DeliveryRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -53,6 +56,7 @@ class SqlUnitOfWork:
     summaries: SummaryRepository
     stories: StoryRepository
     editions: EditionRepository
+    deliveries: DeliveryRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -66,6 +70,7 @@ class SqlUnitOfWork:
         self.summaries = SqlSummaryRepository(session)
         self.stories = SqlStoryRepository(session)
         self.editions = SqlEditionRepository(session)
+        self.deliveries = SqlDeliveryRepository(session)
         return self
 
     async def __aexit__(

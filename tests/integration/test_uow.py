@@ -89,10 +89,10 @@ async def test_replayed_story_keeps_its_first_edition_and_receipt(new_uow) -> No
             await uow.stories.save(story)
             await uow.commit()
     async with new_uow() as uow:
-        stored = await uow.stories.for_edition(date(2026, 11, 29))
+        stored = await uow.stories.for_edition("2026-11-29")
         assert [(s.article_id, s.received_at, s.tldr) for s in stored] == [("x1", NOW, "Updated.")]
-        assert await uow.stories.for_edition(date(2026, 11, 30)) == []
-        assert await uow.stories.dates_needing_build() == [date(2026, 11, 29)]
+        assert await uow.stories.for_edition("2026-11-30") == []
+        assert await uow.stories.editions_needing_build() == ["2026-11-29"]
 
 
 async def test_migrating_twice_is_harmless(database_url: str) -> None:

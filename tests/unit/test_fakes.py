@@ -119,11 +119,11 @@ async def test_story_replay_keeps_first_edition_date_and_receive_time() -> None:
                 "a", title="New", edition_date=date(2026, 12, 1), received_at=T0 + timedelta(1)
             )
         )
-        [story] = await uow.stories.for_edition(date(2026, 11, 29))
+        [story] = await uow.stories.for_edition("2026-11-29")
     assert (story.title, story.received_at) == ("New", T0)
 
 
-async def test_editions_latest_and_dates_needing_build() -> None:
+async def test_editions_latest_and_editions_needing_build() -> None:
     db = FakeDatabase()
 
     def record(day: date, items: int, built: datetime) -> EditionRecord:
@@ -133,6 +133,7 @@ async def test_editions_latest_and_dates_needing_build() -> None:
             title="t",
             overview="o",
             item_count=items,
+            story_count=items,
             markdown="m",
             html="h",
             content_hash="c",
@@ -144,10 +145,10 @@ async def test_editions_latest_and_dates_needing_build() -> None:
         assert await uow.editions.latest() is None
         await uow.stories.save(samples.story("a", edition_date=d1, received_at=T0))
         await uow.stories.save(samples.story("b", edition_date=d2, received_at=T0))
-        assert await uow.stories.dates_needing_build() == [d1, d2]
+        assert await uow.stories.editions_needing_build() == ["2026-11-28", "2026-11-29"]
         await uow.editions.save(record(d2, 1, T0))
         await uow.editions.save(record(d1, 1, T0))
-        assert await uow.stories.dates_needing_build() == []
+        assert await uow.stories.editions_needing_build() == []
         latest = await uow.editions.latest()
         assert latest is not None
         assert latest.edition_date == d2

@@ -1,17 +1,51 @@
 """The fetcher's store: sources with their polling state, and the articles it has requested."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from devoured_core.model import FeedState, Source
 from devoured_infra.db import as_utc, upsert
 from devoured_infra.tables import fetcher_articles, fetcher_sources
 
 _SOURCE_FIELDS = ("name", "url", "kind", "section", "weight", "enabled")
+
+
+@dataclass(frozen=True)
+class DueSource:
+    """A source whose next poll is due, with the time it was planned for (None: never polled)."""
+
+    source: Source
+    planned_at: datetime | None
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """What an operator sees of a source (``devoured sources list``)."""
+
+    source: Source
+    settings: dict[str, Any]
+    last_polled_at: datetime | None
+    last_status: int | None
+    last_error: str | None
+    error_count: int
+    next_poll_at: datetime | None
+    poll_interval_s: float | None
+    gone: bool
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """Where the scheduling policy put a source after a poll."""
+
+    next_poll_at: datetime
+    interval_s: float
+    gone: bool = False
 
 
 class SourceRepository(Protocol):
@@ -27,7 +61,13 @@ class SourceRepository(Protocol):
         error: str | None,
         etag: str | None = None,
         last_modified: str | None = None,
+        schedule: PollSchedule | None = None,
     ) -> None: ...
+    async def save_settings(self, source_id: str, settings: dict[str, Any]) -> None: ...
+    async def settings_of(self, source_id: str) -> dict[str, Any]: ...
+    async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]: ...
+    async def lease(self, source_id: str, until: datetime) -> None: ...
+    async def statuses(self) -> list[SourceStatus]: ...
 
 
 class ArticleRequestRepository(Protocol):
@@ -91,6 +131,7 @@ class SqlSourceRepository:
         error: str | None,
         etag: str | None = None,
         last_modified: str | None = None,
+        schedule: PollSchedule | None = None,
     ) -> None:
         c = fetcher_sources.c
         values: dict[str, object] = {
@@ -100,13 +141,87 @@ class SqlSourceRepository:
         }
         if error is None:
             values["error_count"] = 0
+            values["last_success_at"] = at
             if status == 200:
                 values |= {"etag": etag, "last_modified": last_modified}
         else:
             values["error_count"] = c.error_count + 1
+        if schedule is not None:
+            values |= {
+                "next_poll_at": schedule.next_poll_at,
+                "poll_interval_s": schedule.interval_s,
+                "gone": schedule.gone,
+            }
         await self._session.execute(
             update(fetcher_sources).where(c.source_id == source_id).values(**values)
         )
+
+    async def save_settings(self, source_id: str, settings: dict[str, Any]) -> None:
+        await self._session.execute(
+            update(fetcher_sources)
+            .where(fetcher_sources.c.source_id == source_id)
+            .values(settings=settings or None)
+        )
+
+    async def settings_of(self, source_id: str) -> dict[str, Any]:
+        c = fetcher_sources.c
+        value = (
+            await self._session.execute(select(c.settings).where(c.source_id == source_id))
+        ).scalar()
+        return dict(value or {})
+
+    async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]:
+        c = fetcher_sources.c
+        rows = await self._session.execute(
+            select(c.source_id, *(c[f] for f in _SOURCE_FIELDS), c.next_poll_at, c.settings)
+            .where(c.enabled.is_(True), or_(c.next_poll_at.is_(None), c.next_poll_at <= now))
+            .order_by(c.next_poll_at.nulls_first(), c.source_id)
+            .limit(limit)
+        )
+        due = []
+        for row in rows:
+            values = dict(row._mapping)
+            planned, settings = values.pop("next_poll_at"), values.pop("settings")
+            due.append(
+                DueSource(
+                    Source.model_validate(values),
+                    as_utc(planned) if planned else None,
+                    dict(settings or {}),
+                )
+            )
+        return due
+
+    async def lease(self, source_id: str, until: datetime) -> None:
+        await self._session.execute(
+            update(fetcher_sources)
+            .where(fetcher_sources.c.source_id == source_id)
+            .values(next_poll_at=until)
+        )
+
+    async def statuses(self) -> list[SourceStatus]:
+        c = fetcher_sources.c
+        rows = await self._session.execute(select(fetcher_sources).order_by(c.source_id))
+        out = []
+        for row in rows:
+            m = dict(row._mapping)
+            out.append(
+                SourceStatus(
+                    source=Source.model_validate({k: m[k] for k in ("source_id", *_SOURCE_FIELDS)}),
+                    settings=dict(m["settings"] or {}),
+                    last_polled_at=_utc_or_none(m["last_polled_at"]),
+                    last_status=m["last_status"],
+                    last_error=m["last_error"],
+                    error_count=m["error_count"],
+                    next_poll_at=_utc_or_none(m["next_poll_at"]),
+                    poll_interval_s=m["poll_interval_s"],
+                    gone=bool(m["gone"]),
+                )
+            )
+        return out
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
 
 
 class SqlArticleRequestRepository:
@@ -173,3 +288,57 @@ class SqlArticleRequestRepository:
             keys=["article_id"],
             update=["fetched_at", "status", "error"],
         )
+
+
+LEADER_LOCK_KEY = 0x6465766F  # "devo": the fetcher scheduler's advisory lock
+
+
+class LeaderLock:
+    """Leader election through a PostgreSQL session advisory lock.
+
+    The lock lives on one dedicated connection: if the leader process dies, PostgreSQL closes
+    its session and releases the lock, and the next ``try_acquire`` of another replica wins.
+    On SQLite (embedded mode, one process) this replica is always the leader.
+    """
+
+    def __init__(self, engine: AsyncEngine, key: int = LEADER_LOCK_KEY) -> None:
+        self._engine = engine
+        self._key = key
+        self._connection: AsyncConnection | None = None
+
+    async def try_acquire(self) -> bool:
+        """True while this replica leads; checks its connection is still alive each time."""
+        if self._engine.dialect.name != "postgresql":
+            return True
+        if self._connection is not None:
+            try:
+                await self._connection.execute(text("select 1"))
+                return True
+            except Exception:  # the session is gone, and the lock with it
+                await self.release()
+        connection = await self._engine.connect()
+        try:
+            got = (
+                await connection.execute(text("select pg_try_advisory_lock(:k)"), {"k": self._key})
+            ).scalar()
+            await connection.commit()
+        except Exception:
+            await connection.close()
+            raise
+        if got:
+            self._connection = connection
+            return True
+        await connection.close()
+        return False
+
+    async def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            await connection.execute(text("select pg_advisory_unlock(:k)"), {"k": self._key})
+            await connection.commit()
+        except Exception:
+            pass  # a dead session already released it
+        finally:
+            await connection.close()

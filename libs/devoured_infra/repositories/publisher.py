@@ -1,26 +1,43 @@
-"""The publisher's store: the stories it has received and the editions it has built."""
+"""The publisher's store: stories it received, editions it built, deliveries it made."""
 
-from datetime import date
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, String, cast, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import as_utc, upsert, utc_row
-from devoured_infra.tables import publisher_editions, publisher_items
+from devoured_infra.tables import publisher_deliveries, publisher_editions, publisher_items
+
+edition_key: ColumnElement[str] = func.coalesce(
+    publisher_items.c.edition_id, cast(publisher_items.c.edition_date, String(32))
+)
 
 
 class StoryRepository(Protocol):
     async def save(self, story: Story) -> None: ...
-    async def for_edition(self, edition_date: date) -> list[Story]: ...
-    async def dates_needing_build(self) -> list[date]: ...
+    async def for_edition(self, edition_id: str) -> list[Story]: ...
+    async def editions_needing_build(self) -> list[str]: ...
+    async def get(self, article_id: str) -> Story | None: ...
+    async def search(
+        self, query: str | None, *, section: str | None = None, limit: int = 50
+    ) -> list[Story]: ...
 
 
 class EditionRepository(Protocol):
     async def save(self, edition: EditionRecord) -> None: ...
     async def get(self, edition_id: str) -> EditionRecord | None: ...
     async def latest(self) -> EditionRecord | None: ...
+    async def recent(self, limit: int = 30) -> list[EditionRecord]: ...
+
+
+class DeliveryRepository(Protocol):
+    async def delivered(self, edition_id: str, channel: str, target: str) -> bool: ...
+    async def record(
+        self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None
+    ) -> None: ...
 
 
 class SqlStoryRepository:
@@ -28,49 +45,93 @@ class SqlStoryRepository:
         self._session = session
 
     async def save(self, story: Story) -> None:
-        """Insert a story; a replayed one keeps its first edition date and receive time."""
+        """Insert a story; a replayed one keeps its first edition and receive time."""
         values = story.model_dump()
         values["decoder"] = [term.model_dump() for term in story.decoder]
-        update = [k for k in values if k not in {"article_id", "edition_date", "received_at"}]
+        values["edition_id"] = story.edition_key
+        kept = {"article_id", "edition_date", "edition_id", "received_at"}
+        update = [k for k in values if k not in kept]
         await upsert(self._session, publisher_items, values, keys=["article_id"], update=update)
 
-    async def for_edition(self, edition_date: date) -> list[Story]:
+    async def for_edition(self, edition_id: str) -> list[Story]:
         rows = await self._session.execute(
             select(publisher_items)
-            .where(publisher_items.c.edition_date == edition_date)
+            .where(edition_key == edition_id)
             .order_by(publisher_items.c.received_at, publisher_items.c.article_id)
         )
         return [Story.model_validate(utc_row(dict(row._mapping))) for row in rows]
 
-    async def dates_needing_build(self) -> list[date]:
-        """Edition dates whose stories changed since the edition was last built: more stories
-        than it holds, or stories received after it was built."""
-        items, editions = publisher_items.c, publisher_editions.c
+    async def editions_needing_build(self) -> list[str]:
+        """Editions whose stories changed since they were last built: more stories than the
+        edition holds, or stories received after it was built."""
+        key = edition_key.label("edition_id")
         latest = (
             select(
-                items.edition_date,
-                func.max(items.received_at).label("received"),
+                key,
+                func.max(publisher_items.c.received_at).label("received"),
                 func.count().label("stories"),
             )
-            .group_by(items.edition_date)
+            .group_by(key)
             .subquery()
         )
+        editions = publisher_editions.c
         rows = await self._session.execute(
             select(
-                latest.c.edition_date,
+                latest.c.edition_id,
                 latest.c.received,
                 latest.c.stories,
                 editions.built_at,
-                editions.item_count,
+                editions.story_count,
             )
-            .outerjoin(publisher_editions, editions.edition_date == latest.c.edition_date)
-            .order_by(latest.c.edition_date)
+            .outerjoin(publisher_editions, editions.edition_id == latest.c.edition_id)
+            .order_by(latest.c.edition_id)
         )
         return [
-            day
-            for day, received, stories, built, count in rows
+            edition_id
+            for edition_id, received, stories, built, count in rows
             if built is None or stories != count or as_utc(received) > as_utc(built)
         ]
+
+    async def get(self, article_id: str) -> Story | None:
+        row = (
+            await self._session.execute(
+                select(publisher_items).where(publisher_items.c.article_id == article_id)
+            )
+        ).first()
+        return Story.model_validate(utc_row(dict(row._mapping))) if row else None
+
+    async def search(
+        self, query: str | None, *, section: str | None = None, limit: int = 50
+    ) -> list[Story]:
+        """Stories matching ``query`` (PostgreSQL full-text search; word match on SQLite),
+        best first, optionally in one ``section``."""
+        statement = select(publisher_items)
+        if section:
+            statement = statement.where(publisher_items.c.section == section)
+        if query and query.strip():
+            statement = self._matching(statement, query.strip())
+        else:
+            statement = statement.order_by(publisher_items.c.received_at.desc())
+        rows = await self._session.execute(statement.limit(limit))
+        return [Story.model_validate(utc_row(dict(row._mapping))) for row in rows]
+
+    def _matching(self, statement: Select[Any], query: str) -> Select[Any]:
+        c = publisher_items.c
+        if self._session.get_bind().dialect.name == "postgresql":
+            document: ColumnElement[Any] = literal_column(
+                "to_tsvector('english', coalesce(publisher_items.title, '') || ' ' || "
+                "coalesce(publisher_items.tldr, '') || ' ' || coalesce(publisher_items.text, ''))"
+            )
+            tsquery = func.websearch_to_tsquery("english", query)
+            return statement.where(document.op("@@")(tsquery)).order_by(
+                func.ts_rank(document, tsquery).desc(), c.received_at.desc()
+            )
+        for word in query.split()[:8]:
+            pattern = f"%{word}%"
+            statement = statement.where(
+                or_(c.title.ilike(pattern), c.tldr.ilike(pattern), c.text.ilike(pattern))
+            )
+        return statement.order_by(c.received_at.desc())
 
 
 class SqlEditionRepository:
@@ -89,11 +150,51 @@ class SqlEditionRepository:
         return EditionRecord.model_validate(utc_row(dict(row._mapping))) if row else None
 
     async def latest(self) -> EditionRecord | None:
+        editions = await self.recent(1)
+        return editions[0] if editions else None
+
+    async def recent(self, limit: int = 30) -> list[EditionRecord]:
+        rows = await self._session.execute(
+            select(publisher_editions).order_by(publisher_editions.c.edition_id.desc()).limit(limit)
+        )
+        return [EditionRecord.model_validate(utc_row(dict(row._mapping))) for row in rows]
+
+
+class SqlDeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def delivered(self, edition_id: str, channel: str, target: str) -> bool:
+        d = publisher_deliveries.c
         row = (
             await self._session.execute(
-                select(publisher_editions)
-                .order_by(publisher_editions.c.edition_date.desc())
-                .limit(1)
+                select(d.delivered_at).where(
+                    d.edition_id == edition_id, d.channel == channel, d.target == target
+                )
             )
         ).first()
-        return EditionRecord.model_validate(utc_row(dict(row._mapping))) if row else None
+        return row is not None and row[0] is not None
+
+    async def record(
+        self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None
+    ) -> None:
+        d = publisher_deliveries.c
+        await upsert(
+            self._session,
+            publisher_deliveries,
+            {
+                "edition_id": edition_id,
+                "channel": channel,
+                "target": target,
+                "delivered_at": None if error else at,
+                "attempts": 0,
+                "error": error,
+            },
+            keys=["edition_id", "channel", "target"],
+            update=["delivered_at", "error"],
+        )
+        await self._session.execute(
+            update(publisher_deliveries)
+            .where(d.edition_id == edition_id, d.channel == channel, d.target == target)
+            .values(attempts=d.attempts + 1)
+        )

@@ -5,13 +5,26 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from devoured_core.messages import PageFetched
-from devoured_extractor.handlers import ExtractorDeps, extract_article
+from devoured_extractor.extract import extract
+from devoured_extractor.handlers import Extractor, ExtractorDeps, extract_article
+from devoured_extractor.isolation import IsolatedExtractor
+from devoured_extractor.settings import ExtractorSettings
 from devoured_infra.bus import Stage
 from devoured_infra.uow import UnitOfWorkFactory
 
 
 def bootstrap(
-    new_uow: UnitOfWorkFactory, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    new_uow: UnitOfWorkFactory,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    extractor: Extractor | None = None,
+    settings: ExtractorSettings | None = None,
 ) -> Stage:
-    deps = ExtractorDeps(new_uow=new_uow, clock=clock)
+    """The extractor stage; pages run in killable worker processes unless ``extractor`` is given."""
+    settings = settings or ExtractorSettings()
+    if extractor is None:
+        extractor = IsolatedExtractor(
+            extract, time_limit_s=settings.time_limit_s, workers=settings.workers
+        )
+    deps = ExtractorDeps(new_uow=new_uow, clock=clock, extract=extractor)
     return Stage("extractor", PageFetched, functools.partial(extract_article, deps=deps))

@@ -1,96 +1,117 @@
-"""Main-text extraction (pure): HTML in, text and metadata out. Wraps trafilatura for now."""
+"""Main-text extraction (pure): HTML in, text and metadata out.
 
-import hashlib
-import math
+``extract(html, url)`` is the public entry point. The page is checked (``guards``), parsed once
+with lxml (``parse``); metadata is read from that tree (``metadata``), furniture is pruned from
+it (``boilerplate``), the main text is taken from what is left (``body``) and junk lines are
+dropped. Every refusal is a ``SkippedInput`` whose message says why.
+"""
+
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
-
-import trafilatura
+from datetime import datetime
 
 from devoured_core.errors import SkippedInput
+from devoured_extractor.body import main_text
+from devoured_extractor.boilerplate import clean_lines, prune
+from devoured_extractor.focus import focus
+from devoured_extractor.guards import check_markup
+from devoured_extractor.metadata import read_metadata
+from devoured_extractor.parse import parse_html
+from devoured_extractor.signature import simhash_hex
+from devoured_extractor.text_stats import (
+    WORDS_PER_MINUTE,
+    content_hash,
+    count_words,
+    guess_language,
+    reading_minutes,
+)
 
-WORDS_PER_MINUTE = 230
-MIN_WORDS = 40
-_LANG = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+MIN_WORDS = 25
+"""Below this the page has no article worth summarising (error pages, app shells)."""
+TEASER_WORDS = 150
+"""A paywalled page with fewer words than this is only a teaser."""
+
+_PAYWALL = re.compile(
+    r"""class=["'][^"']*\b(paywall|piano-offer|meter-wall|subscriber-only|premium-wall)"""
+    r"|subscribers only|subscribe to (continue|keep) reading|to continue reading",
+    re.IGNORECASE,
+)
+_SCRIPT_SHELL = re.compile(r"<script\b", re.IGNORECASE)
+
+__all__ = [
+    "MIN_WORDS",
+    "WORDS_PER_MINUTE",
+    "ExtractedContent",
+    "content_hash",
+    "extract",
+    "extract_content",
+    "reading_minutes",
+]
 
 
 @dataclass(frozen=True)
 class ExtractedContent:
     title: str
     author: str | None
+    authors: tuple[str, ...]
     published_at: datetime | None
+    updated_at: datetime | None
+    site_name: str | None
     language: str | None
     text: str
     canonical_url: str | None
+    lead_image: str | None
     word_count: int
     reading_minutes: int
     content_hash: str
+    simhash: str
+    paywalled: bool
 
 
-def extract_content(html: str, url: str | None = None) -> ExtractedContent:
+def extract(html: str, url: str | None = None) -> ExtractedContent:
     """Extract the main text of ``html``; raises ``SkippedInput`` when there is none worth it."""
-    if not html.strip():
-        raise SkippedInput("extract: empty document")
-    document: Any = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
-    )
-    text = _tidy(getattr(document, "text", None) or "")
-    words = len(text.split())
-    if document is None or words < MIN_WORDS:
-        raise SkippedInput(f"extract: no main text found ({words} words)")
-    title = (document.title or "").strip() or text.splitlines()[0][:200]
+    markup = check_markup(html)
+    tree = parse_html(markup)
+    meta = read_metadata(tree, url)
+    prune(tree)
+    text = clean_lines(main_text(focus(tree), markup, url))
+    title = meta.title or (text.splitlines()[0][:200] if text else "")
     text = _drop_leading_title(text, title)
-    words = len(text.split())
+    words = count_words(text)
+    if words < MIN_WORDS:
+        raise SkippedInput(_why_empty(markup, words))
     return ExtractedContent(
         title=title,
-        author=(document.author or None),
-        published_at=_date(document.date),
-        language=document.language or _html_lang(html),
+        author=", ".join(meta.authors) or None,
+        authors=meta.authors,
+        published_at=meta.published_at,
+        updated_at=meta.updated_at,
+        site_name=meta.site_name,
+        language=meta.language or guess_language(text),
         text=text,
-        canonical_url=document.url,
+        canonical_url=meta.canonical_url,
+        lead_image=meta.lead_image,
         word_count=words,
-        reading_minutes=reading_minutes(words),
+        reading_minutes=reading_minutes(text),
         content_hash=content_hash(text),
+        simhash=simhash_hex(text),
+        paywalled=words < TEASER_WORDS and bool(_PAYWALL.search(markup)),
     )
 
 
-def reading_minutes(words: int) -> int:
-    """Whole minutes at ``WORDS_PER_MINUTE``, at least one."""
-    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+extract_content = extract
+"""The name the first version used; kept for callers that still import it."""
 
 
-def content_hash(text: str) -> str:
-    normalised = " ".join(text.lower().split())
-    return hashlib.sha256(normalised.encode()).hexdigest()
-
-
-def _tidy(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+def _why_empty(markup: str, words: int) -> str:
+    if _PAYWALL.search(markup):
+        return f"extract: no main text found ({words} words; paywalled, only a teaser)"
+    if len(_SCRIPT_SHELL.findall(markup)) and words < 5:
+        return f"extract: no main text found ({words} words; a JavaScript-only shell)"
+    return f"extract: no main text found ({words} words)"
 
 
 def _drop_leading_title(text: str, title: str) -> str:
     first, _, rest = text.partition("\n")
-    return rest if first.strip() == title.strip() and rest else text
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _html_lang(html: str) -> str | None:
-    match = _LANG.search(html[:5000])
-    return match.group(1).lower() if match else None
+    squeeze = " ".join(title.split()).casefold()
+    return rest if rest and " ".join(first.split()).casefold() == squeeze else text

@@ -2,6 +2,8 @@
 
 import asyncio
 import logging
+import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,53 +11,93 @@ from datetime import datetime
 from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, Message, PageFetched
 from devoured_core.urls import article_id_for, canonicalize_url, host_of
-from devoured_extractor.extract import extract_content
+from devoured_extractor.extract import ExtractedContent
+from devoured_extractor.isolation import WorkerCrashed, WorkerTimeout
 from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
 
 log = logging.getLogger("devoured.extractor")
+
+Extractor = Callable[[str, str | None], ExtractedContent]
+_REASONS = (
+    ("empty", re.compile(r"empty document")),
+    ("not_html", re.compile(r"not HTML")),
+    ("too_large", re.compile(r"too large")),
+    ("too_deep", re.compile(r"nesting deeper")),
+    ("paywalled", re.compile(r"paywalled")),
+    ("javascript_shell", re.compile(r"JavaScript")),
+    ("no_text", re.compile(r"no main text")),
+)
 
 
 @dataclass(frozen=True)
 class ExtractorDeps:
     new_uow: UnitOfWorkFactory
     clock: Callable[[], datetime]
-    time_limit_s: float = 20.0
+    extract: Extractor
+    """``extract(html, url)`` under a hard time limit (``isolation.IsolatedExtractor``)."""
 
 
 async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Message]:
-    """Extract ``msg``'s page; the article id comes from its canonical URL."""
+    """Extract ``msg``'s page; the article id comes from its canonical URL.
+
+    Pages without an article are skipped with their reason logged and counted; pages that hit
+    the hard time limit or crash a worker raise, so they are dead-lettered for a look.
+    """
+    started = time.perf_counter()
     try:
-        async with asyncio.timeout(deps.time_limit_s):
-            content = await asyncio.to_thread(extract_content, msg.body, msg.final_url)
-    except TimeoutError:
-        metrics.EXTRACTIONS.labels("timeout").inc()
-        raise SkippedInput(f"extract: took longer than {deps.time_limit_s} s") from None
+        content = await asyncio.to_thread(deps.extract, msg.body, msg.final_url)
+        if content.paywalled:
+            raise SkippedInput(f"extract: paywalled, only a {content.word_count}-word teaser")
+    except (WorkerTimeout, WorkerCrashed) as exc:
+        reason = "timeout" if isinstance(exc, WorkerTimeout) else "crashed"
+        metrics.EXTRACTIONS.labels(reason).inc()
+        metrics.EXTRACTOR_FAILURES.labels(reason).inc()
+        metrics.EXTRACTOR_SECONDS.labels(reason).observe(time.perf_counter() - started)
+        raise
     except SkippedInput as exc:
         metrics.EXTRACTIONS.labels("skipped").inc()
+        metrics.EXTRACTOR_SKIPS.labels(skip_reason(str(exc))).inc()
+        metrics.EXTRACTOR_SECONDS.labels("skipped").observe(time.perf_counter() - started)
         log.info("page skipped", extra={"article_id": msg.article_id, "reason": str(exc)})
         return []
-    canonical = canonicalize_url(_trusted_canonical(content.canonical_url, msg.final_url))
-    entry_title = msg.entry.title if msg.entry else None
-    article = ArticleExtracted(
-        article_id=article_id_for(canonical),
-        canonical_url=canonical,
-        title=content.title or entry_title or canonical,
-        author=content.author,
-        published_at=content.published_at or (msg.entry.published_at if msg.entry else None),
-        language=content.language,
-        text=content.text,
-        word_count=content.word_count,
-        reading_minutes=content.reading_minutes,
-        content_hash=content.content_hash,
-        source=msg.source,
-        tags=list(msg.entry.categories) if msg.entry else [],
-    )
+    metrics.EXTRACTOR_SECONDS.labels("ok").observe(time.perf_counter() - started)
+    article = _article(msg, content)
     async with deps.new_uow() as uow:
         await uow.extractions.save(article, fetched_article_id=msg.article_id, at=deps.clock())
         await uow.commit()
     metrics.EXTRACTIONS.labels("ok").inc()
+    metrics.EXTRACTOR_TEXT_CHARS.observe(len(article.text))
     return [article]
+
+
+def skip_reason(message: str) -> str:
+    """The metric label for a skip message."""
+    return next((label for label, pattern in _REASONS if pattern.search(message)), "other")
+
+
+def _article(msg: PageFetched, content: ExtractedContent) -> ArticleExtracted:
+    canonical = canonicalize_url(_trusted_canonical(content.canonical_url, msg.final_url))
+    entry_title = msg.entry.title if msg.entry else None
+    return ArticleExtracted(
+        article_id=article_id_for(canonical),
+        canonical_url=canonical,
+        title=content.title or entry_title or canonical,
+        author=content.author,
+        authors=list(content.authors),
+        published_at=content.published_at or (msg.entry.published_at if msg.entry else None),
+        updated_at=content.updated_at,
+        language=content.language,
+        site_name=content.site_name,
+        lead_image=content.lead_image,
+        text=content.text,
+        word_count=content.word_count,
+        reading_minutes=content.reading_minutes,
+        content_hash=content.content_hash,
+        simhash=content.simhash,
+        source=msg.source,
+        tags=list(msg.entry.categories) if msg.entry else [],
+    )
 
 
 def _trusted_canonical(claimed: str | None, final_url: str) -> str:

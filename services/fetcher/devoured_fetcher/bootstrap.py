@@ -5,8 +5,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from devoured_core.messages import FetchRequested
+from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.handlers import FetcherDeps, fetch
 from devoured_fetcher.http import HttpFetcher
+from devoured_fetcher.politeness import HostLimiter
+from devoured_fetcher.robots import RobotsCache
+from devoured_fetcher.schedule import PollBounds
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
 from devoured_infra.uow import UnitOfWorkFactory
@@ -16,24 +20,54 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def build_http(settings: Settings, fetcher: FetcherSettings) -> HttpFetcher:
+    """The service's HTTP client, politeness included (``devoured fetch`` uses it too)."""
+    return HttpFetcher(
+        timeout_s=settings.fetch_timeout_s,
+        max_bytes=settings.fetch_max_bytes,
+        user_agent=settings.fetch_user_agent,
+        allowed_networks=settings.allowed_networks,
+        total_timeout_s=fetcher.total_timeout_s,
+        connect_timeout_s=fetcher.connect_timeout_s,
+        max_redirects=fetcher.max_redirects,
+        limiter=HostLimiter(concurrency=fetcher.host_concurrency, min_delay_s=fetcher.host_delay_s),
+    )
+
+
+def build_robots(http: HttpFetcher, fetcher: FetcherSettings) -> RobotsCache | None:
+    if not fetcher.robots_enabled:
+        return None
+
+    async def get(url: str) -> tuple[int, bytes]:
+        response = await http.get(url, accept="text/plain")
+        return response.status, response.body
+
+    return RobotsCache(get, user_agent=fetcher.robots_user_agent, ttl_s=fetcher.robots_ttl_s)
+
+
 def bootstrap(
     settings: Settings,
     new_uow: UnitOfWorkFactory,
     *,
     http: HttpFetcher | None = None,
     clock: Callable[[], datetime] = utc_now,
+    fetcher: FetcherSettings | None = None,
 ) -> tuple[Stage, FetcherDeps]:
+    fetcher = fetcher or FetcherSettings()
+    client = http or build_http(settings, fetcher)
     deps = FetcherDeps(
         new_uow=new_uow,
-        http=http
-        or HttpFetcher(
-            timeout_s=settings.fetch_timeout_s,
-            max_bytes=settings.fetch_max_bytes,
-            user_agent=settings.fetch_user_agent,
-            allowed_networks=settings.allowed_networks,
-        ),
+        http=client,
         clock=clock,
         rerequest_after=timedelta(seconds=settings.fetch_rerequest_after_s),
+        bounds=PollBounds(
+            min_s=fetcher.poll_min_s,
+            max_s=fetcher.poll_max_s,
+            default_s=settings.poll_interval_s,
+            jitter=fetcher.poll_jitter,
+        ),
+        robots=build_robots(client, fetcher) if http is None else None,
+        lease=timedelta(seconds=fetcher.lease_s),
     )
     stage = Stage("fetcher", FetchRequested, functools.partial(fetch, deps=deps))
     return stage, deps

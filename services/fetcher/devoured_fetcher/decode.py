@@ -3,6 +3,8 @@
 import codecs
 import re
 
+import charset_normalizer
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = (
@@ -13,11 +15,24 @@ _BOMS = (
 
 
 def charset_of(content_type: str | None, body: bytes) -> str:
-    """Charset from the Content-Type header, then a BOM, then a meta/XML declaration, else UTF-8."""
+    """Charset from the Content-Type header, then a BOM, then a meta/XML declaration, then
+    detection (valid UTF-8 first, else charset-normalizer's best guess), else UTF-8."""
     for declared in (_header_charset(content_type), _bom_charset(body), _declared_charset(body)):
         if declared and _known(declared):
             return declared
-    return "utf-8"
+    return _detected_charset(body)
+
+
+def _detected_charset(body: bytes) -> str:
+    sample = body[:65536]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a character cut by the sample's end
+            return "utf-8"
+    best = charset_normalizer.from_bytes(sample).best()
+    return best.encoding if best is not None and _known(best.encoding) else "utf-8"
 
 
 def decode_body(content_type: str | None, body: bytes) -> str:

@@ -2,23 +2,42 @@
 
 Each handler takes its message first and its dependencies by keyword, commits its own unit of
 work, and returns the messages to publish (the transport publishes them after the commit).
+A feed poll never raises for a bad feed or a network failure: it records the reason and plans
+the next attempt (backoff), so a feed is never lost and never disabled for good.
 """
 
+import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
 
-from devoured_core.errors import PermanentError
-from devoured_core.messages import FeedEntry, FetchRequested, Message, PageFetched
+from devoured_core.errors import DevouredError, PermanentError
+from devoured_core.messages import FetchRequested, Message, PageFetched
 from devoured_core.model import Source
-from devoured_core.urls import article_id_for, canonicalize_url
+from devoured_core.urls import article_id_for, canonicalize_url, host_of
 from devoured_fetcher.decode import decode_body
-from devoured_fetcher.feeds import parse_feed
+from devoured_fetcher.feeds import ParsedFeed, parse_document
 from devoured_fetcher.http import FetchFailed, HttpFetcher, HttpResponse
+from devoured_fetcher.outcome import canonical_link, judge
+from devoured_fetcher.robots import RobotsCache
+from devoured_fetcher.schedule import (
+    NextPoll,
+    PollBounds,
+    PollOutcome,
+    plan_next_poll,
+    retry_after_s,
+)
 from devoured_infra import metrics
+from devoured_infra.repositories.fetcher import PollSchedule
 from devoured_infra.uow import UnitOfWorkFactory
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,10 @@ class FetcherDeps:
     http: HttpFetcher
     clock: Callable[[], datetime]
     rerequest_after: timedelta
+    bounds: PollBounds = PollBounds()
+    robots: RobotsCache | None = None
+    rand: Callable[[], float] = field(default=random.random)
+    lease: timedelta = timedelta(minutes=10)
 
 
 async def fetch(msg: FetchRequested, *, deps: FetcherDeps) -> list[Message]:
@@ -36,73 +59,165 @@ async def fetch(msg: FetchRequested, *, deps: FetcherDeps) -> list[Message]:
     return list(await fetch_article(msg, deps=deps))
 
 
+@dataclass
+class _Poll:
+    status: int | None = None
+    error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    feed: ParsedFeed | None = None
+
+
 async def fetch_feed(msg: FetchRequested, *, deps: FetcherDeps) -> list[FetchRequested]:
     """Poll a feed; request every entry not fetched yet (and not requested recently)."""
     source_id = msg.source.source_id
     async with deps.new_uow() as uow:
         state = await uow.sources.feed_state(source_id)
-    try:
-        response = await deps.http.get(msg.url, etag=state.etag, last_modified=state.last_modified)
-        entries = [] if response.status == 304 else _entries(response)
-    except PermanentError as exc:
-        await _record_poll(deps, source_id, status=None, error=str(exc))
-        metrics.FETCHES.labels("feed", "error").inc()
-        return []
-    metrics.FETCHES.labels("feed", "not_modified" if response.status == 304 else "ok").inc()
-    metrics.FETCH_SECONDS.labels("feed").observe(response.elapsed_ms / 1000)
+        settings = await uow.sources.settings_of(source_id)
+    poll = await _poll(msg.url, deps, state.etag, state.last_modified, settings)
     now = deps.clock()
+    errors = 0 if poll.error is None else state.error_count + 1
+    entries = poll.feed.entries if poll.feed else []
+    plan = plan_next_poll(
+        PollOutcome(
+            status=_status_for_plan(poll),
+            error_count=errors,
+            entry_times=[e.published_at for e in entries if e.published_at],
+            headers=poll.headers,
+            ttl_minutes=poll.feed.ttl_minutes if poll.feed else None,
+            skip_hours=poll.feed.skip_hours if poll.feed else frozenset(),
+        ),
+        now=now,
+        bounds=_bounds(deps.bounds, settings),
+        rand=deps.rand(),
+    )
+    requests = await _request_new_entries(msg, entries, deps, now) if poll.feed else []
+    async with deps.new_uow() as uow:
+        await uow.sources.record_poll(
+            source_id,
+            at=now,
+            status=poll.status,
+            error=poll.error,
+            etag=poll.headers.get("etag"),
+            last_modified=poll.headers.get("last-modified"),
+            schedule=_schedule(plan),
+        )
+        await uow.commit()
+    result = "error" if poll.error else ("not_modified" if poll.status == 304 else "ok")
+    metrics.FETCHES.labels("feed", result).inc()
+    metrics.FETCH_FEED_POLLS.labels(result).inc()
+    return requests
+
+
+async def _poll(
+    url: str,
+    deps: FetcherDeps,
+    etag: str | None,
+    last_modified: str | None,
+    settings: dict[str, Any],
+) -> _Poll:
+    try:
+        response = await deps.http.get(
+            url,
+            etag=etag,
+            last_modified=last_modified,
+            headers=_source_headers(settings),
+            accept=FEED_ACCEPT,
+        )
+    except DevouredError as exc:
+        metrics.FETCH_SKIPS.labels(type(exc).__name__).inc()
+        return _Poll(error=str(exc))
+    poll = _Poll(status=response.status, headers=response.headers)
+    verdict = judge(response, "feed")
+    if verdict.verdict in ("error", "skipped"):
+        metrics.FETCH_SKIPS.labels(verdict.code or "other").inc()
+        poll.error = verdict.reason
+        return poll
+    if verdict.verdict == "ok":
+        try:
+            poll.feed = parse_document(response.body, response.final_url)
+        except PermanentError as exc:
+            metrics.FETCH_SKIPS.labels("malformed").inc()
+            poll.error = str(exc)
+    return poll
+
+
+async def _request_new_entries(
+    msg: FetchRequested, entries: list[Any], deps: FetcherDeps, now: datetime
+) -> list[FetchRequested]:
     by_id = {article_id_for(e.link): e for e in entries}
+    requests = []
     async with deps.new_uow() as uow:
         wanted = await uow.article_requests.needing_request(
             by_id, now=now, rerequest_after=deps.rerequest_after
         )
-        requests = []
         for article_id, entry in by_id.items():
             if article_id not in wanted:
                 continue
             await uow.article_requests.mark_requested(
-                article_id, url=entry.link, source_id=source_id, at=now
+                article_id, url=entry.link, source_id=msg.source.source_id, at=now
             )
             requests.append(
                 FetchRequested(url=entry.link, kind="article", source=msg.source, entry=entry)
             )
-        await uow.sources.record_poll(
-            source_id,
-            at=now,
-            status=response.status,
-            error=None,
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
-        )
         await uow.commit()
     return requests
 
 
-def _entries(response: HttpResponse) -> list[FeedEntry]:
-    if response.status >= 400:
-        raise PermanentError(f"feed: HTTP {response.status}")
-    return parse_feed(response.body, response.final_url)
+def _status_for_plan(poll: _Poll) -> int | None:
+    """The status the policy should see: a 200 with an unreadable body counts as a failure."""
+    if poll.error is None or (poll.status is not None and poll.status >= 400):
+        return poll.status
+    return None
+
+
+def _bounds(default: PollBounds, settings: dict[str, Any]) -> PollBounds:
+    low = float(settings.get("poll_min_s", default.min_s))
+    high = max(low, float(settings.get("poll_max_s", default.max_s)))
+    return PollBounds(low, high, min(max(default.default_s, low), high), default.jitter)
+
+
+def _source_headers(settings: dict[str, Any]) -> dict[str, str]:
+    headers = {str(k).lower(): str(v) for k, v in (settings.get("headers") or {}).items()}
+    if settings.get("user_agent"):
+        headers["user-agent"] = str(settings["user_agent"])
+    return headers
+
+
+def _schedule(plan: NextPoll) -> PollSchedule:
+    return PollSchedule(next_poll_at=plan.at, interval_s=plan.interval_s, gone=plan.gone)
 
 
 async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageFetched]:
     """Fetch an article page and hand it to the extractor; record why when we cannot.
 
-    Server errors and network failures raise (the transport retries them); anything else that
-    stops us is final for this article and recorded, so it is not requested again.
+    Server errors, 429 and network failures raise (the transport retries them); anything else
+    that stops us is final for this article and recorded, so it is not requested again.
     """
     article_id = article_id_for(msg.url)
+    async with deps.new_uow() as uow:
+        unfetched = await uow.article_requests.needing_request(
+            {article_id}, now=deps.clock(), rerequest_after=timedelta(0)
+        )
+    if article_id not in unfetched:  # already fetched under this canonical URL
+        metrics.FETCH_SKIPS.labels("already_fetched").inc()
+        return []
+    if deps.robots is not None and not await deps.robots.allowed(msg.url):
+        metrics.FETCH_ROBOTS_DENIALS.inc()
+        return await _give_up(deps, msg, article_id, None, "article: disallowed by robots.txt")
     try:
-        response = await deps.http.get(msg.url)
+        response = await deps.http.get(msg.url, accept=ARTICLE_ACCEPT)
     except PermanentError as exc:
-        return await _give_up(deps, msg, article_id, status=None, reason=str(exc))
-    if response.status >= 500:
+        return await _give_up(deps, msg, article_id, None, str(exc))
+    if response.status >= 500 or response.status == 429:
+        _slow_down(deps, response)
         raise FetchFailed(f"article: HTTP {response.status} from {response.final_url}")
-    reason = _skip_reason(response)
-    if reason is not None:
-        return await _give_up(deps, msg, article_id, status=response.status, reason=reason)
+    verdict = judge(response, "article")
+    if verdict.verdict != "ok":
+        return await _give_up(deps, msg, article_id, response.status, verdict.reason or "")
     metrics.FETCHES.labels("article", "ok").inc()
     metrics.FETCH_SECONDS.labels("article").observe(response.elapsed_ms / 1000)
-    await _record_article(deps, msg, article_id, status=response.status, error=None)
+    body = decode_body(response.content_type, response.body)
+    await _record_article(deps, msg, article_id, response, body)
     return [
         PageFetched(
             article_id=article_id,
@@ -111,46 +226,24 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
             status=response.status,
             headers=response.headers,
             fetched_at=deps.clock(),
-            body=decode_body(response.content_type, response.body),
+            body=body,
             source=msg.source,
             entry=msg.entry,
         )
     ]
 
 
-def _skip_reason(response: HttpResponse) -> str | None:
-    if response.status >= 400:
-        return f"article: HTTP {response.status}"
-    content_type = response.content_type.split(";")[0].strip().lower()
-    if content_type and content_type not in HTML_TYPES:
-        return f"article: content type {content_type!r} is not HTML"
-    return None
+def _slow_down(deps: FetcherDeps, response: HttpResponse) -> None:
+    wait = retry_after_s(response.headers.get("retry-after"), now=deps.clock())
+    if wait and deps.http.limiter is not None:
+        deps.http.limiter.delay_host(host_of(response.final_url), min(wait, 3600.0))
 
 
 async def _give_up(
-    deps: FetcherDeps, msg: FetchRequested, article_id: str, *, status: int | None, reason: str
+    deps: FetcherDeps, msg: FetchRequested, article_id: str, status: int | None, reason: str
 ) -> list[PageFetched]:
     metrics.FETCHES.labels("article", "skipped").inc()
-    await _record_article(deps, msg, article_id, status=status, error=reason)
-    return []
-
-
-async def _record_poll(
-    deps: FetcherDeps, source_id: str, *, status: int | None, error: str
-) -> None:
-    async with deps.new_uow() as uow:
-        await uow.sources.record_poll(source_id, at=deps.clock(), status=status, error=error)
-        await uow.commit()
-
-
-async def _record_article(
-    deps: FetcherDeps,
-    msg: FetchRequested,
-    article_id: str,
-    *,
-    status: int | None,
-    error: str | None,
-) -> None:
+    metrics.FETCH_SKIPS.labels(reason.split(":")[0] if ":" in reason else "other").inc()
     async with deps.new_uow() as uow:
         await uow.article_requests.mark_fetched(
             article_id,
@@ -158,15 +251,64 @@ async def _record_article(
             source_id=msg.source.source_id,
             at=deps.clock(),
             status=status,
-            error=error,
+            error=reason,
         )
+        await uow.commit()
+    return []
+
+
+async def _record_article(
+    deps: FetcherDeps, msg: FetchRequested, article_id: str, response: HttpResponse, body: str
+) -> None:
+    """Mark the article fetched, under its requested, final and rel=canonical URLs alike."""
+    aliases = {canonicalize_url(response.final_url)}
+    canonical = canonical_link(body)
+    if canonical:
+        aliases.add(canonicalize_url(urljoin(response.final_url, canonical)))
+    now = deps.clock()
+    async with deps.new_uow() as uow:
+        for url in (msg.url, *sorted(aliases)):
+            if url != msg.url and article_id_for(url) == article_id:
+                continue
+            await uow.article_requests.mark_fetched(
+                article_id_for(url),
+                url=url,
+                source_id=msg.source.source_id,
+                at=now,
+                status=response.status,
+            )
         await uow.commit()
 
 
 async def poll_sources(sources: list[Source], *, deps: FetcherDeps) -> list[FetchRequested]:
-    """The scheduler's tick: store the configured sources and request every enabled feed."""
+    """Embedded mode's single tick: store the sources and request every enabled one now."""
     async with deps.new_uow() as uow:
         await uow.sources.save_sources(sources)
         enabled = await uow.sources.enabled_sources()
         await uow.commit()
     return [FetchRequested(url=s.url, kind=s.kind, source=s.info()) for s in enabled]
+
+
+async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequested]:
+    """The scheduler's tick: request every enabled source whose next poll is due.
+
+    Each emitted source is leased (its next poll pushed back by ``deps.lease``) in the same
+    transaction, so the next tick does not emit it again while a worker is on it; the worker
+    then records the real next poll. A lost request is simply re-emitted when the lease ends.
+    Single-URL (``kind="article"``) sources are one-shot: leased far into the future.
+    """
+    now = deps.clock()
+    async with deps.new_uow() as uow:
+        due = await uow.sources.due_sources(now, limit=limit)
+        for item in due:
+            one_shot = item.source.kind == "article"
+            until = now + (timedelta(days=3650) if one_shot else deps.lease)
+            await uow.sources.lease(item.source.source_id, until)
+            if item.planned_at is not None:
+                metrics.FETCH_SCHEDULER_LAG.observe(
+                    max(0.0, (now - item.planned_at).total_seconds())
+                )
+        await uow.commit()
+    return [
+        FetchRequested(url=d.source.url, kind=d.source.kind, source=d.source.info()) for d in due
+    ]

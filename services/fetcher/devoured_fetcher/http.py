@@ -1,18 +1,33 @@
-"""The fetcher's HTTP adapter: timeouts, a streamed body cap, redirects checked hop by hop, and
-a guard against requests to private networks. Third-party errors become ``core.errors`` here.
+"""The fetcher's HTTP client: timeouts, a streamed body cap with a decompression-bomb guard,
+redirects followed by hand (at most 5, loops refused), the SSRF guard on every connection
+(see ``ssrf``), and per-host politeness. Third-party errors become ``core.errors`` here.
 """
 
 import asyncio
-import ipaddress
-import socket
+import ssl
 import time
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, IPv6Network
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from devoured_core.errors import PermanentError, TransientError
+from devoured_core.urls import host_of
+from devoured_fetcher.bodies import ResponseTooLarge, read_capped
+from devoured_fetcher.politeness import HostLimiter
+from devoured_fetcher.ssrf import BlockedAddress, GuardedBackend, Network
+from devoured_infra import metrics
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "BlockedAddress",
+    "FetchFailed",
+    "HttpFetcher",
+    "HttpResponse",
+    "ResponseTooLarge",
+    "TooManyRedirects",
+]
 
 KEPT_HEADERS = (
     "content-type",
@@ -26,16 +41,12 @@ KEPT_HEADERS = (
 MAX_REDIRECTS = 5
 
 
-class BlockedAddress(PermanentError):
-    """The URL resolves to an address we refuse to connect to."""
-
-
-class ResponseTooLarge(PermanentError):
-    """The body exceeded the configured cap."""
-
-
 class FetchFailed(TransientError):
     """Network-level failure: DNS, connect, timeout, reset."""
+
+
+class TooManyRedirects(PermanentError):
+    """A redirect loop, or a chain longer than the limit."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,26 @@ class HttpResponse:
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
+    @property
+    def media_type(self) -> str:
+        return self.content_type.split(";")[0].strip().lower()
+
+
+def _guarded_transport(
+    allowed: tuple[Network, ...], limits: httpx.Limits
+) -> httpx.AsyncHTTPTransport:
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    # httpx has no public hook for the network backend; the pool below is exactly the one
+    # AsyncHTTPTransport builds (no proxy), plus our guarded backend.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl.create_default_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(allowed),
+    )
+    return transport
+
 
 class HttpFetcher:
     def __init__(
@@ -60,83 +91,106 @@ class HttpFetcher:
         timeout_s: float,
         max_bytes: int,
         user_agent: str,
-        allowed_networks: tuple[IPv4Network | IPv6Network, ...] = (),
+        allowed_networks: tuple[Network, ...] = (),
+        total_timeout_s: float | None = None,
+        connect_timeout_s: float | None = None,
+        max_redirects: int = MAX_REDIRECTS,
+        limiter: HostLimiter | None = None,
+        max_connections: int = 100,
     ) -> None:
-        self._timeout_s = timeout_s
+        self._total_s = total_timeout_s if total_timeout_s is not None else timeout_s * 2
         self._max_bytes = max_bytes
-        self._allowed = allowed_networks
+        self._max_redirects = max_redirects
+        self._user_agent = user_agent
+        self.limiter = limiter
+        limits = httpx.Limits(max_connections=max_connections, keepalive_expiry=30)
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
+            timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s or min(10.0, timeout_s)),
             headers={"user-agent": user_agent, "accept-encoding": "gzip, deflate"},
             follow_redirects=False,
+            transport=_guarded_transport(allowed_networks, limits),
+            trust_env=False,
         )
+
+    @property
+    def user_agent(self) -> str:
+        return self._user_agent
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
     async def get(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        headers: dict[str, str] | None = None,
+        accept: str | None = None,
     ) -> HttpResponse:
-        headers = {}
+        """GET ``url`` politely; 4xx/5xx are returned, network and guard failures raise."""
+        sent = dict(headers or {})
+        if accept:
+            sent["accept"] = accept
         if etag:
-            headers["if-none-match"] = etag
+            sent["if-none-match"] = etag
         if last_modified:
-            headers["if-modified-since"] = last_modified
+            sent["if-modified-since"] = last_modified
+        if self.limiter is None:
+            return await self._timed(url, sent)
+        async with self.limiter.slot(host_of(url)):
+            return await self._timed(url, sent)
+
+    async def _timed(self, url: str, headers: dict[str, str]) -> HttpResponse:
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(self._timeout_s * 2):
-                return await self._follow(url, headers, started)
+            async with asyncio.timeout(self._total_s):
+                response = await self._follow(url, headers, started)
         except TimeoutError as exc:
-            raise FetchFailed(
-                f"http: {url}: request took longer than {self._timeout_s * 2} s"
-            ) from exc
-        except httpx.HTTPError as exc:
+            raise FetchFailed(f"http: {url}: request took longer than {self._total_s} s") from exc
+        except httpx.TimeoutException as exc:
+            raise FetchFailed(f"http: {url}: {type(exc).__name__} (timeout)") from exc
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             raise FetchFailed(f"http: {url}: {type(exc).__name__}: {exc}") from exc
+        _observe(response)
+        return response
 
     async def _follow(self, url: str, headers: dict[str, str], started: float) -> HttpResponse:
         seen: list[str] = []
         current = url
         while True:
-            await self._check_address(current)
+            _check_scheme(current)
             async with self._client.stream("GET", current, headers=headers) as response:
                 location = response.headers.get("location")
                 if response.is_redirect and location:
                     seen.append(current)
-                    current = urljoin(current, location)
-                    if current in seen or len(seen) > MAX_REDIRECTS:
-                        raise PermanentError(
-                            f"http: {url}: redirect loop or more than {MAX_REDIRECTS} redirects"
+                    current = urljoin(current, location.strip())
+                    if current in seen:
+                        raise TooManyRedirects(f"http: {url}: redirect loop via {current}")
+                    if len(seen) > self._max_redirects:
+                        raise TooManyRedirects(
+                            f"http: {url}: more than {self._max_redirects} redirects"
                         )
                     continue
-                body = await self._read_capped(response, current)
+                body = await read_capped(
+                    response.aiter_raw(),
+                    encoding=response.headers.get("content-encoding", ""),
+                    max_bytes=self._max_bytes,
+                )
                 kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
                 elapsed = int((time.perf_counter() - started) * 1000)
                 return HttpResponse(url, current, response.status_code, kept, body, elapsed, seen)
 
-    async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_bytes:
-                raise ResponseTooLarge(f"http: {url}: body larger than {self._max_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
-    async def _check_address(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PermanentError(f"http: {url}: only http(s) URLs are fetched")
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
-            )
-        except OSError as exc:
-            raise FetchFailed(f"http: {url}: cannot resolve {parts.hostname}: {exc}") from exc
-        for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if not address.is_global and not any(address in net for net in self._allowed):
-                raise BlockedAddress(
-                    f"http: {url}: {parts.hostname} resolves to non-public "
-                    f"address {address}; see DEVOURED_FETCH_ALLOWED_NETWORKS"
-                )
+def _observe(response: HttpResponse) -> None:
+    status = response.status
+    status_class = "304" if status == 304 else f"{status // 100}xx"
+    metrics.FETCH_HTTP_REQUESTS.labels(status_class, host_of(response.final_url)).inc()
+    metrics.FETCH_HTTP_BYTES.inc(len(response.body))
+    metrics.FETCH_HTTP_SECONDS.observe(response.elapsed_ms / 1000)
+
+
+def _check_scheme(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PermanentError(f"http: {url}: only http(s) URLs are fetched")

@@ -1,30 +1,34 @@
-"""The publisher service on Kafka: stores stories, rebuilds changed editions periodically."""
+"""The publisher service on Kafka: stores stories, rebuilds changed editions periodically,
+delivers closed editions, and serves the website and JSON API on its own port."""
 
 import asyncio
-
-from faststream.asgi import AsgiFastStream
+from typing import Any
 
 from devoured_infra.bus import Publisher
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.kafka import build_app
+from devoured_infra.kafka import SERVICE_PATHS, build_app
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher.bootstrap import bootstrap
-from devoured_publisher.handlers import build_pending_editions
+from devoured_publisher.config import PublisherSettings
+from devoured_publisher.handlers import build_pending_editions, deliver_closed_editions
+from devoured_publisher.web import create_web_app
 
 
-def create_app(settings: Settings) -> AsgiFastStream:
+def create_app(settings: Settings) -> "ServiceWithWebsite":
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    stage, deps = bootstrap(settings, lambda: SqlUnitOfWork(sessions))
+    options = PublisherSettings()
+    stage, deps = bootstrap(settings, lambda: SqlUnitOfWork(sessions), publisher=options)
 
     async def edition_builder(publisher: Publisher) -> None:
         while True:
             await asyncio.sleep(settings.edition_interval_s)
             await publisher.publish(await build_pending_editions(deps=deps))
+            await deliver_closed_editions(deps=deps)
 
-    return build_app(
+    service = build_app(
         settings,
         stage,
         service="publisher",
@@ -32,3 +36,19 @@ def create_app(settings: Settings) -> AsgiFastStream:
         ready=database_ready(engine),
         on_shutdown=[engine.dispose],
     )
+    return ServiceWithWebsite(service, create_web_app(deps, base_url=options.base_url))
+
+
+class ServiceWithWebsite:
+    """One ASGI app on the publisher's port: the service's own endpoints (metrics, health,
+    lifespan that runs the consumer) and the website for every other path."""
+
+    def __init__(self, service: Any, website: Any) -> None:
+        self.service = service
+        self.website = website
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan" or scope.get("path") in SERVICE_PATHS:
+            await self.service(scope, receive, send)
+        else:
+            await self.website(scope, receive, send)

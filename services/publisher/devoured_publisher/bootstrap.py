@@ -9,22 +9,62 @@ from devoured_core.messages import ArticleSummarized
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
 from devoured_infra.uow import UnitOfWorkFactory
+from devoured_publisher.config import PublisherSettings, load_sections
+from devoured_publisher.delivery import Channel, EmailChannel, WebhookChannel
 from devoured_publisher.handlers import PublisherDeps, receive_story
 from devoured_publisher.sinks import EditionSink, FileSink
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def bootstrap(
     settings: Settings,
     new_uow: UnitOfWorkFactory,
     *,
+    publisher: PublisherSettings | None = None,
     sink: EditionSink | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> tuple[Stage, PublisherDeps]:
+    options = publisher or PublisherSettings()
     deps = PublisherDeps(
         new_uow=new_uow,
         clock=clock,
         timezone=ZoneInfo(settings.timezone),
         digest_name=settings.digest_name,
-        sink=sink or FileSink(settings.out_dir),
+        sink=sink or FileSink(settings.out_dir, base_url=options.base_url),
+        cadence=options.cadence,
+        cutoff_hour=options.cutoff_hour,
+        sections=load_sections(options.sections_file),
+        channels=channels(options),
+        delivery_attempts=options.delivery_attempts,
+        delivery_backoff_s=options.delivery_backoff_s,
     )
     return Stage("publisher", ArticleSummarized, functools.partial(receive_story, deps=deps)), deps
+
+
+def channels(options: PublisherSettings) -> list[Channel]:
+    configured: list[Channel] = []
+    if options.smtp_host and options.subscribers:
+        configured.append(
+            EmailChannel(
+                host=options.smtp_host,
+                port=options.smtp_port,
+                sender=options.email_from,
+                targets=options.subscribers,
+                username=options.smtp_username,
+                password=options.smtp_password,
+                starttls=options.smtp_starttls,
+            )
+        )
+    if options.webhooks:
+        configured.append(
+            WebhookChannel(
+                targets=options.webhooks,
+                style=options.webhook_format,
+                secret=options.webhook_secret,
+                base_url=options.base_url,
+            )
+        )
+    return configured

@@ -1,18 +1,26 @@
-"""Publisher handlers: keep each summarised story; build the editions that changed."""
+"""Publisher handlers: keep each summarised story; build editions; deliver closed ones."""
 
+import functools
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
 from devoured_infra import metrics
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
+from devoured_publisher.delivery import Channel, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
-from devoured_publisher.render import render_html, render_markdown
-from devoured_publisher.sections import section_for
+from devoured_publisher.pages import render_html
+from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
+from devoured_publisher.render import render_markdown
+from devoured_publisher.sanitize import plain_text, safe_url
+from devoured_publisher.sections import DEFAULT_SECTIONS, section_for, section_order
 from devoured_publisher.sinks import EditionSink
+
+log = logging.getLogger("devoured.publisher")
 
 
 @dataclass(frozen=True)
@@ -22,31 +30,47 @@ class PublisherDeps:
     timezone: tzinfo
     digest_name: str
     sink: EditionSink
+    cadence: Cadence = "daily"
+    cutoff_hour: int = 0
+    sections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTIONS))
+    channels: Sequence[Channel] = ()
+    delivery_attempts: int = 4
+    delivery_backoff_s: float = 2.0
 
 
 async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[Message]:
-    """Store the story for today's edition; a replay keeps its first edition date."""
+    """Store the story (as plain text) in the current edition; a replay keeps its edition."""
     now = deps.clock()
+    period = period_for(
+        now, timezone=deps.timezone, cadence=deps.cadence, cutoff_hour=deps.cutoff_hour
+    )
     story = Story(
         article_id=msg.article_id,
-        edition_date=now.astimezone(deps.timezone).date(),
+        edition_date=period.edition_date,
+        edition_id=period.edition_id,
         section=section_for(
             source_section=msg.source.section,
             tags=msg.tags,
             title=msg.title,
             text=msg.text,
             has_deep_dive=bool(msg.deep_dive),
+            sections=deps.sections,
         ),
-        title=msg.title,
-        url=msg.canonical_url,
-        source_name=msg.source.name,
+        title=plain_text(msg.title),
+        url=safe_url(msg.canonical_url),
+        source_name=plain_text(msg.source.name),
         source_weight=msg.source.weight,
         reading_minutes=msg.reading_minutes,
         published_at=msg.published_at,
-        tldr=msg.tldr,
-        deep_dive=msg.deep_dive,
-        decoder=msg.decoder,
-        text=msg.text,
+        tldr=plain_text(msg.tldr),
+        deep_dive=[plain_text(b) for b in msg.deep_dive],
+        decoder=[
+            t.model_copy(
+                update={"term": plain_text(t.term), "definition": plain_text(t.definition)}
+            )
+            for t in msg.decoder
+        ],
+        text=plain_text(msg.text),
         received_at=now,
     )
     async with deps.new_uow() as uow:
@@ -58,30 +82,93 @@ async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[
 async def build_pending_editions(*, deps: PublisherDeps) -> list[DigestPublished]:
     """Rebuild every edition that received stories since it was last built."""
     async with deps.new_uow() as uow:
-        dates = await uow.stories.dates_needing_build()
-    published = []
-    for day in dates:
-        published.append(await build_edition(day.isoformat(), deps=deps))
-    return published
+        edition_ids = await uow.stories.editions_needing_build()
+    return [await build_edition(edition_id, deps=deps) for edition_id in edition_ids]
 
 
 async def build_edition(edition_id: str, *, deps: PublisherDeps) -> DigestPublished:
     """(Re)build one edition from the stored stories; idempotent for the same stories."""
-    from datetime import date
-
-    day = date.fromisoformat(edition_id)
     async with deps.new_uow() as uow:
-        stories = await uow.stories.for_edition(day)
-        edition = assemble_edition(stories, digest_name=deps.digest_name, day=day)
-        record = _record(
-            edition, built_at=max((s.received_at for s in stories), default=deps.clock())
-        )
-        await uow.editions.save(record)
+        edition, stories = await assemble_stored_edition(uow, edition_id, deps)
+        built_at = max((s.received_at for s in stories), default=deps.clock())
+        await uow.editions.save(_record(edition, built_at=built_at))
         await uow.commit()
-    deps.sink.write(edition)
+        recent = await uow.editions.recent(30)
+    deps.sink.write(edition, recent)
     metrics.EDITIONS_PUBLISHED.inc()
     metrics.EDITION_ITEMS.set(edition.item_count)
     return edition.to_message()
+
+
+async def deliver_closed_editions(*, deps: PublisherDeps) -> int:
+    """Send every edition whose period has ended to every channel target not yet served.
+
+    Returns how many deliveries succeeded; a failed one is recorded and tried again later.
+    """
+    if not deps.channels:
+        return 0
+    async with deps.new_uow() as uow:
+        editions = await uow.editions.recent(7)
+    now = deps.clock()
+    delivered = 0
+    for record in editions:
+        if _period(record.edition_id, deps).ends_at <= now:
+            delivered += await deliver_edition(record.edition_id, deps=deps)
+    return delivered
+
+
+async def deliver_edition(edition_id: str, *, deps: PublisherDeps) -> int:
+    """Send one edition to every channel target that has not received it yet."""
+    async with deps.new_uow() as uow:
+        pending = [
+            (channel, target)
+            for channel in deps.channels
+            for target in channel.targets
+            if not await uow.deliveries.delivered(edition_id, channel.name, target)
+        ]
+        if not pending:
+            return 0
+        edition, _ = await assemble_stored_edition(uow, edition_id, deps)
+    delivered = 0
+    for channel, target in pending:
+        error = await with_retries(
+            functools.partial(channel.send, edition, target),
+            attempts=deps.delivery_attempts,
+            backoff_s=deps.delivery_backoff_s,
+        )
+        async with deps.new_uow() as uow:
+            await uow.deliveries.record(
+                edition_id, channel.name, target, at=deps.clock(), error=error
+            )
+            await uow.commit()
+        metrics.DELIVERIES.labels(channel.name, "error" if error else "success").inc()
+        if error:
+            log.warning(
+                "delivery failed",
+                extra={"edition_id": edition_id, "channel": channel.name, "error": error},
+            )
+        delivered += error is None
+    return delivered
+
+
+def _period(edition_id: str, deps: PublisherDeps) -> EditionPeriod:
+    return period_of_edition(
+        edition_id, timezone=deps.timezone, cadence=deps.cadence, cutoff_hour=deps.cutoff_hour
+    )
+
+
+async def assemble_stored_edition(
+    uow: UnitOfWork, edition_id: str, deps: PublisherDeps
+) -> tuple[Edition, list[Story]]:
+    stories = await uow.stories.for_edition(edition_id)
+    edition = assemble_edition(
+        stories,
+        digest_name=deps.digest_name,
+        day=_period(edition_id, deps).edition_date,
+        edition_id=edition_id,
+        section_order=section_order(deps.sections),
+    )
+    return edition, stories
 
 
 def _record(edition: Edition, *, built_at: datetime) -> EditionRecord:
@@ -92,6 +179,7 @@ def _record(edition: Edition, *, built_at: datetime) -> EditionRecord:
         title=edition.title,
         overview=edition.overview,
         item_count=edition.item_count,
+        story_count=edition.story_count,
         markdown=markdown,
         html=render_html(edition),
         content_hash=hashlib.sha256(markdown.encode()).hexdigest(),

@@ -1,23 +1,14 @@
-"""Rendering an edition (pure): Markdown and plain text in the seed's layout, and HTML.
+"""Rendering an edition (pure): Markdown, plain text and JSON in the seed's layout.
 
 Layout of one story (../shared/seed/FORMAT.md): headline with reading time, the TL;DR, then
 "Deep dive" bullets, "Decoder" terms and the "Original article" text.
 """
 
 import json
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from devoured_core.model import Story
 from devoured_publisher.edition import Edition
-
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+from devoured_publisher.sanitize import safe_url
 
 
 def headline(story: Story) -> str:
@@ -29,12 +20,19 @@ def render_markdown(edition: Edition) -> str:
     for name, stories in edition.sections:
         lines += [f"## {name}", ""]
         for story in stories:
-            lines += _story_markdown(story)
+            lines += _story_markdown(story, edition.also(story))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _story_markdown(story: Story) -> list[str]:
-    lines = [f"### [{_md(headline(story))}]({story.url})", "", _md(story.tldr), ""]
+def _link(url: str) -> str:
+    return safe_url(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _story_markdown(story: Story, also: list[Story]) -> list[str]:
+    lines = [f"### [{_md(headline(story))}]({_link(story.url)})", "", _md(story.tldr), ""]
+    if also:
+        links = ", ".join(f"[{_md(o.source_name)}]({_link(o.url)})" for o in also)
+        lines += [f"*Also covered by {links}.*", ""]
     if story.deep_dive:
         lines += ["#### Deep dive", "", *(f"- {_md(b)}" for b in story.deep_dive), ""]
     if story.decoder:
@@ -75,17 +73,15 @@ def render_text(edition: Edition) -> str:
         lines += [name.upper(), ""]
         for story in stories:
             lines += [headline(story), story.tldr]
+            if edition.also(story):
+                others = ", ".join(f"{o.source_name} ({o.url})" for o in edition.also(story))
+                lines += [f"Also covered by: {others}"]
             if story.deep_dive:
                 lines += ["Deep dive", *(f"- {b}" for b in story.deep_dive)]
             if story.decoder:
                 lines += ["Decoder", *(f"- {t.term}: {t.definition}" for t in story.decoder)]
             lines += ["Original article", story.text, ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def render_html(edition: Edition) -> str:
-    """A responsive page that works without JavaScript; all article text is escaped."""
-    return _TEMPLATES.get_template("edition.html").render(edition=edition, headline=headline)
 
 
 def render_json(edition: Edition) -> str:

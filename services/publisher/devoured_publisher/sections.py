@@ -1,6 +1,7 @@
 """Which section a story belongs in (pure): the source's default, then tags, then keywords."""
 
 import re
+from collections.abc import Mapping, Sequence
 
 QUICK_LINKS = "Quick Links"
 DEFAULT_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -86,28 +87,41 @@ DEFAULT_SECTIONS: dict[str, tuple[str, ...]] = {
         "defi",
     ),
 }
-SECTION_ORDER = (*DEFAULT_SECTIONS, "Other News", QUICK_LINKS)
+OTHER_NEWS = "Other News"
+SECTION_ORDER = (*DEFAULT_SECTIONS, OTHER_NEWS, QUICK_LINKS)
 
 
 def section_for(
-    *, source_section: str | None, tags: list[str], title: str, text: str, has_deep_dive: bool
+    *,
+    source_section: str | None,
+    tags: list[str],
+    title: str,
+    text: str,
+    has_deep_dive: bool,
+    sections: Mapping[str, Sequence[str]] = DEFAULT_SECTIONS,
 ) -> str:
-    """The section of a story; items without a Deep dive go to Quick Links."""
+    """The section of a story: Quick Links without a Deep dive, else the source's default,
+    else a tag naming a section, else the section whose keywords the story uses most."""
     if not has_deep_dive:
         return QUICK_LINKS
     if source_section:
         return source_section
     for tag in tags:
-        for name in DEFAULT_SECTIONS:
+        for name in sections:
             if tag.strip().lower() in (name.lower(), *_short_names(name)):
                 return name
     haystack = f"{title} {title} {text[:3000]}".lower()
-    best, best_hits = "Other News", 0
-    for name, keywords in DEFAULT_SECTIONS.items():
-        hits = sum(len(re.findall(rf"\b{re.escape(k)}\b", haystack)) for k in keywords)
+    best, best_hits = OTHER_NEWS, 0
+    for name, keywords in sections.items():
+        hits = sum(len(re.findall(rf"\b{re.escape(k.lower())}\b", haystack)) for k in keywords)
         if hits > best_hits:
             best, best_hits = name, hits
     return best
+
+
+def section_order(sections: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """Configured sections in their order, then Other News and Quick Links."""
+    return (*(n for n in sections if n not in (OTHER_NEWS, QUICK_LINKS)), OTHER_NEWS, QUICK_LINKS)
 
 
 def _short_names(name: str) -> tuple[str, ...]:

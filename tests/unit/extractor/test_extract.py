@@ -131,7 +131,12 @@ def test_page_shorter_than_the_minimum_is_skipped() -> None:
     ],
 )
 def test_reading_minutes_rounds_up_to_whole_minutes(words: int, minutes: int) -> None:
-    assert reading_minutes(words) == minutes
+    assert reading_minutes(" ".join(["word"] * words)) == minutes
+
+
+def test_japanese_reading_time_counts_characters() -> None:
+    text = "日本語の文章です。" * 100  # 900 characters at 500 a minute
+    assert reading_minutes(text) == 2
 
 
 def test_content_hash_ignores_case_and_whitespace_only() -> None:

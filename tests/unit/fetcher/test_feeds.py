@@ -93,7 +93,7 @@ def test_html_page_served_as_feed_is_rejected() -> None:
 
 def test_well_formed_xhtml_is_not_a_feed() -> None:
     body = b"<html><body><p>Hello</p><a href='/a'>a link</a></body></html>"
-    with pytest.raises(MalformedFeed, match="not RSS or Atom"):
+    with pytest.raises(MalformedFeed, match="HTML page"):
         parse_feed(body, BASE)
 
 

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 from devoured_core.messages import DecoderTerm
 from devoured_core.model import Story
 from devoured_publisher.edition import Edition, assemble_edition
+from devoured_publisher.pages import render_html
 from devoured_publisher.render import (
     headline,
-    render_html,
     render_json,
     render_markdown,
     render_text,

@@ -21,6 +21,7 @@ def test_writes_every_format_and_the_latest_copies(tmp_path: Path) -> None:
         "2026-11-29.html",
         "2026-11-29.txt",
         "2026-11-29.json",
+        "2026-11-29.email.html",
         "index.html",
         "latest.md",
     }
@@ -65,6 +66,7 @@ def test_older_edition_does_not_replace_the_index(tmp_path: Path) -> None:
         "2026-11-28.html",
         "2026-11-28.txt",
         "2026-11-28.json",
+        "2026-11-28.email.html",
     }
     assert "Newest" in (tmp_path / "index.html").read_text()
     assert "Newest" in (tmp_path / "latest.md").read_text()

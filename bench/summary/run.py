@@ -1,0 +1,150 @@
+"""Score our extractive backend, lead and TextRank on the seed's stories, side by side.
+
+Stories with at least 300 words of article text are used, split 50/50 by position in story
+order: even positions are the dev split (where the extractive backend was tuned), odd
+positions are held out. The seed is third-party text, read from /work/shared at run time.
+
+- TL;DR: ROUGE-1/2/L F1 against the story's ``summary``;
+- Deep dive: ROUGE-1/2/L F1 of the bullets joined against the joined ``deep_dive``; the peers
+  get as many bullets as ours chose, so only the choice of sentences differs;
+- Decoder term recall: share of the reference terms matched by one of ours (they share a
+  content word after lower-casing and light stemming); the peers get as many terms as ours;
+- speed: median ms per 1,000-word article, against the 50 ms limit and TextRank.
+"""
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.summary.baselines import lead, textrank
+from bench.summary.rouge import rouge_l, rouge_n
+from devoured_summarizer.extractive import summarize
+from devoured_summarizer.extractive.text import content_words
+
+SEED = Path(os.environ.get("DEVOURED_SEED", "/work/shared/seed/dev_stories.json"))
+MIN_WORDS = 300
+Method = Callable[[str, str, int, int], tuple[str, list[str], list[str]]]
+
+
+@dataclass(frozen=True)
+class Story:
+    index: int
+    title: str
+    article: str
+    summary: str
+    deep_dive: list[str]
+    decoder: list[str]
+
+
+def load_stories(path: Path = SEED) -> list[Story]:
+    raw = json.loads(path.read_text(encoding="utf-8"))["stories"]
+    return [
+        Story(
+            i,
+            (s.get("title") or "").split(" (")[0],
+            s["article"],
+            s["summary"],
+            s.get("deep_dive") or [],
+            [d["term"] for d in s.get("decoder") or []],
+        )
+        for i, s in enumerate(raw)
+        if s.get("article") and len(s["article"].split()) >= MIN_WORDS
+    ]
+
+
+def split(stories: list[Story]) -> tuple[list[Story], list[Story]]:
+    return stories[0::2], stories[1::2]
+
+
+def ours(text: str, title: str, bullets: int, terms: int) -> tuple[str, list[str], list[str]]:
+    summary = summarize(text, title)
+    return summary.tldr, summary.deep_dive, [t.term for t in summary.decoder]
+
+
+def term_recall(ours_terms: list[str], reference: list[str]) -> float:
+    mine = [set(content_words(t)) for t in ours_terms]
+    found = sum(1 for r in reference if any(set(content_words(r)) & m for m in mine))
+    return found / len(reference)
+
+
+def evaluate(stories: list[Story]) -> dict[str, dict[str, float]]:
+    methods: dict[str, Method] = {
+        "ours": ours,
+        "lead": lambda t, _title, b, k: lead(t, b, k),
+        "textrank": lambda t, _title, b, k: textrank(t, b, k),
+    }
+    totals: dict[str, dict[str, list[float]]] = {m: {} for m in methods}
+    for story in stories:
+        mine = summarize(story.article, story.title)
+        bullets, terms = len(mine.deep_dive), len(mine.decoder)
+        for name, method in methods.items():
+            tldr, deep, decoder = method(story.article, story.title, bullets, terms)
+            row = totals[name]
+            joined, reference = " ".join(deep), " ".join(story.deep_dive)
+            for key, value in (
+                ("tldr_r1", rouge_n(tldr, story.summary, 1).f1),
+                ("tldr_r2", rouge_n(tldr, story.summary, 2).f1),
+                ("tldr_rl", rouge_l(tldr, story.summary).f1),
+                ("deep_r1", rouge_n(joined, reference, 1).f1),
+                ("deep_r2", rouge_n(joined, reference, 2).f1),
+                ("deep_rl", rouge_l(joined, reference).f1),
+            ):
+                row.setdefault(key, []).append(value)
+            if story.decoder:
+                row.setdefault("terms", []).append(term_recall(decoder, story.decoder))
+    return {m: {k: statistics.fmean(v) for k, v in row.items()} for m, row in totals.items()}
+
+
+def speed(stories: list[Story], rounds: int = 5) -> tuple[float, float]:
+    """Median ms per 1,000-word article for ours and for TextRank."""
+    texts = []
+    for story in stories:
+        words = story.article.split(" ")
+        while len(words) < 1000:
+            words += story.article.split(" ")
+        texts.append((story.title, " ".join(words[:1000])))
+    timings: dict[str, list[float]] = {"ours": [], "textrank": []}
+    for _ in range(rounds):
+        for title, text in texts:
+            for name, run in (
+                ("ours", lambda: summarize(text, title)),
+                ("textrank", lambda: textrank(text, 10, 8)),
+            ):
+                started = time.perf_counter()
+                run()
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings["ours"]), statistics.median(timings["textrank"])
+
+
+def bench_summary() -> list[str]:
+    if not SEED.exists():
+        return [f"summary quality: skipped, no seed at {SEED}"]
+    stories = load_stories()
+    dev, held_out = split(stories)
+    lines = []
+    for label, part in (("dev", dev), ("held-out", held_out)):
+        scores = evaluate(part)
+        lines.append(
+            f"summary quality ({label}, {len(part)} stories >= {MIN_WORDS} words, own ROUGE F1):"
+        )
+        for name, row in scores.items():
+            lines.append(
+                f"  {name:9s} TL;DR R1 {row['tldr_r1']:.3f} R2 {row['tldr_r2']:.3f} "
+                f"RL {row['tldr_rl']:.3f} | Deep dive R1 {row['deep_r1']:.3f} "
+                f"R2 {row['deep_r2']:.3f} RL {row['deep_rl']:.3f} | "
+                f"Decoder term recall {row.get('terms', 0.0):.3f}"
+            )
+    mine, peer = speed(stories)
+    lines.append(
+        f"summary speed: extractive median {mine:.2f} ms per 1,000-word article, "
+        f"ratio to the 50 ms limit {mine / 50:.3f}; TextRank {peer:.2f} ms, ratio {mine / peer:.2f}"
+    )
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(bench_summary()))

@@ -1,0 +1,90 @@
+"""``devoured digest``: rebuild or send an edition on demand, from the publisher's database."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.kafka import KafkaPublisher, make_broker
+from devoured_infra.migrate import upgrade_async
+from devoured_infra.settings import Settings
+from devoured_infra.uow import SqlUnitOfWork
+from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.handlers import PublisherDeps, build_edition, deliver_edition
+from devoured_publisher.period import period_for
+
+digest_app = typer.Typer(help="Editions: rebuild or send one on demand.", no_args_is_help=True)
+console = Console(stderr=True)
+
+EditionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="Edition id: 2026-11-29 (daily), 2026-W48, 2026-11-29T14. "
+        "Default: the current edition.",
+    ),
+]
+
+
+@digest_app.command("build")
+def build(
+    date: EditionOption = None,
+    publish: Annotated[bool, typer.Option(help="Also publish DigestPublished on Kafka.")] = False,
+) -> None:
+    """Rebuild an edition from the stored stories (idempotent) and write its files."""
+    asyncio.run(_build(Settings(), date, publish))
+
+
+@digest_app.command("send")
+def send(date: EditionOption = None) -> None:
+    """Deliver an edition by email and webhooks now, to every target not yet served."""
+    asyncio.run(_send(Settings(), date))
+
+
+async def _build(settings: Settings, edition_id: str | None, publish: bool) -> None:
+    async with _deps(settings) as deps:
+        message = await build_edition(edition_id or _current(deps), deps=deps)
+    console.print(
+        f"[bold green]{message.title}[/]: {message.item_count} items -> {settings.out_dir}/"
+    )
+    if publish:
+        broker = make_broker(settings, "devoured-cli")
+        await broker.connect()
+        try:
+            await KafkaPublisher(broker, settings, "publisher").publish([message])
+        finally:
+            await broker.stop()
+        console.print(f"published {message.TOPIC} for {message.edition_id}")
+
+
+async def _send(settings: Settings, edition_id: str | None) -> None:
+    async with _deps(settings) as deps:
+        delivered = await deliver_edition(edition_id or _current(deps), deps=deps)
+    console.print(f"{delivered} deliveries made")
+
+
+def _current(deps: PublisherDeps) -> str:
+    return period_for(
+        datetime.now(UTC),
+        timezone=deps.timezone,
+        cadence=deps.cadence,
+        cutoff_hour=deps.cutoff_hour,
+    ).edition_id
+
+
+@asynccontextmanager
+async def _deps(settings: Settings) -> AsyncIterator[PublisherDeps]:
+    """The publisher's dependencies on its configured database, disposed afterwards."""
+    if settings.database_url.startswith("sqlite"):
+        await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    try:
+        yield bootstrap(settings, lambda: SqlUnitOfWork(sessions))[1]
+    finally:
+        await engine.dispose()

@@ -1,0 +1,114 @@
+"""Boilerplate removal: page furniture pruned from the tree, leftover junk lines from the text.
+
+Pruning goes by tag, by ARIA role and by whole words in class/id names (``share-tools`` and
+``social_share`` both contain the word ``share``; ``shareholder`` does not). A node is never
+pruned when it holds most of the page's paragraph text, so a ``<body class="has-comments">``
+cannot take the article with it.
+"""
+
+import re
+
+from lxml.html import HtmlElement
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "nav",
+    "footer",
+    "aside",
+    "dialog",
+    "figcaption",
+    "canvas",
+)
+_DROP_ROLES = frozenset(
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "dialog",
+        "alertdialog",
+        "search",
+        "menu",
+        "menubar",
+    }
+)
+_DROP_WORDS = frozenset(
+    """cookie cookies consent gdpr cmp privacy newsletter newsletters subscribe subscription
+    signup paywall piano meter share sharing sharebar social related recommended recirculation
+    more-stories also-read outbrain taboola comments comment discussion responses disqus
+    advert advertisement ad ads adslot dfp sponsored promo cta widget sidebar breadcrumb
+    breadcrumbs nav navbar navigation menu footer masthead toolbar byline bio author-bio
+    contributor tags topics keywords pagination pager toc popup modal overlay banner print
+    skip jump rail trending popular mostread most-read""".split()
+)
+_SPLIT = re.compile(r"[\s_\-]+")
+_JUNK_LINE = re.compile(
+    r"^(?:advertisement|advertising|sponsored( content)?|read more\b.*|related:.*|see also:.*|"
+    r"share (this|on|via)\b.*|copy link|follow us\b.*|sign up\b.{0,80}|subscribe\b.{0,80}|"
+    r"(click|tap) here\b.{0,80}|photo:.{0,80}|image:.{0,80}|credit:.{0,80}|"
+    r"(we|this (site|website)) use[s]? cookies\b.*|accept (all )?cookies.*|"
+    r"(\d+ )?comments?|reply|back to top|continue reading.{0,40}|"
+    r"recommended( for you)?|most (read|popular)|you may also like.*|"
+    r"this article is for subscribers only.*|already a subscriber\?.*)$",
+    re.IGNORECASE,
+)
+
+
+def prune(tree: HtmlElement) -> None:
+    """Remove page furniture from ``tree`` in place."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    total = _paragraph_chars(root) or 1
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_furniture(el)]
+    for el in doomed:
+        if el.getparent() is None or _holds_article(el, total):
+            continue
+        el.drop_tree()
+
+
+def _is_furniture(el: HtmlElement) -> bool:
+    if el.tag in _DROP_TAGS:
+        return True
+    if el.get("role", "").lower() in _DROP_ROLES or el.get("aria-hidden") == "true":
+        return True
+    if el.tag in ("body", "html", "article", "main", "p", "h1", "h2", "h3", "li"):
+        return False
+    names = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not names.strip():
+        return False
+    words = set(_SPLIT.split(names))
+    return not words.isdisjoint(_DROP_WORDS) or any(n in _DROP_WORDS for n in names.split())
+
+
+def _holds_article(el: HtmlElement, total: int) -> bool:
+    if el.tag in _DROP_TAGS and el.tag not in ("aside", "footer", "nav", "form"):
+        return False
+    if el.find(".//article") is not None or el.find(".//main") is not None:
+        return True
+    return _paragraph_chars(el) > total * 0.5
+
+
+def _paragraph_chars(el: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def clean_lines(text: str) -> str:
+    """Drop junk lines (share prompts, ad labels, read-more links) and squeeze whitespace."""
+    kept = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split()) if not raw.startswith((" ", "\t")) else raw.rstrip()
+        if not line.strip():
+            continue
+        if len(line) < 200 and _JUNK_LINE.match(line.lstrip("-•* ").strip()):
+            continue
+        kept.append(line)
+    return "\n".join(kept)

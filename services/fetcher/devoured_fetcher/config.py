@@ -1,0 +1,24 @@
+"""The fetcher's own settings (``DEVOURED_FETCH_*``); the shared ones live in ``Settings``."""
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class FetcherSettings(BaseSettings):
+    """Politeness, timeouts and scheduling bounds; see docs/fetcher.md."""
+
+    model_config = SettingsConfigDict(env_prefix="DEVOURED_FETCH_", extra="ignore")
+
+    connect_timeout_s: float = 10.0
+    total_timeout_s: float = 60.0
+    max_redirects: int = 5
+    host_concurrency: int = 1
+    host_delay_s: float = 1.0
+    poll_min_s: float = 300.0
+    poll_max_s: float = 86_400.0
+    poll_jitter: float = 0.1
+    robots_enabled: bool = True
+    robots_user_agent: str = "DevouredBot"
+    robots_ttl_s: float = 3600.0
+    scheduler_tick_s: float = 5.0
+    scheduler_batch: int = 500
+    lease_s: float = 600.0

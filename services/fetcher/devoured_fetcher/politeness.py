@@ -1,0 +1,71 @@
+"""Per-host politeness in the worker: at most N requests in flight and a minimum delay between
+the starts of two requests to the same host.
+
+Fetch requests are keyed by host, so one worker owns each host and this in-process limiter is
+the whole story for that host. Idle hosts are forgotten so the table does not grow forever.
+"""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    next_start: float = 0.0
+    users: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class HostLimiter:
+    def __init__(
+        self,
+        *,
+        concurrency: int = 1,
+        min_delay_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._concurrency = max(1, concurrency)
+        self._delay = max(0.0, min_delay_s)
+        self._clock = clock
+        self._hosts: dict[str, _Host] = {}
+
+    def delay_host(self, host: str, seconds: float) -> None:
+        """Push the host's next start back (Retry-After, Crawl-delay)."""
+        state = self._hosts.get(host)
+        if state is not None:
+            state.next_start = max(state.next_start, self._clock() + seconds)
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        state = self._hosts.get(host)
+        if state is None:
+            self._forget_idle()
+            state = self._hosts[host] = _Host(asyncio.Semaphore(self._concurrency))
+        state.users += 1
+        try:
+            async with state.slots:
+                async with state.lock:  # starts are spaced one by one
+                    wait = state.next_start - self._clock()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    state.next_start = self._clock() + self._delay
+                yield
+        finally:
+            state.users -= 1
+            if state.users == 0 and state.next_start <= self._clock():
+                del self._hosts[host]
+
+    def _forget_idle(self) -> None:
+        if len(self._hosts) < 1024:
+            return
+        now = self._clock()
+        for host in [h for h, s in self._hosts.items() if s.users == 0 and s.next_start <= now]:
+            del self._hosts[host]
+
+    @property
+    def tracked_hosts(self) -> int:
+        return len(self._hosts)

@@ -1,0 +1,73 @@
+"""robots.txt for article pages, fetched with the same safe client and cached per host.
+
+4xx (no robots.txt) allows everything; 5xx or a network failure disallows for a short while,
+as Google does, since the site may be in trouble. The cache keeps each answer for ``ttl_s``.
+"""
+
+import time
+import urllib.robotparser
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from devoured_core.errors import DevouredError
+
+Get = Callable[[str], Awaitable[tuple[int, bytes]]]
+_ERROR_TTL_S = 300.0
+
+
+@dataclass
+class _Entry:
+    parser: urllib.robotparser.RobotFileParser | None  # None: allow all
+    deny_all: bool
+    expires: float
+
+
+class RobotsCache:
+    def __init__(
+        self,
+        get: Get,
+        *,
+        user_agent: str,
+        ttl_s: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_hosts: int = 10_000,
+    ) -> None:
+        self._get = get
+        self._agent = user_agent
+        self._ttl = ttl_s
+        self._clock = clock
+        self._max_hosts = max_hosts
+        self._entries: dict[str, _Entry] = {}
+        self.fetches = 0
+
+    async def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        entry = self._entries.get(origin)
+        if entry is None or entry.expires <= self._clock():
+            entry = await self._load(origin)
+        if entry.deny_all:
+            return False
+        return entry.parser is None or entry.parser.can_fetch(self._agent, url)
+
+    async def _load(self, origin: str) -> _Entry:
+        self.fetches += 1
+        now = self._clock()
+        try:
+            status, body = await self._get(origin + "/robots.txt")
+        except DevouredError:
+            entry = _Entry(None, True, now + _ERROR_TTL_S)
+        else:
+            if status >= 500 or status == 429:
+                entry = _Entry(None, True, now + _ERROR_TTL_S)
+            elif status >= 400:
+                entry = _Entry(None, False, now + self._ttl)
+            else:
+                parser = urllib.robotparser.RobotFileParser()
+                parser.parse(body.decode("utf-8", errors="replace").splitlines())
+                entry = _Entry(parser, False, now + self._ttl)
+        if len(self._entries) >= self._max_hosts:
+            self._entries.clear()
+        self._entries[origin] = entry
+        return entry

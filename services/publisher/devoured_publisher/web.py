@@ -1,0 +1,140 @@
+"""The publisher's website and JSON API (Starlette): archive, editions, articles, feeds, search.
+
+Pages are server-rendered and work without JavaScript. Reads go through the unit of work's
+repositories, so the site shows exactly what the publisher stored.
+"""
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from devoured_core.model import EditionRecord, Story
+from devoured_publisher.feeds import atom_feed, rss_feed
+from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
+from devoured_publisher.pages import (
+    render_archive,
+    render_article_page,
+    render_html,
+    render_search,
+)
+
+API_LIMIT = 100
+
+
+def create_web_app(deps: PublisherDeps, *, base_url: str) -> Starlette:
+    site = _Site(deps, base_url.rstrip("/"))
+    return Starlette(
+        routes=[
+            Route("/", site.archive),
+            Route("/editions/{edition_id}", site.edition),
+            Route("/articles/{article_id}", site.article),
+            Route("/search", site.search),
+            Route("/feed.xml", site.rss),
+            Route("/atom.xml", site.atom),
+            Route("/api/editions", site.api_editions),
+            Route("/api/editions/{edition_id}", site.api_edition),
+            Route("/api/articles", site.api_articles),
+        ]
+    )
+
+
+class _Site:
+    def __init__(self, deps: PublisherDeps, base_url: str) -> None:
+        self._deps = deps
+        self._base_url = base_url
+
+    async def archive(self, request: Request) -> Response:
+        editions = await self._recent(API_LIMIT)
+        return HTMLResponse(render_archive(editions, digest_name=self._deps.digest_name))
+
+    async def edition(self, request: Request) -> Response:
+        edition_id = request.path_params["edition_id"]
+        async with self._deps.new_uow() as uow:
+            if await uow.editions.get(edition_id) is None:
+                raise HTTPException(404, f"no edition {edition_id}")
+            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+        return HTMLResponse(render_html(edition, web=True))
+
+    async def article(self, request: Request) -> Response:
+        story = await self._story(request.path_params["article_id"])
+        async with self._deps.new_uow() as uow:
+            record = await uow.editions.get(story.edition_key)
+        title = record.title if record else story.edition_key
+        return HTMLResponse(
+            render_article_page(
+                story,
+                edition_id=story.edition_key,
+                edition_title=title,
+                digest_name=self._deps.digest_name,
+            )
+        )
+
+    async def search(self, request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()
+        results = await self._search(query, None) if query else []
+        return HTMLResponse(render_search(query, results, digest_name=self._deps.digest_name))
+
+    async def rss(self, request: Request) -> Response:
+        body = rss_feed(
+            await self._recent(30), title=self._deps.digest_name, base_url=self._base_url
+        )
+        return Response(body, media_type="application/rss+xml; charset=utf-8")
+
+    async def atom(self, request: Request) -> Response:
+        body = atom_feed(
+            await self._recent(30), title=self._deps.digest_name, base_url=self._base_url
+        )
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    async def api_editions(self, request: Request) -> Response:
+        editions = await self._recent(API_LIMIT)
+        return JSONResponse([_edition_summary(e) for e in editions])
+
+    async def api_edition(self, request: Request) -> Response:
+        edition_id = request.path_params["edition_id"]
+        async with self._deps.new_uow() as uow:
+            if await uow.editions.get(edition_id) is None:
+                raise HTTPException(404, f"no edition {edition_id}")
+            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+        return JSONResponse(edition.to_message().model_dump(mode="json"))
+
+    async def api_articles(self, request: Request) -> Response:
+        query = request.query_params.get("q") or None
+        section = request.query_params.get("section") or None
+        stories = await self._search(query, section)
+        return JSONResponse([_story_json(s) for s in stories])
+
+    async def _recent(self, limit: int) -> list[EditionRecord]:
+        async with self._deps.new_uow() as uow:
+            return await uow.editions.recent(limit)
+
+    async def _search(self, query: str | None, section: str | None) -> list[Story]:
+        async with self._deps.new_uow() as uow:
+            return await uow.stories.search(query, section=section, limit=API_LIMIT)
+
+    async def _story(self, article_id: str) -> Story:
+        async with self._deps.new_uow() as uow:
+            story = await uow.stories.get(article_id)
+        if story is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return story
+
+
+def _edition_summary(edition: EditionRecord) -> dict[str, Any]:
+    return {
+        "edition_id": edition.edition_id,
+        "date": edition.edition_date.isoformat(),
+        "title": edition.title,
+        "overview": edition.overview,
+        "item_count": edition.item_count,
+        "story_count": edition.story_count,
+        "built_at": edition.built_at.isoformat(),
+    }
+
+
+def _story_json(story: Story) -> dict[str, Any]:
+    return story.model_dump(mode="json", exclude={"text"}) | {"edition_id": story.edition_key}

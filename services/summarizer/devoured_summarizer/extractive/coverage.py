@@ -1,0 +1,52 @@
+"""Choosing Deep dive sentences by how much of the article's content they cover.
+
+A digest's Deep dive walks through the whole article, not just its opening, so bullets are
+picked greedily by the concepts they add (the Gillick-Favre idea): concepts are the article's
+content words and word pairs, weighted by how many sentences repeat them; a concept counts
+once, so a sentence that only repeats what is chosen gains little. The sentence's own score
+(position, centrality, salience) breaks ties and keeps the most important facts first.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from devoured_summarizer.extractive.scoring import Scored
+from devoured_summarizer.extractive.text import content_words
+
+
+def concepts(text: str) -> set[str]:
+    terms = content_words(text)
+    return set(terms) | {f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)}
+
+
+def cover(
+    candidates: Sequence[Scored],
+    *,
+    chosen: Sequence[Scored],
+    max_count: int,
+    min_count: int,
+    word_budget: int,
+    importance: float = 1.0,
+) -> list[Scored]:
+    """Greedy budgeted coverage: up to ``max_count`` sentences, about ``word_budget`` words."""
+    sets = {id(c): concepts(c.sentence.text) for c in candidates}
+    weight = Counter(t for s in sets.values() for t in s)
+    seen = set().union(*(concepts(c.sentence.text) for c in chosen)) if chosen else set()
+    top = max((c.score for c in candidates), default=1.0) or 1.0
+    pool, picked, words = list(candidates), [], 0
+    while pool and len(picked) < max_count:
+        if len(picked) >= min_count and words >= word_budget:
+            break
+
+        def gain(c: Scored) -> float:
+            new = sum(weight[t] - 1 for t in sets[id(c)] - seen if weight[t] > 1)
+            length = len(c.sentence.text.split())
+            return new / math.sqrt(length) + importance * c.score / top
+
+        best = max(pool, key=gain)
+        pool.remove(best)
+        picked.append(best)
+        seen |= sets[id(best)]
+        words += len(best.sentence.text.split())
+    return sorted(picked, key=lambda c: -c.score)

@@ -1,0 +1,51 @@
+"""Our shipped glossary of common technical terms (``glossary.txt``, one ``term: definition``
+per line; ``alias | alias: definition`` lists spellings that share a definition).
+
+Read once from the package data; matching is on stemmed word sequences, so "LLMs" finds "LLM".
+"""
+
+import functools
+from importlib import resources
+
+from devoured_summarizer.extractive.text import stem, words
+
+MAX_TERM_WORDS = 4
+
+
+@functools.cache
+def glossary() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Stemmed word sequence -> (display term, definition)."""
+    source = resources.files("devoured_summarizer.extractive").joinpath("glossary.txt")
+    return parse_glossary(source.read_text(encoding="utf-8"))
+
+
+def parse_glossary(text: str) -> dict[tuple[str, ...], tuple[str, str]]:
+    entries: dict[tuple[str, ...], tuple[str, str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        names, _, definition = line.partition(": ")
+        if not definition:
+            raise ValueError(f"glossary: no definition on line {line!r}")
+        aliases = [n.strip() for n in names.split("|")]
+        for alias in aliases:
+            entries[key(alias)] = (aliases[0], definition.strip())
+    return entries
+
+
+def key(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(phrase))
+
+
+def find_in(text_words: list[str]) -> dict[str, tuple[str, int]]:
+    """Glossary terms in a tokenised text: display term -> (definition, first position)."""
+    entries = glossary()
+    stems = [stem(w) for w in text_words]
+    found: dict[str, tuple[str, int]] = {}
+    for i in range(len(stems)):
+        for n in range(MAX_TERM_WORDS, 0, -1):
+            entry = entries.get(tuple(stems[i : i + n]))
+            if entry and entry[0] not in found:
+                found[entry[0]] = (entry[1], i)
+                break
+    return found

@@ -1,0 +1,61 @@
+"""Making a sentence readable on its own: no leading connective, no dangling pronoun, short."""
+
+import re
+
+MAX_TLDR_WORDS = 35
+_CONNECTIVE = re.compile(
+    r"^(?:but|and|so|also|however|meanwhile|still|yet|then|moreover|additionally|furthermore|"
+    r"instead|indeed|thus|therefore|besides|nonetheless|nevertheless|plus|finally|first|"
+    r"second|third|in addition|in fact|as a result|for example|for instance|on the other hand|"
+    r"at the same time|that said|of course|in short|overall|now|today|importantly),?\s+",
+    re.I,
+)
+_DANGLING = re.compile(
+    r"^(?:it|this|that|these|those|they|them|he|she|his|her|its|their|there|here|such|"
+    r"the latter|the former|both|another|other|which)\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s+(?:which|while|and|but|as|with|after|because|where)\b|;|\s[—–-]\s)"
+)
+
+
+def strip_connective(sentence: str) -> str:
+    """Drop a leading connective ("However, ...") and re-capitalise."""
+    stripped = _CONNECTIVE.sub("", sentence, count=1)
+    return stripped[:1].upper() + stripped[1:]
+
+
+def dangles(sentence: str) -> bool:
+    """True when the sentence leans on a previous one ("It ...", "This ...")."""
+    return bool(_DANGLING.match(strip_connective(sentence)))
+
+
+def trim(sentence: str, limit: int = MAX_TLDR_WORDS) -> str:
+    """At most ``limit`` words: cut at the last clause break that fits, else at a word."""
+    words = sentence.split()
+    if len(words) <= limit:
+        return sentence
+    head = " ".join(words[: limit + 1])
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(head)]
+    good = [b for b in breaks if len(head[:b].split()) >= limit // 2]
+    if good:
+        return head[: good[-1]].rstrip(" ,;:—–-") + "."
+    return " ".join(words[:limit]).rstrip(",;:—–-") + "…"
+
+
+_FILLER = re.compile(
+    r"^(?:it(?:'s| is) worth noting that|it should be noted that|notably,|note that|"
+    r"according to [^,]{3,60},|in other words,|as a result,|to be clear,)\s+",
+    re.I,
+)
+_ASIDE = re.compile(r"\s*\((?![A-Z0-9]{2,10}\))[^()]{1,80}\)|\s+[—–]\s+[^—–]{1,80}\s+[—–](?=\s)")
+_ATTRIBUTION = re.compile(r",\s+(?:he|she|they|it|the company|[A-Z][a-z]+)\s+(?:said|says|added|wrote|noted)\.$")
+
+
+def compress(sentence: str) -> str:
+    """A bullet without the words a reader can skip: fillers, asides and "he said"."""
+    text = strip_connective(_FILLER.sub("", sentence, count=1))
+    text = _ASIDE.sub("", text)
+    text = _ATTRIBUTION.sub(".", text)
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,152 @@
+"""The fetcher's scheduler and store against the real PostgreSQL server (and a local site)."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from devoured_core.messages import FetchRequested
+from devoured_core.model import Source
+from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.config import FetcherSettings
+from devoured_fetcher.handlers import FetcherDeps, fetch, poll_sources
+from devoured_fetcher.http import HttpFetcher
+from devoured_fetcher.scheduler import Scheduler
+from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.repositories.fetcher import LeaderLock
+from devoured_infra.settings import Settings
+from devoured_infra.uow import SqlUnitOfWork
+from tests.fakes import FakeClock, RecordingPublisher
+from tests.unit.conftest import LOOPBACK
+from tests.unit.localsite import Reply, serving
+
+pytestmark = pytest.mark.postgres
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+class Replica:
+    """One fetcher replica: its own engine, lock, publisher and scheduler."""
+
+    def __init__(self, database_url: str, sources: Path, clock: FakeClock, name: str) -> None:
+        self.engine = create_engine(database_url)
+        sessions = create_sessionmaker(self.engine)
+        self.http = HttpFetcher(timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK)
+        fetcher = FetcherSettings(lease_s=600, poll_min_s=300)
+        _, self.deps = bootstrap(
+            Settings(), lambda: SqlUnitOfWork(sessions), http=self.http, clock=clock, fetcher=fetcher
+        )
+        self.lock = LeaderLock(self.engine)
+        self.published = RecordingPublisher()
+        self.scheduler = Scheduler(self.deps, self.lock, self.published, sources_file=sources, name=name)
+
+    def emitted(self) -> list[str]:
+        return [m.source.source_id for _, m in self.published.published if isinstance(m, FetchRequested)]
+
+    async def close(self) -> None:
+        await self.lock.release()
+        await self.http.aclose()
+        await self.engine.dispose()
+
+
+@pytest.fixture
+def sources_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        + "".join(
+            f"  - source_id: f{i}\n    name: Feed {i}\n    url: https://f{i}.test/feed\n"
+            for i in range(3)
+        )
+        + "  - source_id: slow\n    name: Slow\n    url: https://slow.test/feed\n"
+        "    poll_min_s: 3600\n    user_agent: Custom/1.0\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+async def replicas(database_url: str, sources_file: Path) -> AsyncIterator[tuple[Replica, Replica, FakeClock]]:
+    clock = FakeClock(NOW)
+    a = Replica(database_url, sources_file, clock, "a")
+    b = Replica(database_url, sources_file, clock, "b")
+    yield a, b, clock
+    await a.close()
+    await b.close()
+
+
+async def test_only_the_leader_emits_and_another_takes_over_when_it_dies(
+    replicas: tuple[Replica, Replica, FakeClock], database_url: str
+) -> None:
+    a, b, clock = replicas
+    assert await a.scheduler.tick() == 4
+    assert await b.scheduler.tick() == 0
+    assert (a.scheduler.leading, b.scheduler.leading) == (True, False)
+    assert await a.scheduler.tick() == 0  # leased: not emitted twice
+    clock.advance(timedelta(minutes=11))
+    assert await b.scheduler.tick() == 0
+    assert await a.scheduler.tick() == 4
+    # The leader's database session dies (process killed): PostgreSQL releases its lock.
+    async with b.engine.connect() as connection:
+        killed = await connection.execute(
+            text(
+                "select pg_terminate_backend(pid) from pg_locks "
+                "where locktype = 'advisory' and granted and database = "
+                "(select oid from pg_database where datname = current_database())"
+            )
+        )
+        assert killed.scalar() is True
+    clock.advance(timedelta(minutes=11))
+    assert await b.scheduler.tick() == 4
+    assert b.scheduler.leading
+    assert await a.scheduler.tick() == 0  # the old leader reconnects as a follower
+    assert not a.scheduler.leading
+    assert sorted(a.emitted()) == sorted(["f0", "f1", "f2", "slow"] * 2)
+    assert sorted(b.emitted()) == ["f0", "f1", "f2", "slow"]
+
+
+async def test_sources_live_in_postgres_with_settings_and_schedule(
+    replicas: tuple[Replica, Replica, FakeClock],
+) -> None:
+    a, _, _ = replicas
+    await a.scheduler.tick()  # seeds the YAML, per-source settings included
+    async with a.deps.new_uow() as uow:
+        assert await uow.sources.settings_of("slow") == {
+            "poll_min_s": 3600.0,
+            "user_agent": "Custom/1.0",
+        }
+    with serving() as site:
+        feed = site.route("/feed", Reply(503, b"busy", {"retry-after": "7200"}))
+        [request] = await poll_sources([Source(source_id="busy", name="B", url=feed)], deps=a.deps)
+        assert await fetch(request, deps=a.deps) == []
+    async with a.deps.new_uow() as uow:
+        status = {s.source.source_id: s for s in await uow.sources.statuses()}["busy"]
+    assert (status.last_status, status.error_count) == (503, 1)
+    assert status.last_error == "feed: HTTP 503"
+    assert status.next_poll_at is not None
+    assert status.next_poll_at - NOW >= timedelta(seconds=7200)
+
+
+async def test_article_seen_under_its_canonical_url_is_not_fetched_again(
+    replicas: tuple[Replica, Replica, FakeClock],
+) -> None:
+    deps: FetcherDeps = replicas[0].deps
+    with serving() as site:
+        canonical = site.url("/story")
+        page = f'<html><head><link rel="canonical" href="{canonical}"></head><body>x</body></html>'
+        site.route("/story-amp", Reply(200, page.encode(), {"content-type": "text/html"}))
+        rss = {"content-type": "application/rss+xml"}
+        for name, link in (("one", site.url("/story-amp")), ("two", canonical + "?utm_source=x")):
+            body = f'<rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>'
+            site.route(f"/{name}.xml", Reply(200, body.encode(), rss))
+        sources = [
+            Source(source_id=name, name=name, url=site.url(f"/{name}.xml")) for name in ("one", "two")
+        ]
+        first, second = await poll_sources(sources, deps=deps)
+        [article] = await fetch(first, deps=deps)
+        assert isinstance(article, FetchRequested)
+        assert len(await fetch(article, deps=deps)) == 1
+        assert await fetch(second, deps=deps) == []  # lists the canonical URL: already seen
+    assert "/story" not in site.paths()

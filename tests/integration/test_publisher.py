@@ -1,0 +1,239 @@
+"""The publisher on a real PostgreSQL: its website and JSON API over real HTTP, full-text
+search, feeds, and delivery by email (a local SMTP server) and signed webhooks."""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import threading
+import urllib.request
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+import uvicorn
+from aiosmtpd.controller import Controller
+
+from devoured_core.messages import ArticleSummarized, DecoderTerm, SourceInfo
+from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.settings import Settings
+from devoured_infra.uow import SqlUnitOfWork
+from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.config import PublisherSettings
+from devoured_publisher.handlers import (
+    PublisherDeps,
+    build_pending_editions,
+    deliver_closed_editions,
+    receive_story,
+)
+from devoured_publisher.web import create_web_app
+from tests.support.services import free_port
+
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
+
+NOON = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)">'
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def summarized(n: int, *, title: str, text: str, section: str | None = None,
+               url: str | None = None) -> ArticleSummarized:
+    return ArticleSummarized(
+        article_id=f"art{n:04d}", canonical_url=url or f"https://news.example.org/{n}",
+        title=title, reading_minutes=4, text=text,
+        source=SourceInfo(source_id="wire", name="Example Wire", section=section),
+        tldr=f"{title} matters because of its consequences.",
+        deep_dive=[f"Fact {i} about {title}." for i in range(5)],
+        decoder=[DecoderTerm(term="MWPM", definition="Minimum-weight perfect matching.")],
+        backend="test",
+    )
+
+
+STORIES = [
+    summarized(1, title="Harbour city ends tidal turbine pilot", section="Science",
+               text="The harbour's tidal turbines produced less power than planned.\n"
+                    "Engineers blamed barnacle growth on the blades."),
+    summarized(2, title="Kernel scheduler gains latency hints", section="Programming",
+               text="A new scheduler interface lets cgroups ask for lower wake-up latency."),
+    summarized(3, title=f"Hostile page {HOSTILE}", section="Security",
+               text=f"Body with {HOSTILE} inside.\n<a href=\"javascript:alert(2)\">click</a>",
+               url="javascript:alert(3)"),
+]
+
+
+@asynccontextmanager
+async def publisher(database_url: str, out: Path, clock: Clock,
+                    **options: Any) -> AsyncIterator[PublisherDeps]:
+    engine = create_engine(database_url)
+    sessions = create_sessionmaker(engine)
+    settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
+    _, deps = bootstrap(settings, lambda: SqlUnitOfWork(sessions), clock=clock,
+                        publisher=PublisherSettings(**options))
+    try:
+        yield deps
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def website(deps: PublisherDeps) -> AsyncIterator[Callable[[str], Any]]:
+    port = free_port()
+    app = create_web_app(deps, base_url=f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+
+    async def get(path: str) -> tuple[int, str]:
+        def fetch() -> tuple[int, str]:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+                    return r.status, r.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode()
+
+        return await asyncio.to_thread(fetch)
+
+    try:
+        yield get
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def test_website_api_search_and_feeds_show_the_stored_edition(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with publisher(database_url, tmp_path, Clock(NOON)) as deps:
+        for message in STORIES:
+            await receive_story(message, deps=deps)
+        [digest] = await build_pending_editions(deps=deps)
+        async with website(deps) as get:
+            status, archive = await get("/")
+            assert status == 200
+            assert digest.title in archive
+            status, page = await get("/editions/2026-11-29")
+            assert status == 200
+            assert "Harbour city ends tidal turbine pilot" in page
+            status, article = await get("/articles/art0001")
+            assert status == 200
+            assert "Deep dive" in article
+            assert "Minimum-weight perfect matching." in article
+            assert "barnacle growth" in article
+
+            editions = json.loads((await get("/api/editions"))[1])
+            assert [e["edition_id"] for e in editions] == ["2026-11-29"]
+            assert editions[0]["item_count"] == 3
+            edition = json.loads((await get("/api/editions/2026-11-29"))[1])
+            assert sum(len(s["items"]) for s in edition["sections"]) == 3
+
+            # PostgreSQL full-text search: "turbines" matches the stem of "turbine".
+            found = json.loads((await get("/api/articles?q=turbines"))[1])
+            assert [a["article_id"] for a in found] == ["art0001"]
+            assert json.loads((await get("/api/articles?q=quasar"))[1]) == []
+            in_section = json.loads((await get("/api/articles?section=Programming"))[1])
+            assert [a["article_id"] for a in in_section] == ["art0002"]
+            status, results = await get("/search?q=barnacle")
+            assert "Harbour city ends tidal turbine pilot" in results
+
+            rss = ET.fromstring((await get("/feed.xml"))[1])
+            assert [i.findtext("title") for i in rss.iter("item")] == [digest.title]
+            atom = ET.fromstring((await get("/atom.xml"))[1])
+            assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == 1
+
+            assert (await get("/editions/1999-01-01"))[0] == 404
+            assert (await get("/articles/nope"))[0] == 404
+            pages = [archive, page, (await get("/articles/art0003"))[1], results]
+    for body in pages + [p.read_text() for p in tmp_path.iterdir()]:
+        assert "<script" not in body.lower()
+        assert "onerror=" not in body.lower()
+        assert "javascript:" not in body.lower()
+
+
+class WebhookReceiver:
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+
+
+@contextmanager
+def webhook_server(failures: int) -> Iterator[tuple[str, WebhookReceiver]]:
+    receiver = WebhookReceiver(failures)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            failing = len(receiver.requests) <= receiver.failures
+            self.send_response(500 if failing else 200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+async def test_closed_edition_is_emailed_and_posted_once_with_a_valid_signature(
+    database_url: str, tmp_path: Path
+) -> None:
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    clock = Clock(NOON)
+    try:
+        with webhook_server(failures=1) as (hook_url, receiver):
+            async with publisher(
+                database_url, tmp_path, clock, smtp_host="127.0.0.1", smtp_port=smtp.port,
+                smtp_starttls=False, email_to="ana@example.org,bo@example.org",
+                webhook_urls=hook_url, webhook_format="slack", webhook_secret="s3cret",
+                delivery_backoff_s=0.05,
+            ) as deps:
+                for message in STORIES[:2]:
+                    await receive_story(message, deps=deps)
+                await build_pending_editions(deps=deps)
+                assert await deliver_closed_editions(deps=deps) == 0  # the day is not over
+                clock.now = NOON + timedelta(days=1)
+                assert await deliver_closed_editions(deps=deps) == 3
+                assert await deliver_closed_editions(deps=deps) == 0  # never twice
+    finally:
+        smtp.stop()
+    assert sorted(r for _, rcpts, _ in inbox.messages for r in rcpts) == [
+        "ana@example.org", "bo@example.org"]
+    raw = inbox.messages[0][2].decode()
+    assert "Subject: Test Digest - November 29, 2026" in raw
+    assert "text/html" in raw
+    assert len(receiver.requests) == 2  # the first attempt failed and was retried
+    headers, body = receiver.requests[-1]
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["x-devoured-signature"] == f"sha256={expected}"
+    assert "Harbour city ends tidal turbine pilot" in json.loads(body)["text"]
