@@ -2,11 +2,17 @@
 
 import asyncio
 
+from bench.extraction.run import report as bench_extraction_quality
+from bench.fetcher.run import bench_fetcher
 from bench.stages import bench_extraction, bench_pipeline, bench_summarizer
 
 
 def main() -> None:
     for line in (*bench_extraction(), *bench_summarizer(), *asyncio.run(bench_pipeline())):
+        print(line)
+    for line in bench_extraction_quality():
+        print(line)
+    for line in asyncio.run(bench_fetcher()):
         print(line)
 
 

@@ -10,7 +10,7 @@ can assert on stored state instead of on calls.
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -163,7 +163,9 @@ class FakeSourceRepository:
             for row in self._rows.values()
             if row.source.enabled and (row.next_poll_at is None or _utc(row.next_poll_at) <= now)
         ]
-        due.sort(key=lambda r: (r.next_poll_at is not None, r.next_poll_at or now, r.source.source_id))
+        due.sort(
+            key=lambda r: (r.next_poll_at is not None, r.next_poll_at or now, r.source.source_id)
+        )
         return [DueSource(r.source, r.next_poll_at, dict(r.settings)) for r in due[:limit]]
 
     async def lease(self, source_id: str, until: datetime) -> None:

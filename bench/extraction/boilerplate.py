@@ -9,8 +9,20 @@ import random
 from bench.extraction.blocks import esc
 from bench.extraction.prose import Prose
 
-_SECTIONS = ("World", "Business", "Technology", "Science", "Climate", "Culture", "Opinion",
-             "Sport", "Travel", "Podcasts", "Video", "Newsletters")
+_SECTIONS = (
+    "World",
+    "Business",
+    "Technology",
+    "Science",
+    "Climate",
+    "Culture",
+    "Opinion",
+    "Sport",
+    "Travel",
+    "Podcasts",
+    "Video",
+    "Newsletters",
+)
 _COOKIE = (
     "We and our partners use cookies and similar technologies to store and access information "
     "on your device, to personalise content and ads, to provide social media features and to "
@@ -25,12 +37,21 @@ _COOKIE = (
     "device, personalised advertising, content measurement and product development.",
 )
 _NEWSLETTER = (
-    ("Get the morning briefing", "Sign up for our free daily newsletter and get the stories "
-     "that matter delivered to your inbox every weekday morning."),
-    ("Never miss a story", "Join more than two hundred thousand readers who get our weekly "
-     "digest of the best reporting, hand-picked by our editors."),
-    ("Stay informed", "Subscribe to our newsletter for exclusive analysis, early access to "
-     "investigations and invitations to reader events."),
+    (
+        "Get the morning briefing",
+        "Sign up for our free daily newsletter and get the stories "
+        "that matter delivered to your inbox every weekday morning.",
+    ),
+    (
+        "Never miss a story",
+        "Join more than two hundred thousand readers who get our weekly "
+        "digest of the best reporting, hand-picked by our editors.",
+    ),
+    (
+        "Stay informed",
+        "Subscribe to our newsletter for exclusive analysis, early access to "
+        "investigations and invitations to reader events.",
+    ),
 )
 _PAYWALL = (
     "This article is for subscribers only. Subscribe now for unlimited access to all our "
@@ -54,23 +75,29 @@ def cookie_banner(prose: Prose) -> str:
     r = prose.rng
     cls = pick(r, "cookie-banner", "cmp-container", "consent-modal", "gdpr-notice", "privacy-bar")
     text = "".join(f"<p>{t}</p>" for t in r.sample(_COOKIE, r.randint(1, 2)))
-    return (f'<div class="{cls}" role="dialog"><h2>We care about your privacy</h2>{text}'
-            "<button>Accept all</button><button>Reject all</button>"
-            "<a href='/privacy'>Manage preferences</a></div>")
+    return (
+        f'<div class="{cls}" role="dialog"><h2>We care about your privacy</h2>{text}'
+        "<button>Accept all</button><button>Reject all</button>"
+        "<a href='/privacy'>Manage preferences</a></div>"
+    )
 
 
 def newsletter_box(prose: Prose) -> str:
     r = prose.rng
     head, body = r.choice(_NEWSLETTER)
-    cls = pick(r, "newsletter-signup", "nl-inline", "subscribe-box", "promo-newsletter",
-               "inline-cta")
-    return (f'<div class="{cls}"><h3>{head}</h3><p>{body}</p><form><input type="email" '
-            'placeholder="Your email"><button>Sign up</button></form></div>')
+    cls = pick(
+        r, "newsletter-signup", "nl-inline", "subscribe-box", "promo-newsletter", "inline-cta"
+    )
+    return (
+        f'<div class="{cls}"><h3>{head}</h3><p>{body}</p><form><input type="email" '
+        'placeholder="Your email"><button>Sign up</button></form></div>'
+    )
 
 
 def read_more(prose: Prose) -> str:
     label = pick(prose.rng, "Read more:", "Related:", "See also:", "READ MORE")
-    return f'<p><strong>{label}</strong> <a href="/story/{prose.rng.randint(1, 9999)}">{esc(prose.headline())}</a></p>'
+    href = f"/story/{prose.rng.randint(1, 9999)}"
+    return f'<p><strong>{label}</strong> <a href="{href}">{esc(prose.headline())}</a></p>'
 
 
 def advert(prose: Prose) -> str:
@@ -80,15 +107,19 @@ def advert(prose: Prose) -> str:
 
 def share_bar(prose: Prose) -> str:
     cls = pick(prose.rng, "share-tools", "social-share", "sharebar", "article-share")
-    items = "".join(f'<a href="#">{s}</a> ' for s in
-                    ("Share on Facebook", "Share on X", "Share via Email", "Copy link"))
+    items = "".join(
+        f'<a href="#">{s}</a> '
+        for s in ("Share on Facebook", "Share on X", "Share via Email", "Copy link")
+    )
     return f'<div class="{cls}">{items}</div>'
 
 
 def figure(prose: Prose) -> str:
-    credit = pick(prose.rng, "Photo: Agency pool", "Illustration by the graphics desk",
-                  "Image: handout")
-    return f'<figure><img src="/img/{prose.rng.randint(1, 999)}.jpg" alt=""><figcaption>{credit}</figcaption></figure>'
+    credit = pick(
+        prose.rng, "Photo: Agency pool", "Illustration by the graphics desk", "Image: handout"
+    )
+    image = f'<img src="/img/{prose.rng.randint(1, 999)}.jpg" alt="">'
+    return f"<figure>{image}<figcaption>{credit}</figcaption></figure>"
 
 
 def related_rail(prose: Prose, *, teasers: bool = True) -> str:
@@ -97,8 +128,10 @@ def related_rail(prose: Prose, *, teasers: bool = True) -> str:
     items = []
     for _ in range(r.randint(3, 6)):
         teaser = f"<p>{esc(prose.paragraph(1, 2))}</p>" if teasers else ""
-        items.append(f'<div class="card"><h4><a href="/s/{r.randint(1, 9999)}">'
-                     f"{esc(prose.headline())}</a></h4>{teaser}</div>")
+        items.append(
+            f'<div class="card"><h4><a href="/s/{r.randint(1, 9999)}">'
+            f"{esc(prose.headline())}</a></h4>{teaser}</div>"
+        )
     title = pick(r, "Related stories", "More from this section", "You may also like")
     return f'<aside class="{cls}"><h3>{title}</h3>{"".join(items)}</aside>'
 
@@ -113,31 +146,43 @@ def comments(prose: Prose) -> str:
         '<a href="#" class="reply">Reply</a></li>'
         for _ in range(count)
     )
-    return (f'<section id="{cls}" class="{cls}"><h3>{count} comments</h3><ol>{items}</ol>'
-            '<form><textarea></textarea><button>Post comment</button></form></section>')
+    return (
+        f'<section id="{cls}" class="{cls}"><h3>{count} comments</h3><ol>{items}</ol>'
+        "<form><textarea></textarea><button>Post comment</button></form></section>"
+    )
 
 
 def author_bio(prose: Prose, author: str) -> str:
     cls = pick(prose.rng, "author-bio", "about-author", "byline-box", "contributor")
-    return (f'<div class="{cls}"><p>{author} is a correspondent covering cities, infrastructure '
-            "and the people who keep them running. Follow them for more stories.</p></div>")
+    return (
+        f'<div class="{cls}"><p>{author} is a correspondent covering cities, infrastructure '
+        "and the people who keep them running. Follow them for more stories.</p></div>"
+    )
 
 
 def paywall(prose: Prose) -> str:
     cls = pick(prose.rng, "paywall", "piano-offer", "meter-wall", "subscription-prompt")
-    return (f'<div class="{cls}"><p>{prose.rng.choice(_PAYWALL)}</p>'
-            "<a href='/subscribe'>Subscribe</a></div>")
+    return (
+        f'<div class="{cls}"><p>{prose.rng.choice(_PAYWALL)}</p>'
+        "<a href='/subscribe'>Subscribe</a></div>"
+    )
 
 
 def footer(prose: Prose, site: str) -> str:
-    links = "".join(f'<a href="/{s}">{s.title()}</a> ' for s in
-                    ("about", "contact", "careers", "privacy", "terms", "advertise"))
-    return (f"<footer><p>{site} is an independent newsroom funded by its readers. Our reporting "
-            f"is free to read and always will be.</p><p>{links}</p>"
-            f"<p>&copy; 2026 {site}. All rights reserved.</p></footer>")
+    links = "".join(
+        f'<a href="/{s}">{s.title()}</a> '
+        for s in ("about", "contact", "careers", "privacy", "terms", "advertise")
+    )
+    return (
+        f"<footer><p>{site} is an independent newsroom funded by its readers. Our reporting "
+        f"is free to read and always will be.</p><p>{links}</p>"
+        f"<p>&copy; 2026 {site}. All rights reserved.</p></footer>"
+    )
 
 
 def tags(prose: Prose) -> str:
-    items = "".join(f'<li><a href="/tag/{t}">{t}</a></li>' for t in
-                    prose.rng.sample(("water", "energy", "cities", "science", "policy"), 3))
+    items = "".join(
+        f'<li><a href="/tag/{t}">{t}</a></li>'
+        for t in prose.rng.sample(("water", "energy", "cities", "science", "policy"), 3)
+    )
     return f'<ul class="{pick(prose.rng, "tags", "topics", "keywords")}">{items}</ul>'

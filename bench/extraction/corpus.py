@@ -52,7 +52,8 @@ def _head(spec: Spec, prose: Prose, *, jsonld: bool) -> str:
         '<script type="application/ld+json">{"@context":"https://schema.org","@type":'
         f'"NewsArticle","headline":"{spec.title}","datePublished":"{date}","author":'
         f'{{"@type":"Person","name":"{spec.author}"}}}}</script>'
-        if jsonld else ""
+        if jsonld
+        else ""
     )
     slug = spec.title.lower().replace(" ", "-")[:40]
     return (
@@ -82,10 +83,11 @@ def _body_with_junk(spec: Spec, prose: Prose, *, junk: bool = True) -> str:
 
 def news_page(spec: Spec, prose: Prose) -> str:
     r = prose.rng
-    byline = (f'<div class="byline">By <a href="/a">{spec.author}</a> · '
-              f"{r.randint(2, 12)} min read</div>")
+    byline = (
+        f'<div class="byline">By <a href="/a">{spec.author}</a> · {r.randint(2, 12)} min read</div>'
+    )
     article = (
-        f'<article><header><h1>{esc(spec.title)}</h1>{byline}{bp.share_bar(prose)}</header>'
+        f"<article><header><h1>{esc(spec.title)}</h1>{byline}{bp.share_bar(prose)}</header>"
         f'<div class="{bp.pick(r, "article-body", "story-content", "entry-content", "post-body")}">'
         f"{_body_with_junk(spec, prose)}</div>{bp.tags(prose)}"
         f"{bp.author_bio(prose, spec.author) if r.random() < 0.6 else ''}</article>"
@@ -95,9 +97,11 @@ def news_page(spec: Spec, prose: Prose) -> str:
         rails.append(bp.comments(prose))
     top = bp.cookie_banner(prose) if r.random() < 0.6 else ""
     bottom = bp.newsletter_box(prose) if r.random() < 0.5 else ""
-    return (f'<body>{top}<header class="site-header"><a href="/">{spec.site}</a>{bp.nav(prose)}'
-            f"</header><main>{article}{''.join(rails)}</main>{bottom}"
-            f"{bp.footer(prose, spec.site)}</body>")
+    return (
+        f'<body>{top}<header class="site-header"><a href="/">{spec.site}</a>{bp.nav(prose)}'
+        f"</header><main>{article}{''.join(rails)}</main>{bottom}"
+        f"{bp.footer(prose, spec.site)}</body>"
+    )
 
 
 def blog_page(spec: Spec, prose: Prose) -> str:
@@ -111,32 +115,38 @@ def blog_page(spec: Spec, prose: Prose) -> str:
         f'<p class="meta">Posted by {spec.author} on March {r.randint(1, 28)}, 2026</p>'
         f'<div class="entry-content">{_body_with_junk(spec, prose)}</div></div>'
     )
-    return (f'<body><div id="page"><div class="site-header">{bp.nav(prose)}</div>'
-            f'<div id="content" class="site-content">{post}{bp.comments(prose)}</div>'
-            f'<div id="sidebar" class="sidebar">{widgets}{bp.related_rail(prose)}</div>'
-            f'</div>{bp.cookie_banner(prose) if r.random() < 0.5 else ""}'
-            f"{bp.footer(prose, spec.site)}</body>")
+    return (
+        f'<body><div id="page"><div class="site-header">{bp.nav(prose)}</div>'
+        f'<div id="content" class="site-content">{post}{bp.comments(prose)}</div>'
+        f'<div id="sidebar" class="sidebar">{widgets}{bp.related_rail(prose)}</div>'
+        f"</div>{bp.cookie_banner(prose) if r.random() < 0.5 else ''}"
+        f"{bp.footer(prose, spec.site)}</body>"
+    )
 
 
 def docs_page(spec: Spec, prose: Prose) -> str:
     toc = "".join(f'<li><a href="#s{i}">{prose.heading()}</a></li>' for i in range(8))
     side = "".join(f'<li><a href="/docs/{i}">{prose.headline()[:40]}</a></li>' for i in range(15))
-    return (f'<body><header>{bp.nav(prose)}</header><div class="layout">'
-            f'<nav class="docs-sidebar"><ul>{side}</ul></nav>'
-            f'<main><div class="markdown"><h1>{esc(spec.title)}</h1>'
-            f"{_body_with_junk(spec, prose, junk=False)}</div>"
-            '<div class="pagination"><a href="/prev">Previous: Installation</a>'
-            '<a href="/next">Next: Configuration</a></div>'
-            '<p class="edit"><a href="/edit">Edit this page</a> · Last updated by a bot</p></main>'
-            f'<aside class="toc"><p>On this page</p><ul>{toc}</ul></aside></div>'
-            f"{bp.footer(prose, spec.site)}</body>")
+    return (
+        f'<body><header>{bp.nav(prose)}</header><div class="layout">'
+        f'<nav class="docs-sidebar"><ul>{side}</ul></nav>'
+        f'<main><div class="markdown"><h1>{esc(spec.title)}</h1>'
+        f"{_body_with_junk(spec, prose, junk=False)}</div>"
+        '<div class="pagination"><a href="/prev">Previous: Installation</a>'
+        '<a href="/next">Next: Configuration</a></div>'
+        '<p class="edit"><a href="/edit">Edit this page</a> · Last updated by a bot</p></main>'
+        f'<aside class="toc"><p>On this page</p><ul>{toc}</ul></aside></div>'
+        f"{bp.footer(prose, spec.site)}</body>"
+    )
 
 
 def paywall_page(spec: Spec, prose: Prose) -> str:
     teaser = "".join(to_html(b) for b in spec.blocks)
-    return (f"<body>{bp.nav(prose)}<article><h1>{esc(spec.title)}</h1>"
-            f'<div class="article-body">{teaser}</div>{bp.paywall(prose)}</article>'
-            f"{bp.related_rail(prose)}{bp.footer(prose, spec.site)}</body>")
+    return (
+        f"<body>{bp.nav(prose)}<article><h1>{esc(spec.title)}</h1>"
+        f'<div class="article-body">{teaser}</div>{bp.paywall(prose)}</article>'
+        f"{bp.related_rail(prose)}{bp.footer(prose, spec.site)}</body>"
+    )
 
 
 def _h(rng: random.Random) -> str:
@@ -152,15 +162,25 @@ def divsoup_page(spec: Spec, prose: Prose) -> str:
 
     body = "".join(div(to_html(b)) for b in spec.blocks)
     menu = div("".join(f'<a href="/{s}">{s}</a>' for s in ("Home", "News", "Tech", "Life")))
-    more = div("".join(div(f'<a href="/x{i}">{esc(prose.headline())}</a>'
-                           f"<p>{esc(prose.paragraph(1, 2))}</p>") for i in range(4)))
-    talk = div("".join(div(f"<span>{prose.name()}</span><p>{esc(prose.paragraph(1, 2))}</p>")
-                       for _ in range(r.randint(2, 4))))
+    more = div(
+        "".join(
+            div(f'<a href="/x{i}">{esc(prose.headline())}</a><p>{esc(prose.paragraph(1, 2))}</p>')
+            for i in range(4)
+        )
+    )
+    talk = div(
+        "".join(
+            div(f"<span>{prose.name()}</span><p>{esc(prose.paragraph(1, 2))}</p>")
+            for _ in range(r.randint(2, 4))
+        )
+    )
     consent = div(f"<p>{bp._COOKIE[r.randint(0, 2)]}</p><button>OK</button>")
     signup = div(f"<p>{bp._NEWSLETTER[r.randint(0, 2)][1]}</p><input><button>Go</button>")
-    return (f"<body>{consent}{menu}{div(f'<h1>{esc(spec.title)}</h1>')}"
-            f"{div(f'<span>{spec.author}</span>')}{div(body)}{signup}{more}{talk}"
-            f"{div('<p>© 2026 ' + spec.site + '</p>')}</body>")
+    return (
+        f"<body>{consent}{menu}{div(f'<h1>{esc(spec.title)}</h1>')}"
+        f"{div(f'<span>{spec.author}</span>')}{div(body)}{signup}{more}{talk}"
+        f"{div('<p>© 2026 ' + spec.site + '</p>')}</body>"
+    )
 
 
 Layout = Callable[[Spec, Prose], str]
@@ -181,16 +201,27 @@ _PLAN: list[tuple[str, str, int, Layout, str]] = [
     ("divsoup", "heldout", 12, divsoup_page, "en"),
     ("divsoup", "heldout", 2, divsoup_page, "ja"),
 ]
-_SITES = ("Harbour Ledger", "Valley Courier", "The Northern Post", "Tinkerer's Log",
-          "Field Notes", "Quay Daily")
+_SITES = (
+    "Harbour Ledger",
+    "Valley Courier",
+    "The Northern Post",
+    "Tinkerer's Log",
+    "Field Notes",
+    "Quay Daily",
+)
 
 
 def _blocks(kind: str, language: str, prose: Prose) -> list[Block]:
     r = prose.rng
     if language != "en":
         return foreign_blocks(prose, language, r.randint(4, 9))
-    sizes = {"tiny": (1, 1), "huge": (180, 220), "longform": (25, 40), "paywall": (2, 2),
-             "docs": (8, 14)}
+    sizes = {
+        "tiny": (1, 1),
+        "huge": (180, 220),
+        "longform": (25, 40),
+        "paywall": (2, 2),
+        "docs": (8, 14),
+    }
     low, high = sizes.get(kind, (5, 14))
     blocks = article_blocks(prose, r.randint(low, high), rich=kind in ("docs", "longform"))
     if kind == "docs":
@@ -206,8 +237,9 @@ def build_corpus(seed: int = 20261129) -> list[Page]:
         for i in range(count):
             author = prose.name()
             title = prose.headline() if language == "en" else prose.foreign(language, 1, 1)
-            spec = Spec(kind, _blocks(kind, language, prose), title, author, language,
-                        rng.choice(_SITES))
+            spec = Spec(
+                kind, _blocks(kind, language, prose), title, author, language, rng.choice(_SITES)
+            )
             head = _head(spec, prose, jsonld=rng.random() < 0.5)
             body = layout(spec, prose)
             if kind == "huge":  # the state blob single-page apps inline, a few hundred KB
@@ -215,6 +247,16 @@ def build_corpus(seed: int = 20261129) -> list[Page]:
                 body = body.replace("</body>", f"<script>window.__STATE__=[{blob}]</script></body>")
             html = f'<!DOCTYPE html><html lang="{language}">{head}{body}</html>'
             expected = "\n".join(line for b in spec.blocks for line in to_text(b))
-            pages.append(Page(f"{kind}-{language}-{i:02d}", group, kind, html, expected,
-                              title, author, language))
+            pages.append(
+                Page(
+                    f"{kind}-{language}-{i:02d}",
+                    group,
+                    kind,
+                    html,
+                    expected,
+                    title,
+                    author,
+                    language,
+                )
+            )
     return pages

@@ -6,35 +6,75 @@ Every page draws from a seeded ``random.Random``, so the corpus is the same on e
 import random
 
 _SUBJECTS = (
-    "The city council", "A team of volcanologists", "The startup", "Regulators in the region",
-    "The open-source project", "Engineers at the water utility", "The regional museum",
-    "A cooperative of dairy farmers", "The hospital network", "Researchers at the institute",
-    "The ferry operator", "A coalition of small publishers", "The rail authority",
-    "The university's robotics lab", "A group of amateur astronomers", "The chip designer",
-    "Local librarians", "The satellite operator", "The school district", "The bakery chain",
+    "The city council",
+    "A team of volcanologists",
+    "The startup",
+    "Regulators in the region",
+    "The open-source project",
+    "Engineers at the water utility",
+    "The regional museum",
+    "A cooperative of dairy farmers",
+    "The hospital network",
+    "Researchers at the institute",
+    "The ferry operator",
+    "A coalition of small publishers",
+    "The rail authority",
+    "The university's robotics lab",
+    "A group of amateur astronomers",
+    "The chip designer",
+    "Local librarians",
+    "The satellite operator",
+    "The school district",
+    "The bakery chain",
 )
 _VERBS = (
-    "announced", "delayed", "quietly shelved", "expanded", "began testing", "published",
-    "revised", "defended", "doubled the budget for", "asked for comments on", "paused",
-    "scaled back", "opened applications for", "finished the first phase of",
+    "announced",
+    "delayed",
+    "quietly shelved",
+    "expanded",
+    "began testing",
+    "published",
+    "revised",
+    "defended",
+    "doubled the budget for",
+    "asked for comments on",
+    "paused",
+    "scaled back",
+    "opened applications for",
+    "finished the first phase of",
 )
 _OBJECTS = (
-    "a plan to replace its ageing water pipes", "the second phase of its battery trial",
-    "a map of every cycle lane in the valley", "its long-promised offline mode",
-    "a pilot that pays drivers to share spare seats", "the rules on drone deliveries",
-    "an archive of ten thousand scanned letters", "a compiler written in a weekend",
-    "a sensor network that listens for landslides", "its four-day working week",
-    "a seed bank for heritage apple trees", "a cheaper way to recycle solar panels",
-    "the redesign of its night bus routes", "an app that translates sign language",
-    "a study of how bees navigate in fog", "its plan to store heat in volcanic rock",
+    "a plan to replace its ageing water pipes",
+    "the second phase of its battery trial",
+    "a map of every cycle lane in the valley",
+    "its long-promised offline mode",
+    "a pilot that pays drivers to share spare seats",
+    "the rules on drone deliveries",
+    "an archive of ten thousand scanned letters",
+    "a compiler written in a weekend",
+    "a sensor network that listens for landslides",
+    "its four-day working week",
+    "a seed bank for heritage apple trees",
+    "a cheaper way to recycle solar panels",
+    "the redesign of its night bus routes",
+    "an app that translates sign language",
+    "a study of how bees navigate in fog",
+    "its plan to store heat in volcanic rock",
 )
 _TAILS = (
-    "after months of debate", "citing rising costs", "ahead of the winter season",
-    "according to documents seen by this newspaper", "despite objections from residents",
-    "following a review by outside auditors", "to the surprise of its own staff",
-    "in a statement released late on Tuesday", "as part of a wider reorganisation",
-    "after a pilot in three neighbourhoods", "with support from a national grant",
-    "while critics warned about privacy", "once the spring floods had receded",
+    "after months of debate",
+    "citing rising costs",
+    "ahead of the winter season",
+    "according to documents seen by this newspaper",
+    "despite objections from residents",
+    "following a review by outside auditors",
+    "to the surprise of its own staff",
+    "in a statement released late on Tuesday",
+    "as part of a wider reorganisation",
+    "after a pilot in three neighbourhoods",
+    "with support from a national grant",
+    "while critics warned about privacy",
+    "once the spring floods had receded",
 )
 _FACTS = (
     "The budget rose to {n} million euros in {year}, up from {m} million two years earlier.",
@@ -47,23 +87,45 @@ _FACTS = (
     "It is the {ordinal} time since {year} that the schedule has slipped.",
 )
 _QUOTES = (
-    "We would rather be late than wrong", "Nobody expected the numbers to move this fast",
-    "The hard part was never the technology", "People want something that simply works",
+    "We would rather be late than wrong",
+    "Nobody expected the numbers to move this fast",
+    "The hard part was never the technology",
+    "People want something that simply works",
     "We learned more from the failures than from the successes",
-    "This is a small step, but it is the right one", "The old system was held together by habit",
+    "This is a small step, but it is the right one",
+    "The old system was held together by habit",
 )
 _NAMES = (
-    "Mira Okonkwo", "Tomas Lindqvist", "Anjali Rao", "Pedro Almeida", "Hana Kobayashi",
-    "Felix Brandt", "Zeynep Arslan", "Lucas Moreau", "Grace Mensah", "Ivo Petrov",
+    "Mira Okonkwo",
+    "Tomas Lindqvist",
+    "Anjali Rao",
+    "Pedro Almeida",
+    "Hana Kobayashi",
+    "Felix Brandt",
+    "Zeynep Arslan",
+    "Lucas Moreau",
+    "Grace Mensah",
+    "Ivo Petrov",
 )
 _ROLES = (
-    "who leads the project", "a spokesperson for the council", "an engineer on the team",
-    "a researcher who was not involved", "the company's chief executive", "a local resident",
+    "who leads the project",
+    "a spokesperson for the council",
+    "an engineer on the team",
+    "a researcher who was not involved",
+    "the company's chief executive",
+    "a local resident",
 )
 _HEADINGS = (
-    "Why it matters", "What happens next", "How the system works", "A long road",
-    "The numbers behind the plan", "Lessons from the pilot", "What critics say",
-    "Background", "Costs and benefits", "The view from the ground",
+    "Why it matters",
+    "What happens next",
+    "How the system works",
+    "A long road",
+    "The numbers behind the plan",
+    "Lessons from the pilot",
+    "What critics say",
+    "Background",
+    "Costs and benefits",
+    "The view from the ground",
 )
 _MONTHS = ("January", "March", "May", "June", "September", "October", "November")
 _ORDINALS = ("second", "third", "fourth", "fifth")
@@ -116,15 +178,20 @@ class Prose:
     def _fill(self, template: str) -> str:
         r = self.rng
         return template.format(
-            n=r.randint(3, 97), m=r.randint(100, 400), year=r.randint(2019, 2031),
-            month=r.choice(_MONTHS), ordinal=r.choice(_ORDINALS),
+            n=r.randint(3, 97),
+            m=r.randint(100, 400),
+            year=r.randint(2019, 2031),
+            month=r.choice(_MONTHS),
+            ordinal=r.choice(_ORDINALS),
         )
 
     def sentence(self) -> str:
         r = self.rng
         kind = r.random()
         if kind < 0.55:
-            return f"{r.choice(_SUBJECTS)} {r.choice(_VERBS)} {r.choice(_OBJECTS)} {r.choice(_TAILS)}."
+            return (
+                f"{r.choice(_SUBJECTS)} {r.choice(_VERBS)} {r.choice(_OBJECTS)} {r.choice(_TAILS)}."
+            )
         if kind < 0.8:
             return self._fill(r.choice(_FACTS))
         return f"\u201c{r.choice(_QUOTES)},\u201d said {r.choice(_NAMES)}, {r.choice(_ROLES)}."

@@ -46,8 +46,11 @@ EXTRACTORS: dict[str, Extractor] = {
 def evaluate(rounds: int = 3) -> tuple[dict[str, dict[str, Score]], dict[str, float], list[Page]]:
     pages = build_corpus()
     outputs, rates = race(EXTRACTORS, pages, rounds)
-    groups = {"all": pages, "main": [p for p in pages if p.group == "main"],
-              "heldout": [p for p in pages if p.group == "heldout"]}
+    groups = {
+        "all": pages,
+        "main": [p for p in pages if p.group == "main"],
+        "heldout": [p for p in pages if p.group == "heldout"],
+    }
     scores = {
         name: {
             group: score([out[i] for i, p in enumerate(pages) if p in subset], subset)
@@ -61,8 +64,10 @@ def evaluate(rounds: int = 3) -> tuple[dict[str, dict[str, Score]], dict[str, fl
 def report(rounds: int = 3) -> list[str]:
     scores, rates, pages = evaluate(rounds)
     held = sum(p.group == "heldout" for p in pages)
-    lines = [f"extraction quality: {len(pages)} generated pages ({held} held-out div-soup); "
-             "4-word shingles; F1 of mean precision and recall"]
+    lines = [
+        f"extraction quality: {len(pages)} generated pages ({held} held-out div-soup); "
+        "4-word shingles; F1 of mean precision and recall"
+    ]
     for name, by_group in scores.items():
         s = by_group["all"]
         lines.append(

@@ -45,6 +45,9 @@ class Pipeline:
         row = await self._scalar(select(func.max(publisher_editions.c.item_count)))
         return row
 
+    async def edition_stories(self) -> int:
+        return await self._scalar(select(func.max(publisher_editions.c.story_count)))
+
     async def distinct_story_urls(self) -> int:
         return await self._scalar(select(func.count(func.distinct(publisher_items.c.url))))
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,14 @@ from tests.e2e.pipeline import (
 )
 from tests.support.kafka import collect, produce, wait_for
 from tests.support.services import SERVICES
-from tests.support.site import serve_site
+from tests.support.site import DANGEROUS, serve_site
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body: bytes = response.read()
+        return body.decode()
+
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres, pytest.mark.timeout(600)]
 
@@ -35,7 +43,7 @@ async def _wait_for_edition(pipeline: Pipeline, expected: int, timeout_s: float)
 async def test_feed_of_five_becomes_an_edition_of_five_and_poison_is_dead_lettered(
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
-    with serve_site(5) as site:
+    with serve_site(5, hostile=frozenset({2})) as site:
         env = pipeline_env(
             kafka=kafka_bootstrap_servers,
             database_url=database_url,
@@ -76,6 +84,31 @@ async def test_feed_of_five_becomes_an_edition_of_five_and_poison_is_dead_letter
             final = next(m for m in digests if m["item_count"] == 5)
             assert sum(len(section["items"]) for section in final["sections"]) == 5
 
+            # The publisher's own website and API serve the same edition.
+            site_url = f"http://127.0.0.1:{pipeline.services['publisher'].port}"
+            editions = json.loads(_get(f"{site_url}/api/editions"))
+            assert [(e["edition_id"], e["item_count"]) for e in editions] == [
+                (final["edition_id"], 5)
+            ]
+            assert final["title"] in _get(f"{site_url}/editions/{final['edition_id']}")
+            assert final["title"] in _get(f"{site_url}/feed.xml")
+            pages = [
+                _get(f"{site_url}{path}")
+                for path in (
+                    "/",
+                    f"/editions/{final['edition_id']}",
+                    "/search?q=payload",
+                    f"/api/editions/{final['edition_id']}",
+                    "/api/articles?q=payload",
+                )
+            ]
+            hostile = json.loads(_get(f"{site_url}/api/articles?q=payload"))
+            assert len(hostile) == 1, "the hostile article made it through as text"
+            pages.append(_get(f"{site_url}/articles/{hostile[0]['article_id']}"))
+
+        outputs = [p.read_text() for p in (tmp_path / "out").iterdir()]
+        for body in pages + outputs:
+            assert not [d for d in DANGEROUS if d in body.lower()]
         markdown = (tmp_path / "out" / f"{final['edition_id']}.md").read_text()
         assert markdown.startswith(f"# {final['title']}")
         assert markdown.count("#### Deep dive") + markdown.count("## Quick Links") >= 1

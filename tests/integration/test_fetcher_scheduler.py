@@ -33,17 +33,27 @@ class Replica:
     def __init__(self, database_url: str, sources: Path, clock: FakeClock, name: str) -> None:
         self.engine = create_engine(database_url)
         sessions = create_sessionmaker(self.engine)
-        self.http = HttpFetcher(timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK)
+        self.http = HttpFetcher(
+            timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK
+        )
         fetcher = FetcherSettings(lease_s=600, poll_min_s=300)
         _, self.deps = bootstrap(
-            Settings(), lambda: SqlUnitOfWork(sessions), http=self.http, clock=clock, fetcher=fetcher
+            Settings(),
+            lambda: SqlUnitOfWork(sessions),
+            http=self.http,
+            clock=clock,
+            fetcher=fetcher,
         )
         self.lock = LeaderLock(self.engine)
         self.published = RecordingPublisher()
-        self.scheduler = Scheduler(self.deps, self.lock, self.published, sources_file=sources, name=name)
+        self.scheduler = Scheduler(
+            self.deps, self.lock, self.published, sources_file=sources, name=name
+        )
 
     def emitted(self) -> list[str]:
-        return [m.source.source_id for _, m in self.published.published if isinstance(m, FetchRequested)]
+        return [
+            m.source.source_id for _, m in self.published.published if isinstance(m, FetchRequested)
+        ]
 
     async def close(self) -> None:
         await self.lock.release()
@@ -68,7 +78,9 @@ def sources_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def replicas(database_url: str, sources_file: Path) -> AsyncIterator[tuple[Replica, Replica, FakeClock]]:
+async def replicas(
+    database_url: str, sources_file: Path
+) -> AsyncIterator[tuple[Replica, Replica, FakeClock]]:
     clock = FakeClock(NOW)
     a = Replica(database_url, sources_file, clock, "a")
     b = Replica(database_url, sources_file, clock, "b")
@@ -119,7 +131,8 @@ async def test_sources_live_in_postgres_with_settings_and_schedule(
         }
     with serving() as site:
         feed = site.route("/feed", Reply(503, b"busy", {"retry-after": "7200"}))
-        [request] = await poll_sources([Source(source_id="busy", name="B", url=feed)], deps=a.deps)
+        requests = await poll_sources([Source(source_id="busy", name="B", url=feed)], deps=a.deps)
+        [request] = [r for r in requests if r.source.source_id == "busy"]
         assert await fetch(request, deps=a.deps) == []
     async with a.deps.new_uow() as uow:
         status = {s.source.source_id: s for s in await uow.sources.statuses()}["busy"]
@@ -142,7 +155,8 @@ async def test_article_seen_under_its_canonical_url_is_not_fetched_again(
             body = f'<rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>'
             site.route(f"/{name}.xml", Reply(200, body.encode(), rss))
         sources = [
-            Source(source_id=name, name=name, url=site.url(f"/{name}.xml")) for name in ("one", "two")
+            Source(source_id=name, name=name, url=site.url(f"/{name}.xml"))
+            for name in ("one", "two")
         ]
         first, second = await poll_sources(sources, deps=deps)
         [article] = await fetch(first, deps=deps)

@@ -16,7 +16,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 
 from devoured_core.messages import ArticleSummarized, DecoderTerm, SourceInfo
@@ -32,6 +31,7 @@ from devoured_publisher.handlers import (
     receive_story,
 )
 from devoured_publisher.web import create_web_app
+from tests.support.asgi import serve_asgi
 from tests.support.services import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
@@ -48,11 +48,15 @@ class Clock:
         return self.now
 
 
-def summarized(n: int, *, title: str, text: str, section: str | None = None,
-               url: str | None = None) -> ArticleSummarized:
+def summarized(
+    n: int, *, title: str, text: str, section: str | None = None, url: str | None = None
+) -> ArticleSummarized:
     return ArticleSummarized(
-        article_id=f"art{n:04d}", canonical_url=url or f"https://news.example.org/{n}",
-        title=title, reading_minutes=4, text=text,
+        article_id=f"art{n:04d}",
+        canonical_url=url or f"https://news.example.org/{n}",
+        title=title,
+        reading_minutes=4,
+        text=text,
         source=SourceInfo(source_id="wire", name="Example Wire", section=section),
         tldr=f"{title} matters because of its consequences.",
         deep_dive=[f"Fact {i} about {title}." for i in range(5)],
@@ -62,25 +66,42 @@ def summarized(n: int, *, title: str, text: str, section: str | None = None,
 
 
 STORIES = [
-    summarized(1, title="Harbour city ends tidal turbine pilot", section="Science",
-               text="The harbour's tidal turbines produced less power than planned.\n"
-                    "Engineers blamed barnacle growth on the blades."),
-    summarized(2, title="Kernel scheduler gains latency hints", section="Programming",
-               text="A new scheduler interface lets cgroups ask for lower wake-up latency."),
-    summarized(3, title=f"Hostile page {HOSTILE}", section="Security",
-               text=f"Body with {HOSTILE} inside.\n<a href=\"javascript:alert(2)\">click</a>",
-               url="javascript:alert(3)"),
+    summarized(
+        1,
+        title="Harbour city ends tidal turbine pilot",
+        section="Science",
+        text="The harbour's tidal turbines produced less power than planned.\n"
+        "Engineers blamed barnacle growth on the blades.",
+    ),
+    summarized(
+        2,
+        title="Kernel scheduler gains latency hints",
+        section="Programming",
+        text="A new scheduler interface lets cgroups ask for lower wake-up latency.",
+    ),
+    summarized(
+        3,
+        title=f"Hostile page {HOSTILE}",
+        section="Security",
+        text=f'Body with {HOSTILE} inside.\n<a href="javascript:alert(2)">click</a>',
+        url="javascript:alert(3)",
+    ),
 ]
 
 
 @asynccontextmanager
-async def publisher(database_url: str, out: Path, clock: Clock,
-                    **options: Any) -> AsyncIterator[PublisherDeps]:
+async def publisher(
+    database_url: str, out: Path, clock: Clock, **options: Any
+) -> AsyncIterator[PublisherDeps]:
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
     settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
-    _, deps = bootstrap(settings, lambda: SqlUnitOfWork(sessions), clock=clock,
-                        publisher=PublisherSettings(**options))
+    _, deps = bootstrap(
+        settings,
+        lambda: SqlUnitOfWork(sessions),
+        clock=clock,
+        publisher=PublisherSettings(**options),
+    )
     try:
         yield deps
     finally:
@@ -91,11 +112,6 @@ async def publisher(database_url: str, out: Path, clock: Clock,
 async def website(deps: PublisherDeps) -> AsyncIterator[Callable[[str], Any]]:
     port = free_port()
     app = create_web_app(deps, base_url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
 
     async def get(path: str) -> tuple[int, str]:
         def fetch() -> tuple[int, str]:
@@ -107,11 +123,8 @@ async def website(deps: PublisherDeps) -> AsyncIterator[Callable[[str], Any]]:
 
         return await asyncio.to_thread(fetch)
 
-    try:
+    async with serve_asgi(app, port, lifespan="off"):
         yield get
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_website_api_search_and_feeds_show_the_stored_edition(
@@ -157,7 +170,8 @@ async def test_website_api_search_and_feeds_show_the_stored_edition(
             assert (await get("/editions/1999-01-01"))[0] == 404
             assert (await get("/articles/nope"))[0] == 404
             pages = [archive, page, (await get("/articles/art0003"))[1], results]
-    for body in pages + [p.read_text() for p in tmp_path.iterdir()]:
+    files = [p.read_text() for p in tmp_path.iterdir()]  # noqa: ASYNC240 - test teardown
+    for body in pages + files:
         assert "<script" not in body.lower()
         assert "onerror=" not in body.lower()
         assert "javascript:" not in body.lower()
@@ -213,9 +227,16 @@ async def test_closed_edition_is_emailed_and_posted_once_with_a_valid_signature(
     try:
         with webhook_server(failures=1) as (hook_url, receiver):
             async with publisher(
-                database_url, tmp_path, clock, smtp_host="127.0.0.1", smtp_port=smtp.port,
-                smtp_starttls=False, email_to="ana@example.org,bo@example.org",
-                webhook_urls=hook_url, webhook_format="slack", webhook_secret="s3cret",
+                database_url,
+                tmp_path,
+                clock,
+                smtp_host="127.0.0.1",
+                smtp_port=smtp.port,
+                smtp_starttls=False,
+                email_to="ana@example.org,bo@example.org",
+                webhook_urls=hook_url,
+                webhook_format="slack",
+                webhook_secret="s3cret",
                 delivery_backoff_s=0.05,
             ) as deps:
                 for message in STORIES[:2]:
@@ -228,7 +249,9 @@ async def test_closed_edition_is_emailed_and_posted_once_with_a_valid_signature(
     finally:
         smtp.stop()
     assert sorted(r for _, rcpts, _ in inbox.messages for r in rcpts) == [
-        "ana@example.org", "bo@example.org"]
+        "ana@example.org",
+        "bo@example.org",
+    ]
     raw = inbox.messages[0][2].decode()
     assert "Subject: Test Digest - November 29, 2026" in raw
     assert "text/html" in raw

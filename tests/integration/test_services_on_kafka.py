@@ -1,7 +1,6 @@
 """Each service in this process on the real broker and database: a good message flows through,
 a poison message lands in the input topic's dead-letter topic, and the service carries on."""
 
-import asyncio
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from devoured_core.messages import (
     ArticleExtracted,
@@ -24,6 +22,7 @@ from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import ensure_topics
+from tests.support.asgi import serve_asgi
 from tests.support.kafka import collect, produce
 from tests.support.services import free_port
 from tests.support.site import Site, serve_site
@@ -82,21 +81,8 @@ OUTPUT_TOPIC = {
 @asynccontextmanager
 async def serving(service: str, settings: Settings) -> AsyncIterator[None]:
     app = importlib.import_module(f"devoured_{service}.app").create_app(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=settings.http_port or 0, lifespan="on", log_config=None
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    try:
+    async with serve_asgi(app, settings.http_port or 0):
         yield
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=30)
 
 
 @pytest.mark.parametrize("service", ["fetcher", "extractor", "summarizer", "publisher"])

@@ -60,9 +60,22 @@ _DETAILS = [
 ]
 
 
+# Markup an attacker could put in a page: escaped text that looks like tags, real tags with
+# event handlers, and javascript: links. None of it may survive into any output as markup.
+HOSTILE_MARKUP = (
+    "<p>Researchers showed the payload &lt;script&gt;alert('xss')&lt;/script&gt; and "
+    "&lt;img src=x onerror=alert(1)&gt; to the audience during the talk on Tuesday.</p>"
+    '<p onclick="alert(2)">Attendees were told to <a href="javascript:alert(3)">click here</a> '
+    'and then to check <img src=x onerror="alert(4)"> every log file they keep.</p>'
+    "<script>alert('inline')</script>"
+)
+DANGEROUS = ("<script", "onerror=", "onclick=", 'href="javascript:', "(javascript:", "src=x")
+
+
 @dataclass
 class Site:
     articles: int
+    hostile: frozenset[int] = frozenset()
     base_url: str = ""
     requests: list[str] = field(default_factory=list)
 
@@ -86,6 +99,8 @@ class Site:
     def page(self, index: int) -> str:
         rng = Random(index)
         paragraphs = "".join(f"<p>{_paragraph(rng, index, p)}</p>" for p in range(5))
+        if index in self.hostile:
+            paragraphs += HOSTILE_MARKUP
         return (
             f'<!doctype html><html lang="en"><head><title>{_title(index)} | Test Wire</title>'
             f'<link rel="canonical" href="{self.base_url}{self.article_path(index)}">'
@@ -99,9 +114,40 @@ class Site:
         )
 
 
+_SYLLABLES = [
+    "zor",
+    "vex",
+    "lin",
+    "tam",
+    "quo",
+    "rix",
+    "bel",
+    "dun",
+    "kai",
+    "mof",
+    "pra",
+    "sul",
+    "tev",
+    "wyn",
+    "xal",
+    "yor",
+    "gim",
+    "hep",
+    "jur",
+    "nok",
+]
+
+
+def _product(index: int) -> str:
+    """A made-up product name unique to ``index`` (for up to 8,000 articles)."""
+    a, b, c = index % 20, index // 20 % 20, index // 400 % 20
+    return (_SYLLABLES[a] + _SYLLABLES[b] + _SYLLABLES[c]).capitalize()
+
+
 def _title(index: int) -> str:
     rng = Random(10_000 + index)
-    return f"{rng.choice(_COMPANIES)} {rng.choice(_VERBS)} its {rng.choice(_THINGS)} ({index})"
+    company, verb, thing = rng.choice(_COMPANIES), rng.choice(_VERBS), rng.choice(_THINGS)
+    return f"{company} {verb} {_product(index)}, its {thing}"
 
 
 def _paragraph(rng: Random, index: int, number: int) -> str:
@@ -114,10 +160,12 @@ def _paragraph(rng: Random, index: int, number: int) -> str:
 
 
 @contextmanager
-def serve_site(articles: int, *, delay_s: float = 0.0) -> Iterator[Site]:
+def serve_site(
+    articles: int, *, delay_s: float = 0.0, hostile: frozenset[int] = frozenset()
+) -> Iterator[Site]:
     """Serve a feed at ``/feed.xml`` with ``articles`` article pages, each answered after
     ``delay_s`` (a realistic server keeps messages in flight longer); stops on exit."""
-    site = Site(articles)
+    site = Site(articles, hostile)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -304,6 +304,26 @@ def extract(
         raise typer.Exit(2)
 
 
+@app.command()
+def summarize(
+    backend: Annotated[
+        str | None, typer.Option(help="extractive or openai (default: DEVOURED_SUMMARIZER_BACKEND).")
+    ] = None,
+    title: Annotated[str, typer.Option(help="The article's headline.")] = "",
+) -> None:
+    """Summarise an article's text from stdin: prints {"tldr", "deep_dive", "decoder"}; the
+    backend that wrote it goes to stderr."""
+    import sys
+
+    from devoured_summarizer.command import summarize_to_json
+
+    if backend not in (None, "extractive", "openai"):
+        raise typer.BadParameter("--backend must be extractive or openai")
+    line, used = summarize_to_json(sys.stdin.read(), title, backend)  # type: ignore[arg-type]
+    print(line)
+    console.print(f"backend: {used}")
+
+
 def _settings(**overrides: object) -> Settings:
     values = {k: v for k, v in overrides.items() if v is not None}
     if "database_url" not in values and not _env_has_database():

@@ -2,12 +2,13 @@
 
 Pruning goes by tag, by ARIA role and by whole words in class/id names (``share-tools`` and
 ``social_share`` both contain the word ``share``; ``shareholder`` does not). A node is never
-pruned when it holds most of the page's paragraph text, so a ``<body class="has-comments">``
+pruned when it holds most of the page's text, so a ``<body class="has-comments">``
 cannot take the article with it.
 """
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 _DROP_TAGS = (
@@ -50,6 +51,7 @@ _DROP_WORDS = frozenset(
     contributor tags topics keywords pagination pager toc popup modal overlay banner print
     skip jump rail trending popular mostread most-read""".split()
 )
+_ATTRIBUTED = etree.XPath(".//*[@class or @id or @role or @aria-hidden]")
 _SPLIT = re.compile(r"[\s_\-]+")
 _JUNK_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored( content)?|read more\b.*|related:.*|see also:.*|"
@@ -67,8 +69,11 @@ def prune(tree: HtmlElement) -> None:
     """Remove page furniture from ``tree`` in place."""
     body = tree.find("body")
     root = body if body is not None else tree
-    total = _paragraph_chars(root) or 1
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_furniture(el)]
+    total = len(root.text_content()) or 1
+    # Only tagged-for-dropping elements and those with attributes can be furniture; asking
+    # libxml2 for just those skips the many bare <p>, <a> and <li> in Python.
+    candidates = [*root.iter(*_DROP_TAGS), *_ATTRIBUTED(root)]
+    doomed = [el for el in candidates if _is_furniture(el)]
     for el in doomed:
         if el.getparent() is None or _holds_article(el, total):
             continue
@@ -94,11 +99,7 @@ def _holds_article(el: HtmlElement, total: int) -> bool:
         return False
     if el.find(".//article") is not None or el.find(".//main") is not None:
         return True
-    return _paragraph_chars(el) > total * 0.5
-
-
-def _paragraph_chars(el: HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in el.iter("p"))
+    return len(el.text_content()) > total * 0.5
 
 
 def clean_lines(text: str) -> str:

@@ -84,11 +84,13 @@ class IsolatedExtractor:
         try:
             worker.conn.send((html, url))
             if not worker.conn.poll(self.time_limit_s):
-                kept = self._retire(worker)
+                kept = None
+                self._retire(worker)
                 raise WorkerTimeout(f"extract: took longer than {self.time_limit_s:g} s")
             kind, value = worker.conn.recv()
         except (EOFError, OSError):
-            kept = self._retire(worker)
+            kept = None
+            self._retire(worker)
             raise WorkerCrashed("extract: worker process died") from None
         finally:
             self._idle.put(kept)  # a retired worker's slot is refilled on next use

@@ -127,7 +127,7 @@ def _authors(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> tup
 def _page_title(tree: HtmlElement) -> str | None:
     h1 = tree.find(".//h1")
     if h1 is not None and h1.text_content().strip():
-        return h1.text_content()
+        return str(h1.text_content())
     node = tree.find(".//title")
     if node is None or not node.text:
         return None
@@ -193,4 +193,6 @@ def _get(value: Any, key: str) -> Any:
 def _str(value: Any) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
-    return value.strip() or None if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None

@@ -10,6 +10,7 @@ CJK_CHARS_PER_MINUTE = 500
 """Japanese and Chinese readers, in characters (the usual 400-600 range, mid-point)."""
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W_]+")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _STOPWORDS = {
@@ -25,17 +26,21 @@ _STOPWORDS = {
 
 def count_words(text: str) -> int:
     """Space-separated words, with each CJK character counted as one word."""
-    cjk = len(_CJK.findall(text))
-    if not cjk:
+    if not _CJK.search(text):
         return len(text.split())
-    return cjk + len(_CJK.sub(" ", text).split())
+    return len(_CJK.findall(text)) + _latin_words(text)
 
 
 def reading_minutes(text: str) -> int:
     """Whole minutes: words at ``WORDS_PER_MINUTE``, CJK at ``CJK_CHARS_PER_MINUTE``."""
-    cjk = len(_CJK.findall(text))
-    words = len(_CJK.sub(" ", text).split()) if cjk else len(text.split())
+    cjk = len(_CJK.findall(text)) if _CJK.search(text) else 0
+    words = _latin_words(text) if cjk else len(text.split())
     return max(1, math.ceil(words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE))
+
+
+def _latin_words(text: str) -> int:
+    """Words outside CJK runs, ignoring the punctuation left between them (、。)."""
+    return len(_WORD.findall(_CJK.sub(" ", text)))
 
 
 def content_hash(text: str) -> str:

@@ -46,7 +46,7 @@ class FetcherDeps:
     http: HttpFetcher
     clock: Callable[[], datetime]
     rerequest_after: timedelta
-    bounds: PollBounds = PollBounds()
+    bounds: PollBounds = field(default_factory=PollBounds)
     robots: RobotsCache | None = None
     rand: Callable[[], float] = field(default=random.random)
     lease: timedelta = timedelta(minutes=10)

@@ -56,8 +56,7 @@ async def fetch_report(url: str, settings: Settings, fetcher: FetcherSettings) -
 async def import_opml(body: bytes, new_uow: UnitOfWorkFactory) -> list[Source]:
     feeds = parse_opml(body)
     sources = [
-        Source(source_id=slug(f.title), name=f.title, url=f.url, section=f.category)
-        for f in feeds
+        Source(source_id=slug(f.title), name=f.title, url=f.url, section=f.category) for f in feeds
     ]
     unique = {s.source_id: s for s in sources}
     async with new_uow() as uow:

@@ -12,6 +12,7 @@ Everything is clamped to ``[min_s, max_s]`` (default 5 minutes to 24 hours) afte
 ``±jitter`` so that feeds added together drift apart.
 """
 
+import itertools
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -85,7 +86,7 @@ def clamp(seconds: float, bounds: PollBounds) -> float:
 def posting_interval(entry_times: Iterable[datetime], bounds: PollBounds) -> float:
     """Half the median gap between the newest entries; the default when we cannot tell."""
     times = sorted({t for t in entry_times}, reverse=True)[:20]
-    gaps = [(a - b).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [(a - b).total_seconds() for a, b in itertools.pairwise(times)]
     gaps = [g for g in gaps if g > 0]
     if not gaps:
         return bounds.default_s

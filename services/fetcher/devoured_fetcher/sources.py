@@ -48,7 +48,9 @@ def load_source_configs(path: Path) -> list[SourceConfig]:
             item = dict(item)
             if "source_id" not in item and "name" in item:
                 item["source_id"] = _slug(str(item["name"]))
-            settings = SourceSettings.model_validate({k: item.pop(k) for k in SETTING_KEYS if k in item})
+            settings = SourceSettings.model_validate(
+                {k: item.pop(k) for k in SETTING_KEYS if k in item}
+            )
             configs.append(
                 SourceConfig(Source.model_validate(item), settings.model_dump(exclude_none=True))
             )

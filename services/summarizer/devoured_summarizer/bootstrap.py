@@ -1,4 +1,4 @@
-"""Composition root of the summarizer."""
+"""Composition root of the summarizer: the backend comes from ``SummarizerSettings``."""
 
 import functools
 from collections.abc import Callable
@@ -7,11 +7,48 @@ from datetime import UTC, datetime
 from devoured_core.messages import ArticleExtracted
 from devoured_infra.bus import Stage
 from devoured_infra.uow import UnitOfWorkFactory
+from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer, Summarizer
+from devoured_summarizer.budget import DailyTokenBudget
+from devoured_summarizer.cache import MemoryAnswerCache
 from devoured_summarizer.handlers import SummarizerDeps, summarize_article
+from devoured_summarizer.llm import LlmClient, RetryPolicy
+from devoured_summarizer.settings import SummarizerSettings
 
 
 def bootstrap(
-    new_uow: UnitOfWorkFactory, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    new_uow: UnitOfWorkFactory,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    summarizer: Summarizer | None = None,
+    settings: SummarizerSettings | None = None,
 ) -> Stage:
-    deps = SummarizerDeps(new_uow=new_uow, clock=clock)
+    chosen = summarizer or build_summarizer(settings or SummarizerSettings(), clock=clock)
+    deps = SummarizerDeps(new_uow=new_uow, clock=clock, summarizer=chosen)
     return Stage("summarizer", ArticleExtracted, functools.partial(summarize_article, deps=deps))
+
+
+def build_summarizer(
+    settings: SummarizerSettings, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Summarizer:
+    """The configured backend (``DEVOURED_SUMMARIZER_BACKEND``, default ``extractive``)."""
+    if settings.backend == "extractive":
+        return ExtractiveSummarizer()
+    client = LlmClient(
+        api_key=settings.openai_api_key.get_secret_value(),
+        model=settings.openai_model,
+        base_url=settings.openai_base_url,
+        timeout_s=settings.openai_timeout_s,
+        retry=RetryPolicy(
+            max_retries=settings.openai_max_retries,
+            backoff_s=settings.openai_backoff_s,
+            max_retry_after_s=settings.openai_max_retry_after_s,
+        ),
+    )
+    return LlmSummarizer(
+        client,
+        budget=DailyTokenBudget(settings.openai_daily_token_budget, clock),
+        cache=MemoryAnswerCache(settings.cache_entries),
+        concurrency=settings.openai_concurrency,
+        price_in_per_mtok=settings.openai_price_in_per_mtok,
+        price_out_per_mtok=settings.openai_price_out_per_mtok,
+    )

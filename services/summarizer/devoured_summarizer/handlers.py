@@ -7,17 +7,18 @@ from datetime import datetime
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, DecoderTerm, Message
 from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
-from devoured_summarizer.simple_extractive import summarize
+from devoured_summarizer.backends import Summarizer
 
 
 @dataclass(frozen=True)
 class SummarizerDeps:
     new_uow: UnitOfWorkFactory
     clock: Callable[[], datetime]
+    summarizer: Summarizer
 
 
 async def summarize_article(msg: ArticleExtracted, *, deps: SummarizerDeps) -> list[Message]:
-    summary = summarize(msg.text, msg.title)
+    summary = await deps.summarizer(msg.text, msg.title)
     summarized = ArticleSummarized(
         article_id=msg.article_id,
         canonical_url=msg.canonical_url,
@@ -29,11 +30,12 @@ async def summarize_article(msg: ArticleExtracted, *, deps: SummarizerDeps) -> l
         tags=msg.tags,
         tldr=summary.tldr,
         deep_dive=summary.deep_dive,
-        decoder=[DecoderTerm(term=t, definition=d) for t, d in summary.decoder],
+        decoder=[DecoderTerm(term=t.term, definition=t.definition) for t in summary.decoder],
         backend=summary.backend,
     )
     async with deps.new_uow() as uow:
         await uow.summaries.save(summarized, content_hash=msg.content_hash, at=deps.clock())
         await uow.commit()
-    metrics.SUMMARIES.labels(summary.backend).inc()
+    # The label is the backend's name without its note, so the label set stays small.
+    metrics.SUMMARIES.labels(summary.backend.split(" ")[0]).inc()
     return [summarized]

@@ -101,10 +101,11 @@ def test_long_article_with_a_subscribe_box_is_not_paywalled() -> None:
 
 
 def test_japanese_page() -> None:
-    text = "市議会は火曜日、老朽化した水道管を交換する計画を承認した。" * 6
+    first = "市議会は火曜日、老朽化した水道管を交換する計画を承認した。" * 6
+    second = "工事は来年の春に始まり、三つの段階に分けて進められる予定である。" * 6
     html = (
-        '<html><head><title>水道管の交換計画 | 港新聞</title></head><body><article>'
-        f"<h1>水道管の交換計画</h1><p>{text}</p><p>{text}</p></article></body></html>"
+        "<html><head><title>水道管の交換計画 | 港新聞</title></head><body><article>"
+        f"<h1>水道管の交換計画</h1><p>{first}</p><p>{second}</p></article></body></html>"
     )
     content = extract(html)
     assert content.language == "ja"

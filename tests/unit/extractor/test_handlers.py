@@ -3,11 +3,19 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, PageFetched
 from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_extractor.bootstrap import bootstrap
+from devoured_extractor.handlers import skip_reason
+from devoured_extractor.isolation import IsolatedExtractor
+from devoured_extractor.signature import simhash_hex
+from devoured_infra.metrics import REGISTRY
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples
+from tests.unit.extractor import workloads
 
 PAGES = Path(__file__).parents[2] / "testdata" / "pages"
 NEWS = (PAGES / "news_article.html").read_text(encoding="utf-8")
@@ -99,3 +107,67 @@ async def test_canonical_url_on_another_site_is_not_trusted() -> None:
     assert isinstance(article, ArticleExtracted)
     assert article.canonical_url == fetched_url
     assert article.article_id == article_id_for(fetched_url) != article_id_for(CANONICAL)
+
+
+def _sample(metric: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(metric, labels) or 0.0
+
+
+async def test_new_metadata_travels_in_the_message() -> None:
+    db = FakeDatabase()
+    stage = bootstrap(db.new_uow)
+
+    [article] = await stage.handle(samples.page_fetched(body=NEWS))
+
+    assert isinstance(article, ArticleExtracted)
+    assert article.authors == ["Mira Okonkwo"]
+    assert article.simhash is not None
+    assert len(article.simhash) == 16
+    assert article.simhash == simhash_hex(article.text)
+
+
+async def test_paywall_teaser_is_skipped_with_its_reason() -> None:
+    db = FakeDatabase()
+    stage = bootstrap(db.new_uow)
+    teaser = " ".join(f"Sentence {i} of the free teaser paragraph." for i in range(8))
+    body = (
+        f"<html><body><article><p>{teaser}</p></article>"
+        '<div class="paywall">Subscribe to continue reading.</div></body></html>'
+    )
+    before = _sample("devoured_extractor_skips_total", reason="paywalled")
+
+    assert await stage.handle(samples.page_fetched(body=body)) == []
+    assert db.tables.extractions == {}
+    assert _sample("devoured_extractor_skips_total", reason="paywalled") == before + 1
+
+
+async def test_page_over_the_hard_time_limit_is_dead_lettered_not_left_running() -> None:
+    db = FakeDatabase()
+    runaway = IsolatedExtractor(workloads.spin, time_limit_s=0.3)
+    stage = bootstrap(db.new_uow, extractor=runaway)
+    before = _sample("devoured_extractor_failures_total", reason="timeout")
+    try:
+        with pytest.raises(SkippedInput, match=r"longer than 0\.3 s"):
+            await stage.handle(samples.page_fetched(body="spin"))
+        assert _sample("devoured_extractor_failures_total", reason="timeout") == before + 1
+        assert db.tables.extractions == {}
+        assert all(not w.process.is_alive() for w in runaway._all) or not runaway._all
+    finally:
+        runaway.close()
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        ("extract: empty document", "empty"),
+        ("extract: not HTML (binary content)", "not_html"),
+        ("extract: page too large (1 characters of markup)", "too_large"),
+        ("extract: nesting deeper than 256 levels", "too_deep"),
+        ("extract: paywalled, only a 12-word teaser", "paywalled"),
+        ("extract: no main text found (0 words; a JavaScript-only shell)", "javascript_shell"),
+        ("extract: no main text found (3 words)", "no_text"),
+        ("something new", "other"),
+    ],
+)
+def test_skip_reasons_map_to_metric_labels(message: str, label: str) -> None:
+    assert skip_reason(message) == label

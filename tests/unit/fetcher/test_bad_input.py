@@ -18,8 +18,8 @@ from devoured_core.errors import TransientError
 from devoured_core.messages import FetchRequested
 from devoured_core.model import Source
 from devoured_fetcher.bootstrap import bootstrap
-from devoured_fetcher.http import FetchFailed, HttpFetcher
 from devoured_fetcher.handlers import poll_sources
+from devoured_fetcher.http import FetchFailed, HttpFetcher
 from devoured_infra.settings import Settings
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit.conftest import LOOPBACK
@@ -94,13 +94,17 @@ async def test_bad_feed_bodies_are_recorded(
 ) -> None:
     url = site.route("/feed", Reply(200, body, {"content-type": ctype}))
     assert await poller.poll(url) == []
-    assert poller.row.last_error is not None and reason in poller.row.last_error
+    assert poller.row.last_error is not None
+    assert reason in poller.row.last_error
     assert poller.row.error_count == 1
-    assert poller.row.next_poll_at is not None and poller.row.next_poll_at > NOW
+    assert poller.row.next_poll_at is not None
+    assert poller.row.next_poll_at > NOW
 
 
 async def test_fifty_megabyte_body_is_cut_at_the_cap(poller: Poller, site: LocalSite) -> None:
-    url = site.route("/feed", Reply(200, b"<rss>" + b" " * (50 * 1024 * 1024), {"content-type": RSS}))
+    url = site.route(
+        "/feed", Reply(200, b"<rss>" + b" " * (50 * 1024 * 1024), {"content-type": RSS})
+    )
     assert await poller.poll(url) == []
     assert "larger than 5242880 bytes" in (poller.row.last_error or "")
 
@@ -151,7 +155,9 @@ def trickle() -> Iterator[str]:
     server.close()
 
 
-async def test_one_byte_per_second_server_ends_by_total_timeout(poller: Poller, trickle: str) -> None:
+async def test_one_byte_per_second_server_ends_by_total_timeout(
+    poller: Poller, trickle: str
+) -> None:
     started = time.monotonic()
     assert await poller.poll(trickle) == []
     assert time.monotonic() - started < 6
@@ -170,8 +176,10 @@ async def test_not_found_backs_off_and_repeats_errors(poller: Poller, site: Loca
     await poller.poll(url)
     first = poller.row.next_poll_at
     await poller.poll(url)
-    assert poller.row.error_count == 2 and poller.row.last_status == 404
-    assert first is not None and poller.row.next_poll_at is not None
+    assert poller.row.error_count == 2
+    assert poller.row.last_status == 404
+    assert first is not None
+    assert poller.row.next_poll_at is not None
     assert (poller.row.next_poll_at - NOW) > (first - NOW) * 1.5  # exponential
     assert (poller.row.next_poll_at - NOW) <= timedelta(days=1)  # never disabled
 
@@ -179,7 +187,8 @@ async def test_not_found_backs_off_and_repeats_errors(poller: Poller, site: Loca
 async def test_gone_marks_the_source_gone(poller: Poller, site: LocalSite) -> None:
     url = site.route("/feed", Reply(410, b"gone", {"content-type": "text/plain"}))
     await poller.poll(url)
-    assert poller.row.gone and poller.row.last_status == 410
+    assert poller.row.gone
+    assert poller.row.last_status == 410
 
 
 async def test_too_many_requests_honours_retry_after(poller: Poller, site: LocalSite) -> None:
@@ -242,7 +251,8 @@ async def test_json_feed_and_news_sitemap(poller: Poller, site: LocalSite) -> No
         ],
     }
     url = site.route(
-        "/feed.json", Reply(200, json.dumps(feed).encode(), {"content-type": "application/feed+json"})
+        "/feed.json",
+        Reply(200, json.dumps(feed).encode(), {"content-type": "application/feed+json"}),
     )
     assert [r.url for r in await poller.poll(url)] == [site.url("/j/1")]
     sitemap = (
@@ -253,7 +263,8 @@ async def test_json_feed_and_news_sitemap(poller: Poller, site: LocalSite) -> No
     )
     url = site.route("/sitemap.xml", Reply(200, sitemap, {"content-type": "application/xml"}))
     [request] = await poller.poll(url)
-    assert request.entry is not None and request.entry.title == "A"
+    assert request.entry is not None
+    assert request.entry.title == "A"
 
 
 async def test_article_404_and_pdf_are_recorded(poller: Poller, site: LocalSite) -> None:
@@ -269,7 +280,9 @@ async def test_article_404_and_pdf_are_recorded(poller: Poller, site: LocalSite)
 
 async def test_article_rate_limit_is_transient(poller: Poller, site: LocalSite) -> None:
     url = site.route("/busy", Reply(429, b"", {"retry-after": "3"}))
-    msg = FetchRequested(url=url, kind="article", source=Source(source_id="s", name="S", url=url).info())
+    msg = FetchRequested(
+        url=url, kind="article", source=Source(source_id="s", name="S", url=url).info()
+    )
     with pytest.raises(TransientError):
         await poller.stage.handle(msg)
     assert issubclass(FetchFailed, TransientError)

@@ -21,7 +21,9 @@ IMPORTANCE = 1.0
 TLDR_TITLE = 0.8  # the TL;DR comes from the best few sentences
 
 
-def summarize(text: str, title: str = "", *, weights: Weights = Weights()) -> Summary:
+def summarize(
+    text: str, title: str = "", *, weights: Weights = Weights(), use_glossary: bool = True
+) -> Summary:
     """Summarise ``text``; too little text gives a clear, short result instead of a guess."""
     sentences = split_sentences(text)
     if not sentences:
@@ -33,7 +35,7 @@ def summarize(text: str, title: str = "", *, weights: Weights = Weights()) -> Su
     return Summary(
         tldr=trim(strip_connective(lede.sentence.text)),
         deep_dive=[compress(b.sentence.text) for b in bullets],
-        decoder=[Term(t, d) for t, d in find_terms(text, title)],
+        decoder=[Term(t, d) for t, d in find_terms(text, title, use_glossary=use_glossary)],
         backend=BACKEND,
     )
 

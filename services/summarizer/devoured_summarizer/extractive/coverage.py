@@ -11,8 +11,11 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from devoured_summarizer.extractive.scoring import Scored
+from devoured_summarizer.extractive.scoring import Scored, similarity
 from devoured_summarizer.extractive.text import content_words
+
+NEAR_DUPLICATE = 0.8
+MAX_POOL = 150
 
 
 def concepts(text: str) -> set[str]:
@@ -34,7 +37,10 @@ def cover(
     weight = Counter(t for s in sets.values() for t in s)
     seen = set().union(*(concepts(c.sentence.text) for c in chosen)) if chosen else set()
     top = max((c.score for c in candidates), default=1.0) or 1.0
-    pool, picked, words = list(candidates), [], 0
+    # The best-scored sentences only: keeps a 20,000-word article as fast as a short one.
+    pool = sorted(candidates, key=lambda c: -c.score)[:MAX_POOL]
+    picked: list[Scored] = []
+    words = 0
     while pool and len(picked) < max_count:
         if len(picked) >= min_count and words >= word_budget:
             break
@@ -46,6 +52,8 @@ def cover(
 
         best = max(pool, key=gain)
         pool.remove(best)
+        if any(similarity(best, p) > NEAR_DUPLICATE for p in [*chosen, *picked]):
+            continue  # a repeated lede or pull quote says nothing new
         picked.append(best)
         seen |= sets[id(best)]
         words += len(best.sentence.text.split())

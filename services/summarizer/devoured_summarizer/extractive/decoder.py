@@ -35,8 +35,11 @@ _WELL_KNOWN = frozenset(
 )
 
 
-def find_terms(text: str, title: str = "", limit: int = MAX_TERMS) -> list[tuple[str, str]]:
-    """(term, definition) pairs, most needed first."""
+def find_terms(
+    text: str, title: str = "", limit: int = MAX_TERMS, *, use_glossary: bool = True
+) -> list[tuple[str, str]]:
+    """(term, definition) pairs, most needed first; ``use_glossary=False`` for text that is
+    not English, where our English glossary would match by accident."""
     sentences = [s.text for s in split_sentences(text)]
     defined = {**stated_definitions(sentences), **abbreviation_pairs(text)}
     tokens = words(text)
@@ -45,7 +48,7 @@ def find_terms(text: str, title: str = "", limit: int = MAX_TERMS) -> list[tuple
     candidates: dict[str, tuple[float, str]] = {}
     for term, definition in defined.items():
         candidates[term] = (DEFINED_BASE + _needs(term, counts, text, title_lower), definition)
-    for term, (definition, position) in find_in(tokens).items():
+    for term, (definition, position) in (find_in(tokens) if use_glossary else {}).items():
         if _covered(term, candidates):
             continue
         early = 1 - position / max(1, len(tokens))

@@ -9,14 +9,16 @@
 
 import re
 
-_PAREN = re.compile(r"([^()]{2,200}?)\s*\(([^()]{1,120})\)")
+_PAREN = re.compile(r"\(([^()]{1,120})\)")
 _SHORT_FORM = re.compile(r"^[A-Za-z][A-Za-z0-9&/.+-]{0,9}$")
 _TERM = r"([A-Z][\w.+/-]*(?:[\s-][A-Za-z0-9][\w.+/-]*){0,3})"
+# Inside a sentence only a name counts: every word capitalised ("Triton", "Model Garden").
+_NAME = r"([A-Z][\w.+/-]*(?:[\s-][A-Z0-9][\w.+/-]*){0,3})"
 _COPULA = re.compile(
-    _TERM + r",?\s+(?:is|are|refers to|means|describes)\s+((?:an?|the)\s+[^.;:!?]{8,160})"
+    r"^" + _TERM + r",?\s+(?:is|are|refers to|means|describes)\s+((?:an?|the)\s+[^.;:!?]{8,160})"
 )
-_APPOSITIVE = re.compile(_TERM + r",\s+((?:an?|the)\s+[^,.;:()]{8,120}?),")
-_PAREN_GLOSS = re.compile(_TERM + r"\s+\(((?:an?|the)\s+[^()]{8,120})\)")
+_APPOSITIVE = re.compile(_NAME + r",\s+((?:an?|the)\s+[^,.;:()]{8,120}?),")
+_PAREN_GLOSS = re.compile(_NAME + r"\s+\(((?:an?|the)\s+[^()]{8,120})\)")
 _GENERIC_HEADS = frozenset("company firm team people person report year week day way thing".split())
 # Words that open adverbial phrases ("For example, a ...", "Currently, the ..."), never terms.
 _NOT_TERM_START = frozenset(
@@ -31,8 +33,10 @@ _NOT_TERM_START = frozenset(
 def abbreviation_pairs(text: str) -> dict[str, str]:
     """Short form -> long form, for every ``long (SHORT)`` or ``SHORT (long)`` in the text."""
     pairs: dict[str, str] = {}
-    for before, inside in _PAREN.findall(text):
-        inside = inside.strip()
+    for match in _PAREN.finditer(text):
+        # The words just before the bracket, within its line and after any earlier bracket.
+        before = re.split(r"[()\n]", text[max(0, match.start() - 200) : match.start()])[-1]
+        inside = match.group(1).strip()
         words_before = before.split()
         if _is_short_form(inside) and words_before:
             long_form = best_long_form(

@@ -42,10 +42,13 @@ def find_in(text_words: list[str]) -> dict[str, tuple[str, int]]:
     entries = glossary()
     stems = [stem(w) for w in text_words]
     found: dict[str, tuple[str, int]] = {}
-    for i in range(len(stems)):
+    i = 0
+    while i < len(stems):
         for n in range(MAX_TERM_WORDS, 0, -1):
             entry = entries.get(tuple(stems[i : i + n]))
-            if entry and entry[0] not in found:
-                found[entry[0]] = (entry[1], i)
+            if entry:
+                found.setdefault(entry[0], (entry[1], i))
+                i += n - 1  # "vector database" is not also "database"
                 break
+        i += 1
     return found

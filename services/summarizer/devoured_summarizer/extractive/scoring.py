@@ -1,4 +1,4 @@
-"""Sentence scores from position, centrality and salience, and MMR to drop near-repeats.
+"""Sentence scores from position, centrality and salience.
 
 - position: news writing puts the point first, so early sentences and early paragraphs weigh
   more, with a slow decay so the middle of a long article still counts;
@@ -42,7 +42,7 @@ class Scored:
 def score_sentences(
     sentences: Sequence[Sentence], title: str, weights: Weights = Weights()
 ) -> list[Scored]:
-    """Every sentence with its importance score and its TF-IDF vector (for MMR)."""
+    """Every sentence with its importance score and its TF-IDF vector (to spot repeats)."""
     bags = [Counter(content_words(s.text)) for s in sentences]
     vectors = _tfidf(bags)
     centroid = _normalise(_sum(vectors))
@@ -69,32 +69,9 @@ def score_sentences(
     return scored
 
 
-def mmr(
-    candidates: Sequence[Scored],
-    count: int,
-    *,
-    diversity: float = 0.5,
-    chosen: Sequence[Scored] = (),
-) -> list[Scored]:
-    """Maximal marginal relevance: the best sentences that do not repeat what is chosen."""
-    picked: list[Scored] = list(chosen)
-    pool = list(candidates)
-    top = max((c.score for c in pool), default=1.0) or 1.0
-    result: list[Scored] = []
-    while pool and len(result) < count:
-        best = max(
-            pool,
-            key=lambda c: (
-                (1 - diversity) * c.score / top
-                - diversity * max((_dot(c.vector, p.vector) for p in picked), default=0.0)
-            ),
-        )
-        pool.remove(best)
-        if any(_dot(best.vector, p.vector) > 0.75 for p in picked):
-            continue  # a near-duplicate (repeated lede, pull quote)
-        picked.append(best)
-        result.append(best)
-    return result
+def similarity(a: Scored, b: Scored) -> float:
+    """Cosine similarity of two sentences' TF-IDF vectors."""
+    return _dot(a.vector, b.vector)
 
 
 def _tfidf(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:

@@ -1,0 +1,1 @@
+"""Extraction quality benchmark: generated corpus, shingle scorer, peers in one run."""

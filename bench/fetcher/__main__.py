@@ -1,0 +1,3 @@
+from bench.fetcher.run import main
+
+main()

@@ -1,0 +1,97 @@
+"""Decoder: article definitions, our glossary, and the ranking."""
+
+import pytest
+
+from devoured_summarizer.extractive.decoder import MAX_TERMS, find_terms
+from devoured_summarizer.extractive.definitions import (
+    abbreviation_pairs,
+    best_long_form,
+    plausible_term,
+    stated_definitions,
+)
+from devoured_summarizer.extractive.glossary import find_in, glossary, parse_glossary
+from devoured_summarizer.extractive.text import words
+
+
+def test_schwartz_hearst_pairs_in_both_orders() -> None:
+    text = (
+        "Teams rely on retrieval augmented generation (RAG) for search. "
+        "The WHO (World Health Organization) published new advice."
+    )
+    assert abbreviation_pairs(text) == {
+        "RAG": "retrieval augmented generation",
+        "WHO": "World Health Organization",
+    }
+
+
+def test_long_form_is_the_shortest_run_spelling_the_abbreviation() -> None:
+    words_before = "the team measured the time to first token".split()
+    assert best_long_form("TTFT", words_before) == "time to first token"
+    assert best_long_form("XYZ", words_before) is None
+
+
+def test_bracket_that_is_no_abbreviation_of_the_words_is_ignored() -> None:
+    assert abbreviation_pairs("The plant opens next year (CEO) as planned.") == {}
+    assert abbreviation_pairs("Prices rose (about 4 percent) in May.") == {}
+
+
+def test_copula_appositive_and_bracket_glosses() -> None:
+    found = stated_definitions(
+        [
+            "Kubernetes is an open-source system for running containers at scale.",
+            "They used Triton, a language for writing fast GPU kernels, to tune it.",
+            "Engineers added Perfetto (a tool for recording system traces) to the build.",
+        ]
+    )
+    assert found == {
+        "Kubernetes": "Open-source system for running containers at scale",
+        "Triton": "Language for writing fast GPU kernels",
+        "Perfetto": "Tool for recording system traces",
+    }
+
+
+@pytest.mark.parametrize("opener", ["For example", "Currently", "However", "To address this"])
+def test_sentence_openers_are_not_terms(opener: str) -> None:
+    assert not plausible_term(opener)
+    assert stated_definitions([f"{opener}, a team of engineers rebuilt the whole cache."]) == {}
+
+
+def test_glossary_file_parses_and_has_hundreds_of_terms() -> None:
+    entries = glossary()
+    assert len({display for display, _ in entries.values()}) >= 250
+    assert all(definition and len(definition.split()) <= 30 for _, definition in entries.values())
+
+
+def test_glossary_aliases_share_a_definition_and_bad_lines_fail() -> None:
+    parsed = parse_glossary("# note\nLLM | large language model: A model of text\n")
+    assert parsed[("llm",)] == parsed[("large", "language", "model")] == ("LLM", "A model of text")
+    with pytest.raises(ValueError, match="no definition"):
+        parse_glossary("just a term\n")
+
+
+def test_glossary_matches_inflected_forms_and_longest_phrase_first() -> None:
+    found = find_in(words("Two LLMs and a vector database answer with low latency."))
+    assert set(found) == {"LLM", "vector database", "latency"}
+    assert found["LLM"][1] == 1  # word position of the first mention
+
+
+def test_decoder_ranks_article_definitions_first_and_caps_the_count() -> None:
+    text = (
+        "The lab trained a mixture of experts model on its own GPU cluster.\n"
+        "Its key-value cache (KVC) grows with the context window of the model.\n"
+        "The KVC is the main memory cost, the lab said, with latency second."
+    )
+    terms = find_terms(text)
+    assert terms[0] == ("KVC", "key-value cache")
+    names = [t for t, _ in terms]
+    assert {"mixture of experts", "GPU", "context window", "latency"} <= set(names)
+    many = " ".join(f"Alpha beta gamma{i} (ABG{i}) appears here." for i in range(20))
+    assert len(find_terms(many)) == MAX_TERMS
+
+
+def test_well_known_names_are_not_decoded_and_english_glossary_can_be_off() -> None:
+    text = "Google and Apple both said the new API will ship to every developer this year."
+    names = [t for t, _ in find_terms(text)]
+    assert "Google" not in names and "Apple" not in names
+    assert "API" in names
+    assert find_terms(text, use_glossary=False) == []

@@ -1,0 +1,147 @@
+"""The extractive backend's pure parts, on text written for these tests."""
+
+import pytest
+
+from devoured_summarizer.extractive import summarize
+from devoured_summarizer.extractive.segment import split_line, split_sentences
+from devoured_summarizer.extractive.standalone import (
+    MAX_TLDR_WORDS,
+    compress,
+    dangles,
+    strip_connective,
+    trim,
+)
+
+ARTICLE = """Harbour City will build a tidal power plant in its outer channel by 2028.
+The council approved a budget of 40 million euros for four seabed turbines on Monday.
+Engineers expect the turbines to supply about 4.5 percent of the city's electricity.
+However, critics say the maintenance costs of the turbines were underestimated.
+A levelised cost of energy (LCOE) estimate puts tidal power above offshore wind.
+The plant will connect to the grid through the old harbour substation.
+Barnacle growth on rotor blades is a known problem for tidal turbines everywhere.
+It will also need a new cable under the channel to the substation.
+A spring tide is a tide with the greatest difference between high and low water.
+The first turbine should be lowered into the water in the summer of 2027.
+The council approved a budget of 40 million euros for four seabed turbines on Monday."""
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text)]
+
+
+# --- segmentation -------------------------------------------------------------------------
+
+
+def test_abbreviations_and_initials_do_not_end_sentences() -> None:
+    line = (
+        "Tools such as linters, e.g. ruff and flake8, catch bugs early. "
+        "The U.S. market grew fast, said Dr. Lee of Acme Inc. in a call. "
+        "J. R. Smith agreed with that view entirely."
+    )
+    assert split_line(line) == [
+        "Tools such as linters, e.g. ruff and flake8, catch bugs early.",
+        "The U.S. market grew fast, said Dr. Lee of Acme Inc. in a call.",
+        "J. R. Smith agreed with that view entirely.",
+    ]
+
+
+def test_decimals_and_versions_do_not_end_sentences() -> None:
+    assert texts("Growth slowed to 3.5 percent this quarter. Version 2.0.1 fixed it again.") == [
+        "Growth slowed to 3.5 percent this quarter.",
+        "Version 2.0.1 fixed it again.",
+    ]
+
+
+def test_quotes_stay_with_their_sentence() -> None:
+    assert texts('The mayor said "We will build it by 2028." Then she left the meeting early.') == [
+        'The mayor said "We will build it by 2028."',
+        "Then she left the meeting early.",
+    ]
+
+
+def test_list_items_are_sentences_even_without_a_stop() -> None:
+    found = split_sentences("Key numbers\n- Four turbines of two megawatts each\n* Ready by 2028 at the latest")
+    assert [(s.text, s.list_item) for s in found] == [
+        ("Four turbines of two megawatts each", True),
+        ("Ready by 2028 at the latest", True),
+    ]
+
+
+def test_headings_and_short_fragments_are_dropped_and_positions_kept() -> None:
+    found = split_sentences("Background\nToo short here.\n\nThis line is a proper sentence.")
+    assert [(s.text, s.index, s.paragraph) for s in found] == [
+        ("This line is a proper sentence.", 0, 2)
+    ]
+
+
+# --- standalone sentences -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("connective", ["However,", "But", "In addition,", "For example,"])
+def test_leading_connectives_are_removed(connective: str) -> None:
+    assert strip_connective(f"{connective} the plant opens in May.") == "The plant opens in May."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [("It opens in May.", True), ("This means more power.", True), ("Its cost rose.", True),
+     ("The plant opens in May.", False), ("Italy builds one too.", False)],
+)
+def test_dangling_openers_are_spotted(sentence: str, expected: bool) -> None:
+    assert dangles(sentence) is expected
+
+
+def test_trim_cuts_at_a_clause_break_when_one_fits() -> None:
+    sentence = " ".join(["word"] * 25) + ", which " + " ".join(["more"] * 20) + "."
+    assert trim(sentence) == " ".join(["word"] * 25) + "."
+
+
+def test_trim_cuts_at_the_word_limit_without_a_clause_break() -> None:
+    words = [f"w{i}" for i in range(50)]
+    cut = trim(" ".join(words) + ".")
+    assert cut == " ".join(words[:MAX_TLDR_WORDS]) + "…"
+    assert trim("Short enough.") == "Short enough."
+
+
+def test_compress_drops_fillers_asides_and_attribution() -> None:
+    sentence = (
+        "It's worth noting that the plant (built by a local firm) runs at night, Jones said."
+    )
+    assert compress(sentence) == "The plant runs at night."
+    assert compress("A levelised cost (LCOE) rose.") == "A levelised cost (LCOE) rose."
+
+
+# --- the summary --------------------------------------------------------------------------
+
+
+def test_tldr_is_one_standalone_article_sentence_of_at_most_35_words() -> None:
+    summary = summarize(ARTICLE, "Harbour City approves tidal power plant")
+    assert summary.tldr in texts(ARTICLE)
+    assert len(summary.tldr.split()) <= MAX_TLDR_WORDS
+    assert not dangles(summary.tldr)
+    assert summary.backend == "extractive"
+
+
+def test_deep_dive_has_5_to_14_distinct_bullets_without_the_tldr_or_repeats() -> None:
+    summary = summarize(ARTICLE, "Harbour City approves tidal power plant")
+    assert 5 <= len(summary.deep_dive) <= 14
+    assert summary.tldr not in summary.deep_dive
+    assert len(set(summary.deep_dive)) == len(summary.deep_dive)
+    assert sum("40 million euros" in b for b in [summary.tldr, *summary.deep_dive]) == 1
+    assert not any(b.startswith(("However", "It ")) for b in summary.deep_dive)
+
+
+def test_summary_is_deterministic() -> None:
+    assert summarize(ARTICLE, "Tidal") == summarize(ARTICLE, "Tidal")
+
+
+def test_decoder_has_the_article_abbreviation_and_definition() -> None:
+    decoder = dict(summarize(ARTICLE, "Tidal").decoder)
+    assert decoder["LCOE"] == "levelised cost of energy"
+    assert decoder["spring tide"].startswith("Tide with the greatest difference")
+
+
+def test_no_sentences_gives_the_title_or_text_as_tldr() -> None:
+    assert summarize("", "A headline only").tldr == "A headline only"
+    assert summarize("Brief update").tldr == "Brief update"
+    assert summarize("").tldr == "(no text)"
