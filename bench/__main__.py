@@ -5,6 +5,7 @@ import asyncio
 from bench.extraction.run import report as bench_extraction_quality
 from bench.fetcher.run import bench_fetcher
 from bench.stages import bench_extraction, bench_pipeline, bench_summarizer
+from bench.summary.run import bench_summary
 
 
 def main() -> None:
@@ -13,6 +14,8 @@ def main() -> None:
     for line in bench_extraction_quality():
         print(line)
     for line in asyncio.run(bench_fetcher()):
+        print(line)
+    for line in bench_summary():
         print(line)
 
 

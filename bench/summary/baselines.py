@@ -13,7 +13,9 @@ from collections import defaultdict
 from devoured_summarizer.extractive.segment import split_sentences
 from devoured_summarizer.extractive.text import STOPWORDS, content_words, words
 
-_NAME = re.compile(r"\b(?:[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)\b")
+_NAME = re.compile(
+    r"\b(?:[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)\b"
+)
 
 
 def lead(text: str, bullets: int, terms: int) -> tuple[str, list[str], list[str]]:
@@ -27,7 +29,8 @@ def textrank(text: str, bullets: int, terms: int) -> tuple[str, list[str], list[
     bags = [set(content_words(s)) for s in sentences]
     graph = {
         (i, j): len(bags[i] & bags[j]) / (math.log(len(bags[i]) + 1) + math.log(len(bags[j]) + 1))
-        for i in range(len(bags)) for j in range(len(bags))
+        for i in range(len(bags))
+        for j in range(len(bags))
         if i != j and bags[i] and bags[j]
     }
     ranks = pagerank(len(sentences), graph)
@@ -39,7 +42,10 @@ def textrank(text: str, bullets: int, terms: int) -> tuple[str, list[str], list[
 def keywords(text: str, count: int) -> list[str]:
     tokens = [w for w in words(text)]
     keep = [w not in STOPWORDS and len(w) > 2 and not w.isdigit() for w in tokens]
-    index = {w: i for i, w in enumerate(dict.fromkeys(w for w, k in zip(tokens, keep) if k))}
+    index = {
+        w: i
+        for i, w in enumerate(dict.fromkeys(w for w, k in zip(tokens, keep, strict=False) if k))
+    }
     edges: dict[tuple[int, int], float] = defaultdict(float)
     for a in range(len(tokens) - 1):
         if keep[a] and keep[a + 1] and tokens[a] != tokens[a + 1]:
@@ -47,10 +53,13 @@ def keywords(text: str, count: int) -> list[str]:
             edges[(i, j)] += 1.0
             edges[(j, i)] += 1.0
     ranks = pagerank(len(index), edges)
-    top = {w for w, i in sorted(index.items(), key=lambda x: -ranks[x[1]])[: max(count, len(index) // 3)]}
+    top = {
+        w
+        for w, i in sorted(index.items(), key=lambda x: -ranks[x[1]])[: max(count, len(index) // 3)]
+    }
     phrases: list[str] = []
     run: list[str] = []
-    for word, kept in zip([*tokens, ""], [*keep, False]):
+    for word, kept in zip([*tokens, ""], [*keep, False], strict=False):
         if kept and word in top:
             run.append(word)
         elif run:

@@ -69,7 +69,10 @@ def test_every_bind_mount_exists_and_prometheus_scrapes_every_stage() -> None:
                 assert (ROOT / source).exists(), f"{name} mounts missing {source}"
     prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
     names = {
-        n for job in prometheus["scrape_configs"] for sd in job.get("dns_sd_configs", []) for n in sd["names"]
+        n
+        for job in prometheus["scrape_configs"]
+        for sd in job.get("dns_sd_configs", [])
+        for n in sd["names"]
     }
     assert names == set(STAGES)
     assert "rule_files" in prometheus

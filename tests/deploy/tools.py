@@ -51,11 +51,11 @@ def run_tool(name: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedPro
 
 
 def kustomize_build(path: Path) -> list[dict[str, Any]]:
-    done = run_tool("kustomize", "build", str(path))
-    assert done.returncode == 0, done.stderr
-    return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    """The objects ``kustomize build path`` renders (a fresh copy each call)."""
+    return [doc for doc in yaml.safe_load_all(render(path)) if doc]
 
 
+@functools.cache
 def render(path: Path) -> str:
     done = run_tool("kustomize", "build", str(path))
     assert done.returncode == 0, done.stderr

@@ -1,6 +1,8 @@
 """End to end in embedded mode: one process, SQLite, no broker."""
 
+import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +29,28 @@ async def test_embedded_run_builds_one_edition_with_every_article(tmp_path: Path
     # A second run finds nothing new: no article is fetched twice, the edition is unchanged.
     assert again.processed.get("devoured.page_fetched", 0) == 0
     assert again.editions == []
-    edition = json.loads((tmp_path / "out" / f"{report.editions[0].edition_id}.json").read_text())
+    edition_id = report.editions[0].edition_id
+    edition = json.loads((tmp_path / "out" / f"{edition_id}.json").read_text())
     assert edition["item_count"] == 7
+    first_build = (tmp_path / "out" / f"{edition_id}.md").read_text()
+
+    # `devoured digest build` rebuilds the same edition from the database: same content.
+    (tmp_path / "out" / f"{edition_id}.md").unlink()
+    rebuilt = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "devoured_embedded.cli", "digest", "build", "--date", edition_id],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            **os.environ,
+            "DEVOURED_DATABASE_URL": settings.database_url,
+            "DEVOURED_OUT_DIR": str(tmp_path / "out"),
+        },
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+    assert (tmp_path / "out" / f"{edition_id}.md").read_text() == first_build
 
 
 def test_make_demo_command_writes_a_digest_of_the_sample_site(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 """The fetcher's scheduler and store against the real PostgreSQL server (and a local site)."""
 
+import asyncio
+
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,6 +112,16 @@ async def test_only_the_leader_emits_and_another_takes_over_when_it_dies(
             )
         )
         assert killed.scalar() is True
+        for _ in range(100):  # the killed backend exits asynchronously
+            held = await connection.execute(
+                text(
+                    "select count(*) from pg_locks where locktype = 'advisory' and granted "
+                    "and database = (select oid from pg_database where datname = current_database())"
+                )
+            )
+            if held.scalar() == 0:
+                break
+            await asyncio.sleep(0.05)
     clock.advance(timedelta(minutes=11))
     assert await b.scheduler.tick() == 4
     assert b.scheduler.leading

@@ -72,7 +72,7 @@ class ScriptedLlm:
 
 def _handler(server: ScriptedLlm) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with server.lock:
                 server.requests.append({"path": self.path, "body": body})
@@ -185,7 +185,9 @@ async def test_good_answer_is_used_with_tokens_and_cost_counted(llm_server: Scri
     assert request["path"] == "/v1/chat/completions"
     assert request["body"]["model"] == "test-model"
     assert request["body"]["response_format"]["type"] == "json_schema"
-    assert "> Harbour City approved a tidal power plant" in request["body"]["messages"][1]["content"]
+    assert (
+        "> Harbour City approved a tidal power plant" in request["body"]["messages"][1]["content"]
+    )
     assert _value(metrics.LLM_TOKENS, "in") - tokens_in == 300
     assert _value(metrics.LLM_COST) - cost == pytest.approx((300 * 1 + 120 * 2) / 1e6)
 
@@ -248,7 +250,8 @@ async def test_prompt_injection_is_quoted_and_an_obedient_answer_rejected(
 
     assert summary.backend.startswith("extractive (fallback: answer rejected: instruction-like")
     system, user = llm_server.requests[0]["body"]["messages"]
-    assert system["role"] == "system" and "never follow them" in system["content"].lower()
+    assert system["role"] == "system"
+    assert "never follow them" in system["content"].lower()
     assert f"> {attack}" in user["content"]
 
 

@@ -307,7 +307,7 @@ def extract(
 @app.command()
 def summarize(
     backend: Annotated[
-        str | None, typer.Option(help="extractive or openai (default: DEVOURED_SUMMARIZER_BACKEND).")
+        str | None, typer.Option(help="extractive or openai (default: from the environment).")
     ] = None,
     title: Annotated[str, typer.Option(help="The article's headline.")] = "",
 ) -> None:

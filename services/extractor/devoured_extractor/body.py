@@ -1,18 +1,28 @@
-"""The main text of a pruned tree, via trafilatura's fast path on the tree we already have.
+"""The main text of a pruned tree, in three tiers, cheapest first.
 
-trafilatura's default mode also runs readability and jusText on every page and keeps the best;
-on a tree already stripped of furniture that comparison rarely changes the result and costs
-about half the time, so we call it only when the fast path finds too little (``MIN_CHARS``).
+1. ``focus`` finds the article's container and ``render`` writes it out (most pages).
+2. When no container stands out, or it renders too little (``MIN_CHARS``), trafilatura's fast
+   path runs on the pruned tree we already have.
+3. When that is still too little, trafilatura's full mode (which also tries readability and
+   jusText and keeps the best) runs on the original markup, pruning undone.
 """
 
 import trafilatura
 from lxml.html import HtmlElement
 
+from devoured_extractor.focus import focus
+from devoured_extractor.render import render
+
 MIN_CHARS = 250
 
 
 def main_text(pruned: HtmlElement, html: str, url: str | None) -> str:
-    """Text of ``pruned``; if too short, trafilatura's full mode on the unpruned ``html``."""
+    """The article text of ``pruned`` (furniture removed), or of ``html`` as a last resort."""
+    blocks = focus(pruned)
+    if blocks:
+        text = "\n".join(t for t in (render(b) for b in blocks) if t)
+        if len(text) >= MIN_CHARS:
+            return text
     text = _run(pruned, url, fast=True)
     if len(text) >= MIN_CHARS:
         return text

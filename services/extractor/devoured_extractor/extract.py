@@ -13,7 +13,6 @@ from datetime import datetime
 from devoured_core.errors import SkippedInput
 from devoured_extractor.body import main_text
 from devoured_extractor.boilerplate import clean_lines, prune
-from devoured_extractor.focus import focus
 from devoured_extractor.guards import check_markup
 from devoured_extractor.metadata import read_metadata
 from devoured_extractor.parse import parse_html
@@ -74,7 +73,7 @@ def extract(html: str, url: str | None = None) -> ExtractedContent:
     tree = parse_html(markup)
     meta = read_metadata(tree, url)
     prune(tree)
-    text = clean_lines(main_text(focus(tree), markup, url))
+    text = clean_lines(main_text(tree, markup, url))
     title = meta.title or (text.splitlines()[0][:200] if text else "")
     text = _drop_leading_title(text, title)
     words = count_words(text)

@@ -6,23 +6,22 @@ rail of teaser cards or a comment thread, whatever the class names say. Siblings
 at least ``SIBLING_SHARE`` of the winner are kept too: articles split by ad slots stay whole.
 """
 
-from lxml.html import HtmlElement, fromstring
+from lxml.html import HtmlElement
 
 SIBLING_SHARE = 0.3
 MIN_PARAGRAPH_CHARS = 25
 _TEXT_TAGS = ("p", "pre", "blockquote", "td", "li")
 
 
-def focus(tree: HtmlElement) -> HtmlElement:
-    """A document holding only the article's container (or ``tree`` when nothing stands out)."""
+def focus(tree: HtmlElement) -> list[HtmlElement] | None:
+    """The article's container and its strong siblings, in page order; None if none stands out."""
     scores: dict[HtmlElement, float] = {}
     for node in tree.iter(*_TEXT_TAGS):
-        text = node.text_content()
-        length = len(text.strip())
+        length = len(node.text_content().strip())
         if length < MIN_PARAGRAPH_CHARS:
             continue
         links = sum(len(a.text_content()) for a in node.iter("a"))
-        weight = length * (1 - links / length) if length else 0
+        weight = max(0, length - links)
         parent = node.getparent()
         if parent is None:
             continue
@@ -31,18 +30,12 @@ def focus(tree: HtmlElement) -> HtmlElement:
         if grand is not None:
             scores[grand] = scores.get(grand, 0) + weight / 2
     if not scores:
-        return tree
+        return None
     best = max(scores, key=lambda el: scores[el])
     if best.tag in ("html", "body"):
-        return tree
+        return None
     parent = best.getparent()
-    keep = [best]
-    if parent is not None:
-        floor = scores[best] * SIBLING_SHARE
-        keep = [el for el in parent if el is best or scores.get(el, 0) >= floor]
-    doc = fromstring("<html><body></body></html>")
-    body = doc.find("body")
-    for el in keep:
-        el.tail = None
-        body.append(el)
-    return doc
+    if parent is None:
+        return [best]
+    floor = scores[best] * SIBLING_SHARE
+    return [el for el in parent if el is best or scores.get(el, 0) >= floor]

@@ -35,9 +35,7 @@ class Summarizer(Protocol):
 def summarize_text(text: str, title: str = "") -> Summary:
     """The extractive backend with clear outcomes for empty, huge and non-English text."""
     if not text.strip():
-        return Summary(
-            tldr=" ".join(title.split()) or "(no text)", backend="extractive (no text)"
-        )
+        return Summary(tldr=" ".join(title.split()) or "(no text)", backend="extractive (no text)")
     prepared = prepare(text)
     summary = extractive.summarize(prepared.text, title, use_glossary=prepared.english)
     notes = [prepared.note] if prepared.note else []

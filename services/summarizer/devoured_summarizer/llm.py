@@ -65,10 +65,11 @@ class LlmClient:
         for attempt in range(self._retry.max_retries + 1):
             started = time.perf_counter()
             try:
-                response = await self._client.chat.completions.create(
+                # The pure prompt module builds plain dicts; the SDK types them as TypedDicts.
+                response = await self._client.chat.completions.create(  # type: ignore[call-overload]
                     model=self.model,
-                    messages=messages,  # type: ignore[arg-type]
-                    response_format=response_format,  # type: ignore[arg-type]
+                    messages=messages,
+                    response_format=response_format,
                     temperature=0,
                 )
             except openai.APIError as exc:

@@ -3,7 +3,7 @@
 The article is untrusted data. It goes in its own message, between unique delimiters, quoted
 line by line, and the system prompt says that anything inside is material to summarise, never
 an instruction. The answer must match ``LlmSummary``'s JSON schema, respect the lengths the
-digest uses, and contain no link that the article does not contain and no instruction-like text at all.
+digest uses, and contain no link the article lacks and no instruction-like text at all.
 """
 
 import hashlib

@@ -68,3 +68,16 @@ def test_feeds_are_valid_xml_listing_editions() -> None:
     ns = "{http://www.w3.org/2005/Atom}"
     assert atom.findtext(f"{ns}updated") == "2026-11-29T00:00:00+00:00"
     assert len(atom.findall(f"{ns}entry")) == 2
+
+
+def test_webhook_payloads_for_slack_discord_and_json() -> None:
+    from devoured_publisher.delivery import sign, webhook_payload
+
+    edition = assemble_edition([story("a", title="Alpha")], digest_name="D", day=date(2026, 11, 29))
+    slack = webhook_payload(edition, "slack", "https://d.example")
+    assert "<https://" in str(slack["text"])
+    assert "https://d.example/editions/2026-11-29" in str(slack["text"])
+    discord = webhook_payload(edition, "discord", "")
+    assert len(str(discord["content"])) <= 2000
+    assert webhook_payload(edition, "json", "")["edition_id"] == "2026-11-29"
+    assert sign(b"body", "k") != sign(b"body", "other") != sign(b"Body", "k")

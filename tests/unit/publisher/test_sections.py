@@ -1,5 +1,7 @@
 """Which section a story lands in."""
 
+from pathlib import Path
+
 import pytest
 
 from devoured_publisher.sections import QUICK_LINKS, SECTION_ORDER, section_for
@@ -82,3 +84,22 @@ def test_standard_order_ends_with_other_news_and_quick_links() -> None:
     assert SECTION_ORDER[0] == "AI"
     assert SECTION_ORDER[-2:] == ("Other News", QUICK_LINKS)
     assert len(set(SECTION_ORDER)) == len(SECTION_ORDER)
+
+
+def test_sections_file_sets_names_keywords_and_order(tmp_path: Path) -> None:
+    from devoured_publisher.config import load_sections
+    from devoured_publisher.sections import section_for, section_order
+
+    path = tmp_path / "sections.yaml"
+    path.write_text("sections:\n  Energy: [battery, grid]\n  Chips: [accelerator]\n")
+    sections = load_sections(path)
+    assert section_order(sections) == ("Energy", "Chips", "Other News", "Quick Links")
+    chosen = section_for(
+        source_section=None,
+        tags=[],
+        title="New accelerator",
+        text="An accelerator for inference.",
+        has_deep_dive=True,
+        sections=sections,
+    )
+    assert chosen == "Chips"

@@ -60,7 +60,9 @@ def test_quotes_stay_with_their_sentence() -> None:
 
 
 def test_list_items_are_sentences_even_without_a_stop() -> None:
-    found = split_sentences("Key numbers\n- Four turbines of two megawatts each\n* Ready by 2028 at the latest")
+    found = split_sentences(
+        "Key numbers\n- Four turbines of two megawatts each\n* Ready by 2028 at the latest"
+    )
     assert [(s.text, s.list_item) for s in found] == [
         ("Four turbines of two megawatts each", True),
         ("Ready by 2028 at the latest", True),
@@ -84,8 +86,13 @@ def test_leading_connectives_are_removed(connective: str) -> None:
 
 @pytest.mark.parametrize(
     ("sentence", "expected"),
-    [("It opens in May.", True), ("This means more power.", True), ("Its cost rose.", True),
-     ("The plant opens in May.", False), ("Italy builds one too.", False)],
+    [
+        ("It opens in May.", True),
+        ("This means more power.", True),
+        ("Its cost rose.", True),
+        ("The plant opens in May.", False),
+        ("Italy builds one too.", False),
+    ],
 )
 def test_dangling_openers_are_spotted(sentence: str, expected: bool) -> None:
     assert dangles(sentence) is expected
@@ -104,9 +111,7 @@ def test_trim_cuts_at_the_word_limit_without_a_clause_break() -> None:
 
 
 def test_compress_drops_fillers_asides_and_attribution() -> None:
-    sentence = (
-        "It's worth noting that the plant (built by a local firm) runs at night, Jones said."
-    )
+    sentence = "It's worth noting that the plant (built by a local firm) runs at night, Jones said."
     assert compress(sentence) == "The plant runs at night."
     assert compress("A levelised cost (LCOE) rose.") == "A levelised cost (LCOE) rose."
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from devoured_core.messages import ArticleExtracted, ArticleSummarized
-from devoured_summarizer.bootstrap import bootstrap, build_summarizer
 from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer
+from devoured_summarizer.bootstrap import bootstrap, build_summarizer
 from devoured_summarizer.extractive.segment import split_sentences
 from devoured_summarizer.settings import SummarizerSettings
 from devoured_summarizer.summary import Summary, Term

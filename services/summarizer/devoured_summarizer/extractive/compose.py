@@ -18,11 +18,12 @@ MIN_BULLETS, MAX_BULLETS = 5, 14
 DEEP_DIVE_WORDS = 260  # the digest's Deep dives run to about 200-300 words
 _TLDR_POOL = 6
 IMPORTANCE = 1.0
+DEFAULT_WEIGHTS = Weights()
 TLDR_TITLE = 0.8  # the TL;DR comes from the best few sentences
 
 
 def summarize(
-    text: str, title: str = "", *, weights: Weights = Weights(), use_glossary: bool = True
+    text: str, title: str = "", *, weights: Weights = DEFAULT_WEIGHTS, use_glossary: bool = True
 ) -> Summary:
     """Summarise ``text``; too little text gives a clear, short result instead of a guess."""
     sentences = split_sentences(text)

@@ -7,6 +7,8 @@ once, so a sentence that only repeats what is chosen gains little. The sentence'
 (position, centrality, salience) breaks ties and keeps the most important facts first.
 """
 
+import functools
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ MAX_POOL = 150
 
 def concepts(text: str) -> set[str]:
     terms = content_words(text)
-    return set(terms) | {f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)}
+    return set(terms) | {f"{a} {b}" for a, b in itertools.pairwise(terms)}
 
 
 def cover(
@@ -41,16 +43,16 @@ def cover(
     pool = sorted(candidates, key=lambda c: -c.score)[:MAX_POOL]
     picked: list[Scored] = []
     words = 0
+
+    def gain(c: Scored, seen: set[str]) -> float:
+        new = sum(weight[t] - 1 for t in sets[id(c)] - seen if weight[t] > 1)
+        length = len(c.sentence.text.split())
+        return new / math.sqrt(length) + importance * c.score / top
+
     while pool and len(picked) < max_count:
         if len(picked) >= min_count and words >= word_budget:
             break
-
-        def gain(c: Scored) -> float:
-            new = sum(weight[t] - 1 for t in sets[id(c)] - seen if weight[t] > 1)
-            length = len(c.sentence.text.split())
-            return new / math.sqrt(length) + importance * c.score / top
-
-        best = max(pool, key=gain)
+        best = max(pool, key=functools.partial(gain, seen=seen))
         pool.remove(best)
         if any(similarity(best, p) > NEAR_DUPLICATE for p in [*chosen, *picked]):
             continue  # a repeated lede or pull quote says nothing new

@@ -84,8 +84,10 @@ def _clause(sentence: str, term: str) -> str:
     words = sentence.split()
     at = next((i for i, w in enumerate(words) if term in w), 0)
     start = max(0, at - 8)
-    return ("… " if start else "") + " ".join(words[start : start + 22]).rstrip(",;:") + (
-        "…" if start + 22 < len(words) else ""
+    return (
+        ("… " if start else "")
+        + " ".join(words[start : start + 22]).rstrip(",;:")
+        + ("…" if start + 22 < len(words) else "")
     )
 
 
@@ -115,9 +117,7 @@ def _kind(term: str) -> str:
 
 def _covered(term: str, chosen: dict[str, tuple[float, str]]) -> bool:
     low = term.lower()
-    return any(
-        low == c.lower() or low.rstrip("s") == c.lower().rstrip("s") for c in chosen
-    )
+    return any(low == c.lower() or low.rstrip("s") == c.lower().rstrip("s") for c in chosen)
 
 
 def _worth(term: str) -> bool:

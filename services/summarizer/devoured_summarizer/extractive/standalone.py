@@ -50,7 +50,9 @@ _FILLER = re.compile(
     re.I,
 )
 _ASIDE = re.compile(r"\s*\((?![A-Z0-9]{2,10}\))[^()]{1,80}\)|\s+[—–]\s+[^—–]{1,80}\s+[—–](?=\s)")
-_ATTRIBUTION = re.compile(r",\s+(?:he|she|they|it|the company|[A-Z][a-z]+)\s+(?:said|says|added|wrote|noted)\.$")
+_ATTRIBUTION = re.compile(
+    r",\s+(?:he|she|they|it|the company|[A-Z][a-z]+)\s+(?:said|says|added|wrote|noted)\.$"
+)
 
 
 def compress(sentence: str) -> str:
