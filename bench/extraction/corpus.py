@@ -3,7 +3,9 @@
 ``build_corpus()`` returns the same pages on every run (seeded). Pages come in two groups:
 ``main`` (semantic layouts: news, blog, docs, long-form, paywall, non-English, tiny, huge) and
 ``heldout`` (a div-soup layout with hashed class names that our boilerplate patterns never
-see; it measures how well the extractor generalises beyond class/id hints).
+see; two choices, SIBLING_SHARE and CJK_WEIGHT in ``focus``, were made while looking at it) and
+``unseen`` (a table-and-<br> legacy layout and an article split into sibling sections, written
+after the last tuning choice and never tuned on).
 """
 
 import random
@@ -183,6 +185,64 @@ def divsoup_page(spec: Spec, prose: Prose) -> str:
     )
 
 
+def legacy_page(spec: Spec, prose: Prose) -> str:
+    """Unseen layout 1: an old table-based CMS; paragraphs are text runs split by <br><br>."""
+    r = prose.rng
+    lines = []
+    for block in spec.blocks:
+        if block.kind == "p":
+            lines.append(esc(block.parts[0]) + "<br><br>")
+        else:
+            lines.append(to_html(block))
+    side = "".join(
+        f"<div><b>{esc(prose.headline())}</b><br>{esc(prose.paragraph(1, 2))}</div>"
+        for _ in range(r.randint(2, 4))
+    )
+    links = " | ".join(f'<a href="/{s}">{s}</a>' for s in ("Home", "Local", "Sport", "Weather"))
+    talk = "".join(
+        f"<tr><td><i>{prose.name()} wrote:</i><br>{esc(prose.paragraph(1, 2))}</td></tr>"
+        for _ in range(r.randint(1, 3))
+    )
+    return (
+        f'<body><table width="100%"><tr><td colspan="2">{links}</td></tr><tr>'
+        f'<td width="70%" valign="top"><font size="5"><b>{esc(spec.title)}</b></font><br>'
+        f"<small>{spec.author}</small><br><br><font>{''.join(lines)}</font>"
+        f"<table><tr><td><b>Reader comments</b></td></tr>{talk}</table></td>"
+        f'<td valign="top">{side}</td></tr><tr><td colspan="2"><small>Copyright 2026 '
+        f"{spec.site}</small></td></tr></table></body>"
+    )
+
+
+def sections_page(spec: Spec, prose: Prose) -> str:
+    """Unseen layout 2: the article split into sibling <section>s with promos between them."""
+    r = prose.rng
+    chunks, current = [], []
+    for block in spec.blocks:
+        current.append(to_html(block))
+        if len(current) >= r.randint(1, 4):
+            chunks.append(f'<section data-component="text-block">{"".join(current)}</section>')
+            current = []
+    if current:
+        chunks.append(f'<section data-component="text-block">{"".join(current)}</section>')
+    promo = '<section data-component="promo"><p>{}</p><a href="/app">Get the app</a></section>'
+    mixed = []
+    for i, chunk in enumerate(chunks):
+        mixed.append(chunk)
+        if i % 2 == 1:
+            mixed.append(promo.format(esc(prose.headline())))
+    teasers = "".join(
+        f'<section data-component="card"><a href="/c{i}"><p>{esc(prose.paragraph(1, 1))}'
+        "</p></a></section>"
+        for i in range(3)
+    )
+    return (
+        f'<body><div data-app="root"><div data-component="top">{prose.name()} · Menu</div>'
+        f'<div data-component="headline"><h1>{esc(spec.title)}</h1></div>'
+        f'<div data-component="body">{"".join(mixed)}</div>'
+        f'<div data-component="more">{teasers}</div></div></body>'
+    )
+
+
 Layout = Callable[[Spec, Prose], str]
 _PLAN: list[tuple[str, str, int, Layout, str]] = [
     # (kind, group, count, layout, language)
@@ -200,6 +260,9 @@ _PLAN: list[tuple[str, str, int, Layout, str]] = [
     ("foreign", "main", 4, news_page, "ja"),
     ("divsoup", "heldout", 12, divsoup_page, "en"),
     ("divsoup", "heldout", 2, divsoup_page, "ja"),
+    # Written after every tuning choice was made, and not tuned on since: the honest check.
+    ("legacy", "unseen", 6, legacy_page, "en"),
+    ("sections", "unseen", 6, sections_page, "en"),
 ]
 _SITES = (
     "Harbour Ledger",

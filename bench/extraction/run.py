@@ -50,6 +50,7 @@ def evaluate(rounds: int = 3) -> tuple[dict[str, dict[str, Score]], dict[str, fl
         "all": pages,
         "main": [p for p in pages if p.group == "main"],
         "heldout": [p for p in pages if p.group == "heldout"],
+        "unseen": [p for p in pages if p.group == "unseen"],
     }
     scores = {
         name: {
@@ -72,7 +73,8 @@ def report(rounds: int = 3) -> list[str]:
         s = by_group["all"]
         lines.append(
             f"  {name:30} P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f} | "
-            f"main F1 {by_group['main'].f1:.3f} | held-out F1 {by_group['heldout'].f1:.3f} | "
+            f"main {by_group['main'].f1:.3f} | held-out {by_group['heldout'].f1:.3f} | "
+            f"unseen {by_group['unseen'].f1:.3f} | "
             f"{rates[name]:.1f} pages/s"
         )
     ours_rate = rates["devoured"]

@@ -50,7 +50,11 @@ def test_dashboard_is_well_formed() -> None:
     for panel in panels:
         pos = panel["gridPos"]
         assert pos["x"] + pos["w"] <= 24, panel["title"]
-        area = {(x, y) for x in range(pos["x"], pos["x"] + pos["w"]) for y in range(pos["y"], pos["y"] + pos["h"])}
+        area = {
+            (x, y)
+            for x in range(pos["x"], pos["x"] + pos["w"])
+            for y in range(pos["y"], pos["y"] + pos["h"])
+        }
         assert not area & cells, f"{panel['title']} overlaps another panel"
         cells |= area
         if panel["type"] == "row":
@@ -64,7 +68,10 @@ def test_dashboard_is_well_formed() -> None:
 def test_every_dashboard_query_is_valid_promql(tmp_path: Path) -> None:
     """promtool parses each query, as a recording rule (Grafana's range variables filled in)."""
     rules = [
-        {"record": f"devoured:panel_query_{n}", "expr": re.sub(r"\$__(rate_interval|interval|range)", "5m", e)}
+        {
+            "record": f"devoured:panel_query_{n}",
+            "expr": re.sub(r"\$__(rate_interval|interval|range)", "5m", e),
+        }
         for n, e in enumerate(dashboard_exprs())
     ]
     path = tmp_path / "dashboard-rules.yml"

@@ -96,6 +96,20 @@ def write_sources(path: Path, feed_url: str) -> Path:
     return path
 
 
+async def prepare(
+    *, kafka: str, database_url: str, prefix: str, feed_url: str, workdir: Path
+) -> tuple[dict[str, str], Settings]:
+    """The services' environment for one feed, with the topics created."""
+    env = pipeline_env(
+        kafka=kafka,
+        database_url=database_url,
+        prefix=prefix,
+        sources=write_sources(workdir / "sources.yaml", feed_url),
+        out_dir=workdir / "out",
+    )
+    return env, await provision_topics(env)
+
+
 async def provision_topics(env: dict[str, str]) -> Settings:
     settings = Settings(
         kafka_bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"],

@@ -10,10 +10,8 @@ import pytest
 from devoured_core.topics import CONSUMED_TOPICS, DIGEST_PUBLISHED, dead_letter_topic
 from tests.e2e.pipeline import (
     Pipeline,
-    pipeline_env,
-    provision_topics,
+    prepare,
     running_pipeline,
-    write_sources,
 )
 from tests.support.kafka import collect, produce, wait_for
 from tests.support.services import SERVICES
@@ -44,14 +42,13 @@ async def test_feed_of_five_becomes_an_edition_of_five_and_poison_is_dead_letter
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     with serve_site(5, hostile=frozenset({2})) as site:
-        env = pipeline_env(
+        env, settings = await prepare(
             kafka=kafka_bootstrap_servers,
             database_url=database_url,
             prefix=topic_prefix,
-            sources=write_sources(tmp_path / "sources.yaml", f"{site.base_url}/feed.xml"),
-            out_dir=tmp_path / "out",
+            feed_url=f"{site.base_url}/feed.xml",
+            workdir=tmp_path,
         )
-        settings = await provision_topics(env)
         for topic in CONSUMED_TOPICS:
             await produce(
                 kafka_bootstrap_servers,
@@ -128,14 +125,13 @@ async def test_sigkill_and_restart_loses_nothing_and_doubles_nothing(
 ) -> None:
     articles = 50
     with serve_site(articles, delay_s=0.1) as site:
-        env = pipeline_env(
+        env, settings = await prepare(
             kafka=kafka_bootstrap_servers,
             database_url=database_url,
             prefix=topic_prefix,
-            sources=write_sources(tmp_path / "sources.yaml", f"{site.base_url}/feed.xml"),
-            out_dir=tmp_path / "out",
+            feed_url=f"{site.base_url}/feed.xml",
+            workdir=tmp_path,
         )
-        settings = await provision_topics(env)
         with running_pipeline(env, tmp_path, database_url, settings) as pipeline:
 
             async def mid_flow() -> int:

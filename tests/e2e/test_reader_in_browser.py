@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from devoured_embedded.sample_server import serve_sample_site
-from tests.e2e.pipeline import pipeline_env, provision_topics, running_pipeline, write_sources
+from tests.e2e.pipeline import prepare, running_pipeline
 from tests.support.browser import chromium, screenshot
 from tests.support.kafka import wait_for
 
@@ -34,14 +34,13 @@ async def test_reader_browses_archive_edition_article_and_search(
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
     with serve_sample_site() as base:
-        env = pipeline_env(
+        env, settings = await prepare(
             kafka=kafka_bootstrap_servers,
             database_url=database_url,
             prefix=topic_prefix,
-            sources=write_sources(tmp_path / "sources.yaml", f"{base}/feed.xml"),
-            out_dir=tmp_path / "out",
+            feed_url=f"{base}/feed.xml",
+            workdir=tmp_path,
         )
-        settings = await provision_topics(env)
         with running_pipeline(env, tmp_path, database_url, settings) as pipeline:
 
             async def all_in() -> bool:

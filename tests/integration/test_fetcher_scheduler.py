@@ -1,7 +1,6 @@
 """The fetcher's scheduler and store against the real PostgreSQL server (and a local site)."""
 
 import asyncio
-
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -116,7 +115,8 @@ async def test_only_the_leader_emits_and_another_takes_over_when_it_dies(
             held = await connection.execute(
                 text(
                     "select count(*) from pg_locks where locktype = 'advisory' and granted "
-                    "and database = (select oid from pg_database where datname = current_database())"
+                    "and database = "
+                    "(select oid from pg_database where datname = current_database())"
                 )
             )
             if held.scalar() == 0:

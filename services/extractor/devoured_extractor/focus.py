@@ -6,9 +6,15 @@ rail of teaser cards or a comment thread, whatever the class names say. Siblings
 at least ``SIBLING_SHARE`` of the winner are kept too: articles split by ad slots stay whole.
 """
 
+import re
+
 from lxml.html import HtmlElement
 
-SIBLING_SHARE = 0.3
+SIBLING_SHARE = 0.5
+CJK_WEIGHT = 2
+"""Extra weight per CJK character: one carries about what three Latin letters do, so a
+Japanese article is not outscored by an English cookie notice of the same length."""
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 MIN_PARAGRAPH_CHARS = 25
 _TEXT_TAGS = ("p", "pre", "blockquote", "td", "li")
 
@@ -17,7 +23,8 @@ def focus(tree: HtmlElement) -> list[HtmlElement] | None:
     """The article's container and its strong siblings, in page order; None if none stands out."""
     scores: dict[HtmlElement, float] = {}
     for node in tree.iter(*_TEXT_TAGS):
-        length = len(node.text_content().strip())
+        text = node.text_content().strip()
+        length = len(text) + CJK_WEIGHT * len(_CJK.findall(text))
         if length < MIN_PARAGRAPH_CHARS:
             continue
         links = sum(len(a.text_content()) for a in node.iter("a"))

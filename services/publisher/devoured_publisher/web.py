@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from devoured_core.model import EditionRecord, Story
+from devoured_publisher.edition import Edition
 from devoured_publisher.feeds import atom_feed, rss_feed
 from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
 from devoured_publisher.pages import (
@@ -52,11 +53,7 @@ class _Site:
         return HTMLResponse(render_archive(editions, digest_name=self._deps.digest_name))
 
     async def edition(self, request: Request) -> Response:
-        edition_id = request.path_params["edition_id"]
-        async with self._deps.new_uow() as uow:
-            if await uow.editions.get(edition_id) is None:
-                raise HTTPException(404, f"no edition {edition_id}")
-            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+        edition = await self._edition(request.path_params["edition_id"])
         return HTMLResponse(render_html(edition, web=True))
 
     async def article(self, request: Request) -> Response:
@@ -95,11 +92,7 @@ class _Site:
         return JSONResponse([_edition_summary(e) for e in editions])
 
     async def api_edition(self, request: Request) -> Response:
-        edition_id = request.path_params["edition_id"]
-        async with self._deps.new_uow() as uow:
-            if await uow.editions.get(edition_id) is None:
-                raise HTTPException(404, f"no edition {edition_id}")
-            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+        edition = await self._edition(request.path_params["edition_id"])
         return JSONResponse(edition.to_message().model_dump(mode="json"))
 
     async def api_articles(self, request: Request) -> Response:
@@ -107,6 +100,14 @@ class _Site:
         section = request.query_params.get("section") or None
         stories = await self._search(query, section)
         return JSONResponse([_story_json(s) for s in stories])
+
+    async def _edition(self, edition_id: str) -> Edition:
+        """A published edition, assembled from its stored stories; 404 when there is none."""
+        async with self._deps.new_uow() as uow:
+            if await uow.editions.get(edition_id) is None:
+                raise HTTPException(404, f"no edition {edition_id}")
+            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+        return edition
 
     async def _recent(self, limit: int) -> list[EditionRecord]:
         async with self._deps.new_uow() as uow:

@@ -13,14 +13,14 @@ MAX_TERM_WORDS = 4
 
 
 @functools.cache
-def glossary() -> dict[tuple[str, ...], tuple[str, str]]:
-    """Stemmed word sequence -> (display term, definition)."""
+def glossary() -> dict[tuple[str, ...], tuple[str, str, str]]:
+    """Stemmed word sequence -> (entry name, spelling to display, definition)."""
     source = resources.files("devoured_summarizer.extractive").joinpath("glossary.txt")
     return parse_glossary(source.read_text(encoding="utf-8"))
 
 
-def parse_glossary(text: str) -> dict[tuple[str, ...], tuple[str, str]]:
-    entries: dict[tuple[str, ...], tuple[str, str]] = {}
+def parse_glossary(text: str) -> dict[tuple[str, ...], tuple[str, str, str]]:
+    entries: dict[tuple[str, ...], tuple[str, str, str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -29,7 +29,8 @@ def parse_glossary(text: str) -> dict[tuple[str, ...], tuple[str, str]]:
             raise ValueError(f"glossary: no definition on line {line!r}")
         aliases = [n.strip() for n in names.split("|")]
         for alias in aliases:
-            entries[key(alias)] = (aliases[0], definition.strip())
+            # "LLM" and "LLMs" share a key: the first spelling is the one shown.
+            entries.setdefault(key(alias), (aliases[0], alias, definition.strip()))
     return entries
 
 
@@ -38,16 +39,20 @@ def key(phrase: str) -> tuple[str, ...]:
 
 
 def find_in(text_words: list[str]) -> dict[str, tuple[str, int]]:
-    """Glossary terms in a tokenised text: display term -> (definition, first position)."""
+    """Glossary terms in a tokenised text, each under the spelling the text uses first:
+    term -> (definition, first position); aliases of one entry count once."""
     entries = glossary()
     stems = [stem(w) for w in text_words]
     found: dict[str, tuple[str, int]] = {}
+    entries_seen: set[str] = set()
     i = 0
     while i < len(stems):
         for n in range(MAX_TERM_WORDS, 0, -1):
             entry = entries.get(tuple(stems[i : i + n]))
             if entry:
-                found.setdefault(entry[0], (entry[1], i))
+                if entry[0] not in entries_seen:
+                    entries_seen.add(entry[0])
+                    found[entry[1]] = (entry[2], i)
                 i += n - 1  # "vector database" is not also "database"
                 break
         i += 1
