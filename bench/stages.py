@@ -17,6 +17,7 @@ import trafilatura
 from devoured_embedded.runner import run_once
 from devoured_embedded.sample_server import SAMPLE_SITE, serve_sample_site
 from devoured_extractor.extract import extract_content
+from devoured_fetcher.config import FetcherSettings
 from devoured_infra.settings import Settings
 from devoured_summarizer.simple_extractive import summarize
 
@@ -85,7 +86,7 @@ async def bench_pipeline() -> list[str]:
             fetch_allowed_networks="127.0.0.0/8",
         )
         started = time.perf_counter()
-        report = await run_once(settings)
+        report = await run_once(settings, fetcher=FetcherSettings(host_delay_s=0))
         total_s = time.perf_counter() - started
     articles = report.editions[0].item_count if report.editions else 0
     return [

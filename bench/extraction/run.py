@@ -65,9 +65,10 @@ def evaluate(rounds: int = 3) -> tuple[dict[str, dict[str, Score]], dict[str, fl
 def report(rounds: int = 3) -> list[str]:
     scores, rates, pages = evaluate(rounds)
     held = sum(p.group == "heldout" for p in pages)
+    unseen = sum(p.group == "unseen" for p in pages)
     lines = [
-        f"extraction quality: {len(pages)} generated pages ({held} held-out div-soup); "
-        "4-word shingles; F1 of mean precision and recall"
+        f"extraction quality: {len(pages)} generated pages ({held} held-out div-soup, "
+        f"{unseen} unseen legacy/sections); 4-word shingles; F1 of mean precision and recall"
     ]
     for name, by_group in scores.items():
         s = by_group["all"]

@@ -3,6 +3,7 @@ engine on this machine, so the image itself is not built)."""
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,7 +30,15 @@ def _install_command() -> list[str]:
     """The Dockerfile's final `uv sync` line, so the test runs what the image runs."""
     found = re.findall(r"^\s*uv sync (.*--no-editable)$", DOCKERFILE.read_text(), re.M)
     assert len(found) == 2, found
-    return ["uv", "sync", *found[-1].replace('"$(cat /package)"', "{package}").split()]
+    return [_uv(), "sync", *found[-1].replace('"$(cat /package)"', "{package}").split()]
+
+
+def _uv() -> str:
+    """uv as the Makefile finds it: on the PATH, or bootstrapped into .cache/uv."""
+    found = shutil.which("uv") or str(ROOT / ".cache" / "uv" / "bin" / "uv")
+    if not Path(found).exists():
+        pytest.fail("uv is neither on the PATH nor in .cache/uv (run `make venv`)", pytrace=False)
+    return found
 
 
 @pytest.mark.timeout(600)

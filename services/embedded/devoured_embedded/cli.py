@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from devoured_embedded.digest_cli import digest_app
+from devoured_fetcher.config import FetcherSettings
 from devoured_infra.settings import SERVICE_PORTS, Settings
 
 app = typer.Typer(
@@ -65,10 +66,11 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
             fetch_allowed_networks="127.0.0.0/8",
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
         )
-        _run_embedded(settings)
+        # The sample site is our own server on loopback: no need to pace requests to it.
+        _run_embedded(settings, FetcherSettings(host_delay_s=0))
 
 
-def _run_embedded(settings: Settings) -> None:
+def _run_embedded(settings: Settings, fetcher: FetcherSettings | None = None) -> None:
     from devoured_embedded.runner import run_once
     from devoured_infra.pump import Record
 
@@ -92,7 +94,7 @@ def _run_embedded(settings: Settings) -> None:
                 description=f"{record.topic.removeprefix('devoured.')}",
             )
 
-        report = asyncio.run(run_once(settings, advance))
+        report = asyncio.run(run_once(settings, advance, fetcher=fetcher))
         progress.update(task, description="done")
     table = Table(title="Processed", show_header=True)
     table.add_column("topic")

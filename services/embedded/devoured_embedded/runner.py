@@ -7,6 +7,7 @@ from pathlib import Path
 from devoured_core.messages import DeadLetter, DigestPublished
 from devoured_extractor.bootstrap import bootstrap as bootstrap_extractor
 from devoured_fetcher.bootstrap import bootstrap as bootstrap_fetcher
+from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.sources import load_sources
 from devoured_infra.db import create_engine, create_sessionmaker
@@ -29,7 +30,10 @@ class RunReport:
 
 
 async def run_once(
-    settings: Settings, on_record: Callable[[Record, int], None] | None = None
+    settings: Settings,
+    on_record: Callable[[Record, int], None] | None = None,
+    *,
+    fetcher: FetcherSettings | None = None,
 ) -> RunReport:
     """Poll every source once, run every stage until the pipeline is empty, build the edition.
 
@@ -42,7 +46,7 @@ async def run_once(
     def new_uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessions)
 
-    fetch_stage, fetch_deps = bootstrap_fetcher(settings, new_uow)
+    fetch_stage, fetch_deps = bootstrap_fetcher(settings, new_uow, fetcher=fetcher)
     publish_stage, publish_deps = bootstrap_publisher(settings, new_uow)
     bus = InMemoryBus(max_attempts=settings.handler_max_attempts, backoff_s=0.2)
     bus.attach(

@@ -60,7 +60,14 @@ _JUNK_LINE = re.compile(
     r"(we|this (site|website)) use[s]? cookies\b.*|accept (all )?cookies.*|"
     r"(\d+ )?comments?|reply|back to top|continue reading.{0,40}|"
     r"recommended( for you)?|most (read|popular)|you may also like.*|"
-    r"this article is for subscribers only.*|already a subscriber\?.*)$",
+    r"this article is for subscribers only.*|already a subscriber\?.*|"
+    # bylines: "By Ana Lima", "BY ANA LIMA and Tom Berg" (capitalised names only)
+    r"(?-i:[Bb][Yy]:? [A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){0,3}"
+    r"(?:,? and [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})?)|"
+    # date lines: "Updated 3 March 2026", "March 3, 2026", "10:45 am EST"
+    r"(published|updated|posted|last modified)( on| at)?:? .{0,12}\d.{0,50}|"
+    r"\d{1,2}:\d{2}\s*(am|pm)?(\s+[a-z]{2,4})?|\w+ \d{1,2}, \d{4}|\d{1,2} \w+ \d{4}|"
+    r"\d+ min(ute)?s? read)$",
     re.IGNORECASE,
 )
 

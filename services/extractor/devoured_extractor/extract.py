@@ -74,8 +74,9 @@ def extract(html: str, url: str | None = None) -> ExtractedContent:
     meta = read_metadata(tree, url)
     prune(tree)
     text = clean_lines(main_text(tree, markup, url))
+    if meta.title:  # the headline is metadata, not body; a guessed title stays in the text
+        text = _drop_leading_title(text, meta.title)
     title = meta.title or (text.splitlines()[0][:200] if text else "")
-    text = _drop_leading_title(text, title)
     words = count_words(text)
     if words < MIN_WORDS:
         raise SkippedInput(_why_empty(markup, words))

@@ -14,6 +14,12 @@ SIBLING_SHARE = 0.5
 CJK_WEIGHT = 2
 """Extra weight per CJK character: one carries about what three Latin letters do, so a
 Japanese article is not outscored by an English cookie notice of the same length."""
+_UP, _DOWN = 1.25, 0.5
+_POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|blog")
+_NEGATIVE = re.compile(
+    r"comment|related|footer|sidebar|promo|teaser|widget|share|social|recommend|newsletter|"
+    r"subscribe|sponsor|advert|byline|author|meta|card|rail|more"
+)
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 MIN_PARAGRAPH_CHARS = 25
 _TEXT_TAGS = ("p", "pre", "blockquote", "td", "li")
@@ -38,6 +44,8 @@ def focus(tree: HtmlElement) -> list[HtmlElement] | None:
             scores[grand] = scores.get(grand, 0) + weight / 2
     if not scores:
         return None
+    for el in scores:
+        scores[el] *= _name_weight(el)
     best = max(scores, key=lambda el: scores[el])
     if best.tag in ("html", "body"):
         return None
@@ -46,3 +54,15 @@ def focus(tree: HtmlElement) -> list[HtmlElement] | None:
         return [best]
     floor = scores[best] * SIBLING_SHARE
     return [el for el in parent if el is best or scores.get(el, 0) >= floor]
+
+
+def _name_weight(el: HtmlElement) -> float:
+    """Readability's class/id hint: content-like names up, comment- and rail-like names down."""
+    if el.tag in ("article", "main") or el.get("itemprop") == "articleBody":
+        return _UP
+    names = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not names.strip():
+        return 1.0
+    if _NEGATIVE.search(names):
+        return _DOWN
+    return _UP if _POSITIVE.search(names) else 1.0

@@ -46,6 +46,8 @@ def _block(el: HtmlElement, out: list[str]) -> None:
 
 
 def _leaf(el: HtmlElement, out: list[str], prefix: str) -> None:
+    for br in el.iter("br"):  # text_content() would glue the lines on either side together
+        br.tail = " " + (br.tail or "")
     text = " ".join(el.text_content().split())
     if not text or _linky(el, text):
         return

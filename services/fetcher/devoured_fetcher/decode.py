@@ -7,6 +7,7 @@ import charset_normalizer
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CP1252_SLACK = 0.15
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -31,8 +32,16 @@ def _detected_charset(body: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 4:  # a character cut by the sample's end
             return "utf-8"
-    best = charset_normalizer.from_bytes(sample).best()
-    return best.encoding if best is not None and _known(best.encoding) else "utf-8"
+    matches = list(charset_normalizer.from_bytes(sample))
+    if not matches:
+        return "cp1252"  # the web's default for undeclared legacy pages (WHATWG)
+    best = min(matches, key=lambda m: m.chaos)
+    # Short Western texts fit several single-byte code pages almost equally well; prefer the
+    # one the web actually uses when it is about as plausible as the best guess.
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + _CP1252_SLACK:
+            return "cp1252"
+    return best.encoding if _known(best.encoding) else "utf-8"
 
 
 def decode_body(content_type: str | None, body: bytes) -> str:

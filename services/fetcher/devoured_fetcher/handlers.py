@@ -203,17 +203,20 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
         return []
     if deps.robots is not None and not await deps.robots.allowed(msg.url):
         metrics.FETCH_ROBOTS_DENIALS.inc()
-        return await _give_up(deps, msg, article_id, None, "article: disallowed by robots.txt")
+        return await _give_up(
+            deps, msg, article_id, None, "article: disallowed by robots.txt", "robots"
+        )
     try:
         response = await deps.http.get(msg.url, accept=ARTICLE_ACCEPT)
     except PermanentError as exc:
-        return await _give_up(deps, msg, article_id, None, str(exc))
+        return await _give_up(deps, msg, article_id, None, str(exc), type(exc).__name__)
     if response.status >= 500 or response.status == 429:
         _slow_down(deps, response)
         raise FetchFailed(f"article: HTTP {response.status} from {response.final_url}")
     verdict = judge(response, "article")
     if verdict.verdict != "ok":
-        return await _give_up(deps, msg, article_id, response.status, verdict.reason or "")
+        reason, code = verdict.reason or "", verdict.code or "other"
+        return await _give_up(deps, msg, article_id, response.status, reason, code)
     metrics.FETCHES.labels("article", "ok").inc()
     metrics.FETCH_SECONDS.labels("article").observe(response.elapsed_ms / 1000)
     body = decode_body(response.content_type, response.body)
@@ -240,10 +243,15 @@ def _slow_down(deps: FetcherDeps, response: HttpResponse) -> None:
 
 
 async def _give_up(
-    deps: FetcherDeps, msg: FetchRequested, article_id: str, status: int | None, reason: str
+    deps: FetcherDeps,
+    msg: FetchRequested,
+    article_id: str,
+    status: int | None,
+    reason: str,
+    code: str,
 ) -> list[PageFetched]:
     metrics.FETCHES.labels("article", "skipped").inc()
-    metrics.FETCH_SKIPS.labels(reason.split(":")[0] if ":" in reason else "other").inc()
+    metrics.FETCH_SKIPS.labels(code).inc()
     async with deps.new_uow() as uow:
         await uow.article_requests.mark_fetched(
             article_id,

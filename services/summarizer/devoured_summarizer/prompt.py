@@ -50,15 +50,28 @@ class LlmSummary(BaseModel):
 
 
 def response_schema() -> dict[str, object]:
-    """The ``response_format`` for OpenAI-compatible structured output."""
+    """The ``response_format`` for OpenAI-compatible structured output: ``LlmSummary``'s JSON
+    schema without length keywords, which some servers' strict mode refuses; ``parse_answer``
+    checks the lengths instead."""
     return {
         "type": "json_schema",
         "json_schema": {
             "name": "digest_summary",
             "strict": True,
-            "schema": LlmSummary.model_json_schema(),
+            "schema": _without_lengths(LlmSummary.model_json_schema()),
         },
     }
+
+
+_LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
+
+
+def _without_lengths(schema: object) -> object:
+    if isinstance(schema, dict):
+        return {k: _without_lengths(v) for k, v in schema.items() if k not in _LENGTH_KEYWORDS}
+    if isinstance(schema, list):
+        return [_without_lengths(v) for v in schema]
+    return schema
 
 
 def content_key(text: str, title: str, model: str) -> str:

@@ -9,7 +9,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,7 +21,7 @@ from devoured_fetcher.bootstrap import bootstrap
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import FetchFailed, HttpFetcher
 from devoured_infra.settings import Settings
-from tests.fakes import FakeClock, FakeDatabase
+from tests.fakes import FakeClock, FakeDatabase, SourceRow
 from tests.unit.conftest import LOOPBACK
 from tests.unit.localsite import LocalSite, Reply
 
@@ -57,12 +57,12 @@ class Poller:
         return [m for m in await self.stage.handle(request) if isinstance(m, FetchRequested)]
 
     @property
-    def row(self):  # type: ignore[no-untyped-def]
+    def row(self) -> SourceRow:
         return self.db.tables.sources["s"]
 
 
 @pytest.fixture
-async def big_http() -> Iterator[HttpFetcher]:  # type: ignore[misc]
+async def big_http() -> AsyncIterator[HttpFetcher]:
     fetcher = HttpFetcher(
         timeout_s=2.0,
         max_bytes=5 * 1024 * 1024,

@@ -2,6 +2,7 @@
 
 import asyncio
 import gzip
+import itertools
 import time
 import zlib
 from collections.abc import AsyncIterator
@@ -89,17 +90,12 @@ async def test_bodies_refuse_unknown_or_corrupt_encodings() -> None:
 
 def test_charset_detection_after_header_bom_and_meta() -> None:
     latin = "Café crème brûlée, déjà vu à la française. ".encode("cp1252") * 20
-    assert charset_of(None, latin).lower().replace("_", "-") in {
-        "cp1252",
-        "windows-1252",
-        "iso-8859-1",
-        "latin-1",
-        "cp1250",
-        "iso-8859-15",
-    }
-    assert "Café" in decode_body(None, latin)
+    assert decode_body(None, latin).startswith("Café crème brûlée, déjà vu à la française.")
+    cyrillic = "Привет, как дела? Это тест кодировки. ".encode("cp1251") * 20
+    assert decode_body(None, cyrillic).startswith("Привет, как дела?")
     assert charset_of("text/html; charset=iso-8859-2", latin) == "iso-8859-2"
     assert charset_of(None, "é".encode() * 10) == "utf-8"
+    assert decode_body(None, b"ok \xff\xfe\xfd") is not None  # never raises
 
 
 def test_canonical_link() -> None:
@@ -124,7 +120,7 @@ async def test_host_limiter_spaces_starts_and_caps_concurrency() -> None:
             in_flight -= 1
 
     await asyncio.gather(*(request("a.test") for _ in range(4)))
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert peak == 1
     assert min(gaps) >= 0.045
     other: list[float] = []

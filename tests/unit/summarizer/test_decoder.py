@@ -65,7 +65,11 @@ def test_glossary_file_parses_and_has_hundreds_of_terms() -> None:
 def test_glossary_aliases_share_a_definition_and_bad_lines_fail() -> None:
     parsed = parse_glossary("# note\nLLM | LLMs | large language model: A model of text\n")
     assert parsed[("llm",)] == ("LLM", "LLM", "A model of text")
-    assert parsed[("large", "language", "model")] == ("LLM", "large language model", "A model of text")
+    assert parsed[("large", "language", "model")] == (
+        "LLM",
+        "large language model",
+        "A model of text",
+    )
     with pytest.raises(ValueError, match="no definition"):
         parse_glossary("just a term\n")
 

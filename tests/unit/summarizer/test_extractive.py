@@ -150,3 +150,4 @@ def test_no_sentences_gives_the_title_or_text_as_tldr() -> None:
     assert summarize("", "A headline only").tldr == "A headline only"
     assert summarize("Brief update").tldr == "Brief update"
     assert summarize("").tldr == "(no text)"
+    assert summarize("x" * 100_000).tldr == "x" * 400 + "…"

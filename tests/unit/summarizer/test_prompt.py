@@ -53,10 +53,16 @@ def test_long_article_is_cut_for_the_prompt() -> None:
     assert len(user["content"]) < MAX_ARTICLE_CHARS + 500
 
 
-def test_schema_is_the_pydantic_models_json_schema() -> None:
+def test_schema_is_the_pydantic_models_json_schema_without_length_keywords() -> None:
     schema = response_schema()
     assert schema["type"] == "json_schema"
-    assert schema["json_schema"]["schema"] == LlmSummary.model_json_schema()  # type: ignore[index]
+    sent = json.dumps(schema["json_schema"]["schema"])  # type: ignore[index]
+    assert "maxItems" not in sent
+    assert "minLength" not in sent
+    model = LlmSummary.model_json_schema()
+    assert json.loads(sent)["required"] == model["required"] == ["tldr", "deep_dive", "decoder"]
+    assert json.loads(sent)["additionalProperties"] is False
+    assert "maxItems" in json.dumps(model)  # the model still carries them for validation
 
 
 def test_cache_key_changes_with_text_model_and_carries_prompt_version() -> None:

@@ -16,10 +16,10 @@ from devoured_summarizer.summary import Summary, Term
 BACKEND = "extractive"
 MIN_BULLETS, MAX_BULLETS = 5, 14
 DEEP_DIVE_WORDS = 260  # the digest's Deep dives run to about 200-300 words
-_TLDR_POOL = 6
-IMPORTANCE = 1.0
+_TLDR_POOL = 6  # the TL;DR comes from the best few sentences
+TLDR_TITLE = 0.8  # weight of title terms in the TL;DR choice (not in the bullets')
+IMPORTANCE = 1.0  # weight of a sentence's own score against the coverage it adds
 DEFAULT_WEIGHTS = Weights()
-TLDR_TITLE = 0.8  # the TL;DR comes from the best few sentences
 
 
 def summarize(

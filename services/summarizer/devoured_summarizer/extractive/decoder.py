@@ -1,10 +1,12 @@
 """The Decoder: 2-12 jargon terms a smart non-specialist may not know, with a definition each.
 
 Candidates are acronyms, CamelCase and capitalised multi-word names, product and protocol
-names, and our glossary's terms; definitions come from the article first, then the glossary.
-A candidate without any definition is left out: a term with no explanation is no help.
-Terms are ranked by how much a reader needs them: defined by the article or glossary,
-acronyms, how often and how early they appear, and whether the title uses them.
+names, hyphenated technical compounds and our glossary's terms. Definitions come from the
+article first, then the glossary; a repeated name with neither gets the clause that first
+mentions it, marked "As the article puts it:", and ranks last. Terms are ranked by how much a
+reader needs them: defined by the article, in the glossary as a phrase or acronym (everyday
+single words such as "training" rank lower), how often and how early they appear, and
+whether the title uses them. Short or plain articles get fewer than 2 terms rather than filler.
 """
 
 import math

@@ -3,6 +3,7 @@
 import re
 
 MAX_TLDR_WORDS = 35
+MAX_TLDR_CHARS = 400
 _CONNECTIVE = re.compile(
     r"^(?:but|and|so|also|however|meanwhile|still|yet|then|moreover|additionally|furthermore|"
     r"instead|indeed|thus|therefore|besides|nonetheless|nevertheless|plus|finally|first|"
@@ -33,6 +34,8 @@ def dangles(sentence: str) -> bool:
 
 def trim(sentence: str, limit: int = MAX_TLDR_WORDS) -> str:
     """At most ``limit`` words: cut at the last clause break that fits, else at a word."""
+    if len(sentence) > MAX_TLDR_CHARS:  # one endless "word": a URL, a hash, garbage
+        sentence = sentence[:MAX_TLDR_CHARS].rstrip() + "…"
     words = sentence.split()
     if len(words) <= limit:
         return sentence
