@@ -57,6 +57,9 @@ def make_broker(settings: Settings, client_id: str) -> KafkaBroker:
         compression_type="gzip",
         max_request_size=settings.kafka_max_message_bytes,
         logger=logging.getLogger(f"devoured.{client_id}.faststream"),
+        # FastStream's own per-record lines ("Received", "Processed") know neither the offset
+        # nor the article; RecordProcessor logs "processed" with both instead.
+        log_level=logging.DEBUG,
     )
 
 

@@ -5,6 +5,7 @@ records and commits the offset only after ``process`` returns.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from devoured_core.errors import InvalidMessage, PermanentError
 from devoured_core.messages import DeadLetter
 from devoured_core.topics import dead_letter_topic
+from devoured_core.urls import article_id_for
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.log_context import bind, bound
@@ -90,7 +92,7 @@ class RecordProcessor:
         await self._publisher.publish(outputs)
         elapsed = time.perf_counter() - started
         metrics.HANDLER_SECONDS.labels(service, topic).observe(elapsed)
-        log.debug("processed", extra={"outputs": len(outputs), "seconds": round(elapsed, 4)})
+        log.info("processed", extra={"outputs": len(outputs), "seconds": round(elapsed, 4)})
 
     async def _dead_letter(self, record: Record, error: str, *, attempts: int) -> None:
         letter = DeadLetter(
@@ -118,14 +120,22 @@ class RecordProcessor:
 
 
 def _peek_ids(value: bytes) -> dict[str, object]:
-    """The record's ``article_id`` and ``url`` for the logs, even from an invalid message."""
+    """The record's ``article_id`` and ``url`` for the logs, even from an invalid message.
+
+    An article fetch request has no id yet: it is derived from the URL, as the fetcher does.
+    """
     try:
         parsed = json.loads(value)
     except ValueError:
         return {}
     if not isinstance(parsed, dict):
         return {}
-    return {k: parsed[k] for k in ("article_id", "url") if isinstance(parsed.get(k), str)}
+    found = {k: parsed[k] for k in ("article_id", "url") if isinstance(parsed.get(k), str)}
+    if "article_id" not in found and parsed.get("kind") == "article" and "url" in found:
+        # Only for the logs: an unparsable URL must not stop the record (the handler reports it).
+        with contextlib.suppress(Exception):
+            found["article_id"] = article_id_for(str(found["url"]))
+    return found
 
 
 def _summarize(exc: ValidationError) -> str:

@@ -3,6 +3,7 @@ published and its offset committed before the process exits (docs/operations.md,
 terminationGracePeriodSeconds)."""
 
 import asyncio
+import json
 import signal
 import time
 from pathlib import Path
@@ -81,6 +82,13 @@ async def test_sigterm_finishes_the_record_in_flight_and_commits_it(
     log = fetcher.log_path.read_text()
     assert "Application shutdown complete" in log, fetcher.log_tail()
     assert "dead-lettered" not in log, fetcher.log_tail()
+    # The record's own log line carries where it came from and which article it is.
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    (processed,) = [line for line in lines if line["message"] == "processed"]
+    assert processed["topic"] == request.TOPIC
+    assert (processed["partition"], processed["offset"]) == (0, 0)
+    assert processed["article_id"] == article_id_for(url)
+    assert processed["outputs"] == 1
     # It waited for the slow page instead of dropping it (a sanity bound, not a timing test).
     assert drained_s > SLOW_PAGE_S / 2, f"exited after {drained_s:.1f} s: {fetcher.log_tail()}"
     pages = await collect(

@@ -51,7 +51,8 @@ _DROP_WORDS = frozenset(
     contributor tags topics keywords pagination pager toc popup modal overlay banner print
     skip jump rail trending popular mostread most-read""".split()
 )
-_ATTRIBUTED = etree.XPath(".//*[@class or @id or @role or @aria-hidden]")
+_ATTRIBUTED = etree.XPath(".//*[@class or @id or @role or @aria-hidden or @hidden or @style]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _SPLIT = re.compile(r"[\s_\-]+")
 _JUNK_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored( content)?|read more\b.*|related:.*|see also:.*|"
@@ -92,6 +93,8 @@ def _is_furniture(el: HtmlElement) -> bool:
         return True
     if el.get("role", "").lower() in _DROP_ROLES or el.get("aria-hidden") == "true":
         return True
+    if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style", "")):
+        return True  # invisible to readers: consent templates, off-screen menus
     if el.tag in ("body", "html", "article", "main", "p", "h1", "h2", "h3", "li"):
         return False
     names = f"{el.get('class', '')} {el.get('id', '')}".lower()

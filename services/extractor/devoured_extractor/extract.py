@@ -72,10 +72,11 @@ def extract(html: str, url: str | None = None) -> ExtractedContent:
     markup = check_markup(html)
     tree = parse_html(markup)
     meta = read_metadata(tree, url)
+    h1 = tree.find(".//h1")
+    headlines = [meta.title or "", h1.text_content() if h1 is not None else ""]
     prune(tree)
     text = clean_lines(main_text(tree, markup, url))
-    if meta.title:  # the headline is metadata, not body; a guessed title stays in the text
-        text = _drop_leading_title(text, meta.title)
+    text = _drop_leading_headline(text, headlines)  # metadata, not body; a guess stays
     title = meta.title or (text.splitlines()[0][:200] if text else "")
     words = count_words(text)
     if words < MIN_WORDS:
@@ -111,7 +112,9 @@ def _why_empty(markup: str, words: int) -> str:
     return f"extract: no main text found ({words} words)"
 
 
-def _drop_leading_title(text: str, title: str) -> str:
+def _drop_leading_headline(text: str, headlines: list[str]) -> str:
+    """``text`` without a first line that repeats the headline (metadata title or <h1>)."""
     first, _, rest = text.partition("\n")
-    squeeze = " ".join(title.split()).casefold()
-    return rest if rest and " ".join(first.split()).casefold() == squeeze else text
+    first = " ".join(first.split()).casefold()
+    known = {" ".join(h.split()).casefold() for h in headlines} - {""}
+    return rest if rest and first in known else text

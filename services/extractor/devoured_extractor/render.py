@@ -11,8 +11,9 @@ from lxml.html import HtmlElement
 
 BLOCK_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr div section article main "
-    "header figure details summary address center".split()
+    "header figure details summary address center tbody thead tfoot td th".split()
 )
+_LAYOUT_MARKERS = ("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "pre")
 _LEAF_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd address summary".split())
 _BLOCK_TUPLE = tuple(BLOCK_TAGS)
 MAX_LINK_SHARE = 0.6
@@ -33,8 +34,8 @@ def _block(el: HtmlElement, out: list[str]) -> None:
         if code.strip():
             out.extend(line.rstrip() for line in code.splitlines() if line.strip())
         return
-    if tag == "table":
-        out.extend(_table(el))
+    if tag == "table" and next(el.iterdescendants(*_LAYOUT_MARKERS), None) is None:
+        out.extend(_table(el))  # a data table; one holding paragraphs is page layout
         return
     if tag in _LEAF_BLOCKS and next(el.iterdescendants(*_BLOCK_TUPLE), None) is None:
         _leaf(el, out, "- " if tag == "li" else "")

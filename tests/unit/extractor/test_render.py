@@ -46,3 +46,16 @@ def test_article_split_across_sibling_sections_stays_whole() -> None:
     text = extract(html).text
     assert all(f"Section {i}." in text for i in range(4))
     assert "Some other story" not in text
+
+
+def test_hidden_elements_and_layout_tables() -> None:
+    hidden = (
+        "<div style='display: none'><p>Invisible consent template text that nobody sees.</p></div>"
+    )
+    body = "".join(f"<p>{WORDS} Row {i}.</p>" for i in range(3))
+    html = (
+        f"<html><body><table><tr><td><a href='/'>Home</a></td></tr><tr><td>{body}{hidden}"
+        "</td></tr></table></body></html>"
+    )
+    text = extract(html).text
+    assert text.splitlines() == [f"{WORDS} Row {i}." for i in range(3)]
