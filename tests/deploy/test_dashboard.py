@@ -22,6 +22,7 @@ REQUIRED_PANELS = (
     "Fetch HTTP status mix",
     "Fetch outcomes",
     "Extraction outcomes and skips",
+    "Extraction skips by reason",
     "Summarizer tokens",
     "Summarizer cost (24 h)",
     "Editions published",

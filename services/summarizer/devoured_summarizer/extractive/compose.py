@@ -1,12 +1,15 @@
 """The extractive summary: TL;DR, Deep dive and Decoder from the article's own sentences."""
 
+from dataclasses import dataclass
+
 from devoured_summarizer.extractive.coverage import cover
 from devoured_summarizer.extractive.decoder import find_terms
 from devoured_summarizer.extractive.scoring import Scored, Weights, score_sentences
-from devoured_summarizer.extractive.segment import split_sentences
+from devoured_summarizer.extractive.segment import split_clauses, split_sentences
 from devoured_summarizer.extractive.standalone import (
     MAX_TLDR_WORDS,
     compress,
+    compress_more,
     dangles,
     strip_connective,
     trim,
@@ -15,45 +18,94 @@ from devoured_summarizer.summary import Summary, Term
 
 BACKEND = "extractive"
 MIN_BULLETS, MAX_BULLETS = 5, 14
-DEEP_DIVE_WORDS = 260  # the digest's Deep dives run to about 200-300 words
-_TLDR_POOL = 6  # the TL;DR comes from the best few sentences
-TLDR_TITLE = 0.8  # weight of title terms in the TL;DR choice (not in the bullets')
-IMPORTANCE = 1.0  # weight of a sentence's own score against the coverage it adds
 DEFAULT_WEIGHTS = Weights()
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """The choices ``bench.summary.tune`` measures with leave-one-out cross-validation.
+
+    The defaults are what that cross-validation chose on the seed stories (see
+    docs/summarizer.md); every field is a general length or weight, nothing story-specific.
+    """
+
+    # Deep dive length: the digest's Deep dives run to about 200-400 words, longer for longer
+    # articles: the budget is min(deep_dive_words, budget_base + budget_share * article words)
+    # when budget_share > 0, else deep_dive_words.
+    deep_dive_words: int = 260
+    budget_base: int = 120
+    budget_share: float = 0.0
+    importance: float = 1.0  # a sentence's own score against the coverage it adds
+    clause_units: bool = False  # split "A; B" and "A — B" into two bullet candidates
+    thorough_compression: bool = False  # also drop speech tags and trailing relative clauses
+    tldr_pool: int = 6  # the TL;DR comes from the best few sentences
+    tldr_title: float = 0.8  # weight of title terms in the TL;DR choice (not in the bullets')
+    tldr_centrality: float = 0.0  # extra weight of closeness to the whole article
+    tldr_too_long: float = 0.3  # penalty for a sentence that must be trimmed
+
+
+DEFAULT_TUNING = Tuning()
+
+
 def summarize(
-    text: str, title: str = "", *, weights: Weights = DEFAULT_WEIGHTS, use_glossary: bool = True
+    text: str,
+    title: str = "",
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    tuning: Tuning = DEFAULT_TUNING,
+    use_glossary: bool = True,
 ) -> Summary:
     """Summarise ``text``; too little text gives a clear, short result instead of a guess."""
     sentences = split_sentences(text)
     if not sentences:
         fallback = " ".join((title or text).split()) or "(no text)"
         return Summary(tldr=trim(fallback), deep_dive=[], decoder=[], backend=BACKEND)
+    if tuning.clause_units:
+        sentences = split_clauses(sentences)
     scored = score_sentences(sentences, title, weights)
-    lede = choose_tldr(scored)
-    bullets = choose_bullets([s for s in scored if s is not lede], lede)
+    lede = choose_tldr(scored, tuning)
+    bullets = choose_bullets(
+        [s for s in scored if s is not lede], lede, tuning, word_budget(text, tuning)
+    )
+    shorten = compress_more if tuning.thorough_compression else compress
     return Summary(
         tldr=trim(strip_connective(lede.sentence.text)),
-        deep_dive=[compress(b.sentence.text) for b in bullets],
+        deep_dive=[shorten(b.sentence.text) for b in bullets],
         decoder=[Term(t, d) for t, d in find_terms(text, title, use_glossary=use_glossary)],
         backend=BACKEND,
     )
 
 
-def choose_tldr(scored: list[Scored]) -> Scored:
+def word_budget(text: str, tuning: Tuning = DEFAULT_TUNING) -> int:
+    """About how many words the Deep dive should have (ROUGE F1 punishes a length mismatch)."""
+    if tuning.budget_share <= 0:
+        return tuning.deep_dive_words
+    scaled = tuning.budget_base + tuning.budget_share * len(text.split())
+    return min(tuning.deep_dive_words, round(scaled))
+
+
+def choose_tldr(scored: list[Scored], tuning: Tuning = DEFAULT_TUNING) -> Scored:
     """The best early sentence that stands alone and fits, or the best one otherwise."""
-    ranked = sorted(scored, key=lambda s: -s.score - TLDR_TITLE * s.title_share)[:_TLDR_POOL]
+    ranked = sorted(scored, key=lambda s: -s.score - tuning.tldr_title * s.title_share)
+    pool = ranked[: tuning.tldr_pool]
 
     def fitness(s: Scored) -> float:
         n = len(s.sentence.text.split())
-        penalty = 0.5 * dangles(s.sentence.text) + 0.3 * (n > MAX_TLDR_WORDS) + 0.3 * (n < 10)
-        return s.score + TLDR_TITLE * s.title_share - penalty - 0.3 * s.sentence.list_item
+        penalty = (
+            0.5 * dangles(s.sentence.text)
+            + tuning.tldr_too_long * (n > MAX_TLDR_WORDS)
+            + 0.3 * (n < 10)
+            + 0.3 * s.sentence.list_item
+        )
+        own = s.score + tuning.tldr_title * s.title_share + tuning.tldr_centrality * s.centrality
+        return own - penalty
 
-    return max(ranked, key=fitness)
+    return max(pool, key=fitness)
 
 
-def choose_bullets(candidates: list[Scored], lede: Scored) -> list[Scored]:
+def choose_bullets(
+    candidates: list[Scored], lede: Scored, tuning: Tuning = DEFAULT_TUNING, budget: int = 260
+) -> list[Scored]:
     """5-14 bullets by importance, without repeats, each readable alone where possible."""
     readable = [
         c
@@ -66,6 +118,6 @@ def choose_bullets(candidates: list[Scored], lede: Scored) -> list[Scored]:
         chosen=[lede],
         max_count=MAX_BULLETS,
         min_count=MIN_BULLETS,
-        word_budget=DEEP_DIVE_WORDS,
-        importance=IMPORTANCE,
+        word_budget=budget,
+        importance=tuning.importance,
     )

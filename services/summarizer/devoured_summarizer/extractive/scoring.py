@@ -37,6 +37,7 @@ class Scored:
     score: float
     vector: dict[str, float]
     title_share: float = 0.0
+    centrality: float = 0.0  # cosine to the whole article, kept for the TL;DR choice
 
 
 def score_sentences(
@@ -55,9 +56,10 @@ def score_sentences(
         )
         title_share = len(title_terms & bag.keys()) / len(title_terms) if title_terms else 0.0
         names = min(3, len(_NAME.findall(sentence.text))) / 3
+        centrality = _dot(vector, centroid)
         score = (
             weights.position * position
-            + weights.centrality * _dot(vector, centroid)
+            + weights.centrality * centrality
             + weights.title * title_share
             + weights.numbers * bool(_NUMBER.search(sentence.text))
             + weights.names * names
@@ -65,7 +67,7 @@ def score_sentences(
             - 0.3 * bool(_QUESTION_OR_QUOTE.search(sentence.text))
             - 0.4 * (len(bag) < 4)
         )
-        scored.append(Scored(sentence, score, vector, title_share))
+        scored.append(Scored(sentence, score, vector, title_share, centrality))
     return scored
 
 

@@ -83,3 +83,29 @@ def _keep(part: str, list_item: bool) -> bool:
     if words < MIN_WORDS:
         return False
     return list_item or part.endswith(_TERMINAL)
+
+
+# Where one sentence holds two facts: a semicolon, or a spaced dash (an em dash with or without
+# spaces). A part must still be a full clause, so short asides stay in place.
+_CLAUSE_SPLIT = re.compile(r";\s+|\s[—–]\s|—")
+MIN_CLAUSE_WORDS = 6
+
+
+def split_clauses(sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences with two-fact sentences split into their clauses, re-indexed in order.
+
+    A Deep dive bullet is one fact; splitting lets the bullet carry the fact without its
+    neighbour. Sentences where any part would be shorter than ``MIN_CLAUSE_WORDS`` words stay
+    whole (those parts are asides, not facts).
+    """
+    out: list[Sentence] = []
+    for sentence in sentences:
+        parts = [p.strip() for p in _CLAUSE_SPLIT.split(sentence.text) if p.strip()]
+        if len(parts) < 2 or any(len(p.split()) < MIN_CLAUSE_WORDS for p in parts):
+            parts = [sentence.text]
+        for part in parts:
+            text = part[:1].upper() + part[1:]
+            if not text.endswith(_TERMINAL):
+                text += "."
+            out.append(Sentence(text, len(out), sentence.paragraph, sentence.list_item))
+    return out

@@ -64,3 +64,27 @@ def compress(sentence: str) -> str:
     text = _ASIDE.sub("", text)
     text = _ATTRIBUTION.sub(".", text)
     return text[:1].upper() + text[1:]
+
+
+# Speech tags and trailing asides a Deep dive bullet (a compressed fact) does without.
+_LEADING_TAG = re.compile(
+    r"^(?:[Aa]ccording to [^,]{2,60},\s+|(?:[A-Z][\w.’'-]*\s+){1,4}"
+    r"(?:said|says|wrote|writes|notes|noted|explained|added|argues|argued)(?: that)?,?\s+)"
+)
+_TRAILING_TAG = re.compile(
+    r",?\s+(?:he|she|they|the company|the team|the researchers|the authors|"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+"
+    r"(?:said|says|added|wrote|writes|noted|notes|explained)(?:\s+in [^.,]{1,40})?(?=\.$)"
+)
+_MIDDLE_SOURCE = re.compile(r",\s+according to [^,.]{2,60}(?=[,.])")
+_TRAILING_RELATIVE = re.compile(r",\s+(?:which|who|whose|where)\s[^,;]{3,120}(?=\.$)")
+
+
+def compress_more(sentence: str) -> str:
+    """``compress`` plus speech tags anywhere and a trailing ", which ..." relative clause."""
+    text = compress(sentence)
+    for pattern in (_LEADING_TAG, _TRAILING_TAG, _MIDDLE_SOURCE, _TRAILING_RELATIVE):
+        shorter = pattern.sub("", text).strip()
+        if len(shorter.split()) >= 6:  # never compress a fact away
+            text = shorter
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,141 @@
+"""Leave-one-out cross-validation of the extractive backend's tuning choices.
+
+The seed has only 11 stories with at least 300 words, so no choice is trusted on the stories
+it was made on. For every story in turn, each tuning choice is made on the other stories and
+the held-out story is then summarised with it; the mean over those held-out stories is the
+honest estimate (``cross_validate``). Deep dive choices (length, importance, clause units,
+compression) are made by Deep dive ROUGE-2, TL;DR choices (pool, title, centrality, length
+penalty) by TL;DR ROUGE-2, each on its own grid around the defaults; a tie keeps the default.
+
+``python -m bench.summary.tune`` prints every single-knob change from the default on all
+stories (what each idea does), the choice made on all stories, and the cross-validated
+figures next to the all-stories ones.
+"""
+
+import dataclasses
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.summary.rouge import rouge_n
+from bench.summary.run import Story, load_stories, term_recall
+from devoured_summarizer.extractive.compose import DEFAULT_TUNING, Tuning, summarize
+
+# Alternatives per knob; the first value of each is the default's, so the grids contain it.
+DEEP_KNOBS: dict[str, Sequence[object]] = {
+    "deep_dive_words": (DEFAULT_TUNING.deep_dive_words, 220, 300, 340),
+    "budget_share": (DEFAULT_TUNING.budget_share, 0.2),
+    "importance": (DEFAULT_TUNING.importance, 0.5, 1.5),
+    "clause_units": (DEFAULT_TUNING.clause_units, not DEFAULT_TUNING.clause_units),
+    "thorough_compression": (
+        DEFAULT_TUNING.thorough_compression,
+        not DEFAULT_TUNING.thorough_compression,
+    ),
+}
+TLDR_KNOBS: dict[str, Sequence[object]] = {
+    "tldr_pool": (DEFAULT_TUNING.tldr_pool, 3, 10),
+    "tldr_title": (DEFAULT_TUNING.tldr_title, 0.0, 1.6),
+    "tldr_centrality": (DEFAULT_TUNING.tldr_centrality, 1.0, 2.0),
+    "tldr_too_long": (DEFAULT_TUNING.tldr_too_long, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Scores:
+    tldr_r2: float
+    deep_r2: float
+    terms: float | None
+
+
+def grid(base: Tuning, knobs: dict[str, Sequence[object]]) -> list[Tuning]:
+    """Every combination of the knobs' values on top of ``base``; ``base``'s own comes first."""
+    tunings = [base]
+    for name, values in knobs.items():
+        tunings = [dataclasses.replace(t, **{name: v}) for t in tunings for v in values]
+    return list(dict.fromkeys(tunings))
+
+
+_SCORES: dict[tuple[int, Tuning], Scores] = {}
+
+
+def score(story: Story, tuning: Tuning) -> Scores:
+    """One story's scores under one tuning (memoised: the grids share most of their runs)."""
+    key = (story.index, tuning)
+    if key not in _SCORES:
+        _SCORES[key] = _score(story, tuning)
+    return _SCORES[key]
+
+
+def _score(story: Story, tuning: Tuning) -> Scores:
+    summary = summarize(story.article, story.title, tuning=tuning)
+    return Scores(
+        rouge_n(summary.tldr, story.summary, 2).f1,
+        rouge_n(" ".join(summary.deep_dive), " ".join(story.deep_dive), 2).f1,
+        term_recall([t.term for t in summary.decoder], story.decoder) if story.decoder else None,
+    )
+
+
+def choose(stories: Sequence[Story], base: Tuning = DEFAULT_TUNING) -> Tuning:
+    """The Deep dive knobs that score best on ``stories``, then the TL;DR knobs likewise."""
+
+    def best(candidates: list[Tuning], measure: str) -> Tuning:
+        means = [statistics.fmean(getattr(score(s, t), measure) for s in stories) for t in candidates]
+        return candidates[max(range(len(candidates)), key=lambda i: (means[i], -i))]
+
+    deep = best(grid(base, DEEP_KNOBS), "deep_r2")
+    tldr = best(grid(base, TLDR_KNOBS), "tldr_r2")
+    return dataclasses.replace(deep, **{name: getattr(tldr, name) for name in TLDR_KNOBS})
+
+
+def mean_scores(rows: Sequence[Scores]) -> Scores:
+    terms = [r.terms for r in rows if r.terms is not None]
+    return Scores(
+        statistics.fmean(r.tldr_r2 for r in rows),
+        statistics.fmean(r.deep_r2 for r in rows),
+        statistics.fmean(terms) if terms else None,
+    )
+
+
+def cross_validate(stories: Sequence[Story]) -> tuple[Scores, list[Tuning]]:
+    """Leave-one-out: each story scored with the tuning chosen on all the others."""
+    held_out, chosen = [], []
+    for i, story in enumerate(stories):
+        tuning = choose([s for j, s in enumerate(stories) if j != i])
+        chosen.append(tuning)
+        held_out.append(score(story, tuning))
+    return mean_scores(held_out), chosen
+
+
+def changes(tuning: Tuning) -> str:
+    diff = [
+        f"{f.name}={getattr(tuning, f.name)}"
+        for f in dataclasses.fields(Tuning)
+        if getattr(tuning, f.name) != getattr(DEFAULT_TUNING, f.name)
+    ]
+    return ", ".join(diff) or "the defaults"
+
+
+def line(label: str, s: Scores) -> str:
+    terms = f"{s.terms:.3f}" if s.terms is not None else "-"
+    return f"  {label:44s} TL;DR R2 {s.tldr_r2:.3f} | Deep dive R2 {s.deep_r2:.3f} | terms {terms}"
+
+
+def main() -> None:
+    stories = load_stories()
+    print(f"{len(stories)} stories; single-knob changes from the default, all stories:")
+    print(line("default", mean_scores([score(s, DEFAULT_TUNING) for s in stories])))
+    for name, values in {**DEEP_KNOBS, **TLDR_KNOBS}.items():
+        for value in values[1:]:
+            tuning = dataclasses.replace(DEFAULT_TUNING, **{name: value})
+            print(line(f"{name}={value}", mean_scores([score(s, tuning) for s in stories])))
+    final = choose(stories)
+    print(f"chosen on all stories: {changes(final)}")
+    print(line("chosen, all stories (optimistic)", mean_scores([score(s, final) for s in stories])))
+    cv, folds = cross_validate(stories)
+    print(line("leave-one-out cross-validated (honest)", cv))
+    for story, tuning in zip(stories, folds, strict=True):
+        print(f"  fold without story {story.index}: {changes(tuning)}")
+
+
+if __name__ == "__main__":
+    main()
