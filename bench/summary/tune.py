@@ -106,6 +106,18 @@ def cross_validate(stories: Sequence[Story]) -> tuple[Scores, list[Tuning]]:
     return mean_scores(held_out), chosen
 
 
+def knob_cross_validate(stories: Sequence[Story], name: str, values: Sequence[object]) -> Scores:
+    """Leave-one-out over one knob's values alone (the others at their defaults)."""
+    measure = "deep_r2" if name in DEEP_KNOBS else "tldr_r2"
+    candidates = [dataclasses.replace(DEFAULT_TUNING, **{name: v}) for v in values]
+    held_out = []
+    for i, story in enumerate(stories):
+        rest = [s for j, s in enumerate(stories) if j != i]
+        means = [statistics.fmean(getattr(score(s, t), measure) for s in rest) for t in candidates]
+        held_out.append(score(story, candidates[max(range(len(means)), key=lambda k: (means[k], -k))]))
+    return mean_scores(held_out)
+
+
 def changes(tuning: Tuning) -> str:
     diff = [
         f"{f.name}={getattr(tuning, f.name)}"
@@ -128,6 +140,9 @@ def main() -> None:
         for value in values[1:]:
             tuning = dataclasses.replace(DEFAULT_TUNING, **{name: value})
             print(line(f"{name}={value}", mean_scores([score(s, tuning) for s in stories])))
+    print("each knob chosen by leave-one-out on its own (cross-validated):")
+    for name, values in {**DEEP_KNOBS, **TLDR_KNOBS}.items():
+        print(line(f"{name} in {tuple(values)}", knob_cross_validate(stories, name, values)))
     final = choose(stories)
     print(f"chosen on all stories: {changes(final)}")
     print(line("chosen, all stories (optimistic)", mean_scores([score(s, final) for s in stories])))

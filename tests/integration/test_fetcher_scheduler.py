@@ -16,7 +16,7 @@ from devoured_fetcher.handlers import FetcherDeps, fetch, poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.repositories.fetcher import LeaderLock
+from devoured_infra.leader import LeaderLock
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
 from tests.fakes import FakeClock, RecordingPublisher

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.model import FeedState, Source
 from devoured_infra.db import as_utc, upsert
@@ -288,57 +288,3 @@ class SqlArticleRequestRepository:
             keys=["article_id"],
             update=["fetched_at", "status", "error"],
         )
-
-
-LEADER_LOCK_KEY = 0x6465766F  # "devo": the fetcher scheduler's advisory lock
-
-
-class LeaderLock:
-    """Leader election through a PostgreSQL session advisory lock.
-
-    The lock lives on one dedicated connection: if the leader process dies, PostgreSQL closes
-    its session and releases the lock, and the next ``try_acquire`` of another replica wins.
-    On SQLite (embedded mode, one process) this replica is always the leader.
-    """
-
-    def __init__(self, engine: AsyncEngine, key: int = LEADER_LOCK_KEY) -> None:
-        self._engine = engine
-        self._key = key
-        self._connection: AsyncConnection | None = None
-
-    async def try_acquire(self) -> bool:
-        """True while this replica leads; checks its connection is still alive each time."""
-        if self._engine.dialect.name != "postgresql":
-            return True
-        if self._connection is not None:
-            try:
-                await self._connection.execute(text("select 1"))
-                return True
-            except Exception:  # the session is gone, and the lock with it
-                await self.release()
-        connection = await self._engine.connect()
-        try:
-            got = (
-                await connection.execute(text("select pg_try_advisory_lock(:k)"), {"k": self._key})
-            ).scalar()
-            await connection.commit()
-        except Exception:
-            await connection.close()
-            raise
-        if got:
-            self._connection = connection
-            return True
-        await connection.close()
-        return False
-
-    async def release(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            await connection.execute(text("select pg_advisory_unlock(:k)"), {"k": self._key})
-            await connection.commit()
-        except Exception:
-            pass  # a dead session already released it
-        finally:
-            await connection.close()

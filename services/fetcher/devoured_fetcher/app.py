@@ -8,7 +8,7 @@ from devoured_fetcher.scheduler import Scheduler
 from devoured_infra.bus import Publisher
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.kafka import build_app
-from devoured_infra.repositories.fetcher import LeaderLock
+from devoured_infra.leader import LeaderLock
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork

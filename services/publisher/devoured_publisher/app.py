@@ -7,6 +7,7 @@ from typing import Any
 from devoured_infra.bus import Publisher
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.kafka import SERVICE_PATHS, build_app
+from devoured_infra.leader import EDITION_BUILDER_LOCK, LeaderLock
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
@@ -22,11 +23,18 @@ def create_app(settings: Settings) -> "ServiceWithWebsite":
     options = PublisherSettings()
     stage, deps = bootstrap(settings, lambda: SqlUnitOfWork(sessions), publisher=options)
 
+    leader = LeaderLock(engine, EDITION_BUILDER_LOCK)
+
     async def edition_builder(publisher: Publisher) -> None:
-        while True:
-            await asyncio.sleep(settings.edition_interval_s)
-            await publisher.publish(await build_pending_editions(deps=deps))
-            await deliver_closed_editions(deps=deps)
+        """Build and deliver editions; with several replicas only the lock holder does."""
+        try:
+            while True:
+                await asyncio.sleep(settings.edition_interval_s)
+                if await leader.try_acquire():
+                    await publisher.publish(await build_pending_editions(deps=deps))
+                    await deliver_closed_editions(deps=deps)
+        finally:
+            await leader.release()
 
     service = build_app(
         settings,
