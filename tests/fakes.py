@@ -62,6 +62,7 @@ class ArticleRequestRow:
     first_seen_at: datetime
     requested_at: datetime | None = None
     fetched_at: datetime | None = None
+    fetched_by: str | None = None
     status: int | None = None
     error: str | None = None
 
@@ -193,6 +194,12 @@ class FakeArticleRequestRepository:
     def __init__(self, tables: Tables) -> None:
         self._rows = tables.article_requests
 
+    async def finished_by(self, article_id: str) -> str | None:
+        row = self._rows.get(article_id)
+        if row is None or row.fetched_at is None:
+            return None
+        return row.fetched_by or ""
+
     async def needing_request(
         self, article_ids: Iterable[str], *, now: datetime, rerequest_after: timedelta
     ) -> set[str]:
@@ -228,11 +235,12 @@ class FakeArticleRequestRepository:
         at: datetime,
         status: int | None,
         error: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         row = self._rows.setdefault(
             article_id, ArticleRequestRow(article_id, url, source_id, first_seen_at=at)
         )
-        row.fetched_at = at
+        row.fetched_at, row.fetched_by = at, request_id
         row.status, row.error = status, error
 
 

@@ -11,7 +11,7 @@ import re
 import statistics
 
 from bench.summary.rouge import rouge_n, tokens
-from bench.summary.run import load_stories
+from bench.summary.stories import load_stories
 from devoured_summarizer.extractive import summarize
 from devoured_summarizer.extractive.segment import Sentence, split_sentences
 
@@ -25,7 +25,9 @@ def oracle(sentences: list[Sentence], reference: str, limit: int = 14) -> list[S
     while len(picked) < limit:
         joined = " ".join(s.text for s in picked)
         gains = [
-            (rouge_n(f"{joined} {s.text}", reference, 2).f1, s) for s in sentences if s not in picked
+            (rouge_n(f"{joined} {s.text}", reference, 2).f1, s)
+            for s in sentences
+            if s not in picked
         ]
         if not gains:
             break
@@ -37,10 +39,19 @@ def oracle(sentences: list[Sentence], reference: str, limit: int = 14) -> list[S
     return picked
 
 
+def source(sentences: list[Sentence], bullet: str) -> Sentence:
+    """The article sentence a (compressed) bullet came from: the one sharing most words."""
+    words = set(tokens(bullet))
+    return max(sentences, key=lambda s: len(words & set(tokens(s.text))))
+
+
 def describe(picks: list[Sentence], total: int) -> str:
-    return " ".join(
-        f"{s.index}/{len(s.text.split())}{'#' if _FIGURE.search(s.text) else ''}" for s in picks
-    ) + f"  (mean position {statistics.fmean(s.index for s in picks) / total:.2f})"
+    return (
+        " ".join(
+            f"{s.index}/{len(s.text.split())}{'#' if _FIGURE.search(s.text) else ''}" for s in picks
+        )
+        + f"  (mean position {statistics.fmean(s.index for s in picks) / total:.2f})"
+    )
 
 
 def main() -> None:
@@ -49,15 +60,17 @@ def main() -> None:
         reference = " ".join(story.deep_dive)
         best = oracle(sentences, reference)
         mine = summarize(story.article, story.title)
-        by_text = {s.text: s for s in sentences}
-        ours = [by_text[b] for b in mine.deep_dive if b in by_text]
+        # Our bullets are compressed clauses: each is traced to the sentence it came from.
+        ours = [source(sentences, b) for b in mine.deep_dive]
         tldr = max(sentences, key=lambda s: rouge_n(s.text, story.summary, 2).f1)
         print(
             f"story {story.index}: {len(sentences)} sentences, reference "
             f"{len(story.deep_dive)} bullets / {len(tokens(reference))} words"
         )
-        print(f"  oracle ({len(tokens(' '.join(s.text for s in best)))} words): {describe(best, len(sentences))}")
-        print(f"  ours   ({len(tokens(' '.join(mine.deep_dive)))} words, {len(ours)} uncompressed): {describe(ours or sentences[:1], len(sentences))}")
+        oracle_words = len(tokens(" ".join(s.text for s in best)))
+        our_words = len(tokens(" ".join(mine.deep_dive)))
+        print(f"  oracle ({oracle_words} words): {describe(best, len(sentences))}")
+        print(f"  ours   ({our_words} words): {describe(ours or sentences[:1], len(sentences))}")
         print(
             f"  TL;DR oracle sentence {tldr.index} ({len(tldr.text.split())} words, R2 "
             f"{rouge_n(tldr.text, story.summary, 2).f1:.3f}); ours R2 "

@@ -73,6 +73,19 @@ class SourceInfo(BaseModel):
     weight: float = Field(1.0, description="Relative importance of the source (ranking).")
 
 
+class UrlSubmitted(Message):
+    """Command: fetch this single article URL (a reader's or another system's submission)."""
+
+    TOPIC: ClassVar[str] = topics.URL_SUBMITTED
+
+    url: str = Field(description="Article URL (http or https).", examples=["https://example.org/a"])
+    section: str | None = Field(None, description="Digest section to file it under.")
+    submitted_by: str | None = Field(None, description="Who submitted it, shown as its source.")
+
+    def key(self) -> bytes:
+        return host_of(self.url).encode()
+
+
 class FetchRequested(Message):
     """Command: fetch one URL (a feed to poll or an article page)."""
 
@@ -243,6 +256,7 @@ class DeadLetter(Message):
 
 
 PIPELINE_MESSAGES: tuple[type[Message], ...] = (
+    UrlSubmitted,
     FetchRequested,
     PageFetched,
     ArticleExtracted,

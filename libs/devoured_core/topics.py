@@ -4,6 +4,7 @@ Topics carry logical names; a deployment may add a prefix (``DEVOURED_KAFKA_TOPI
 when several installations share one cluster. Each input topic has a dead-letter twin.
 """
 
+URL_SUBMITTED = "devoured.url_submitted"
 FETCH_REQUESTED = "devoured.fetch_requested"
 PAGE_FETCHED = "devoured.page_fetched"
 ARTICLE_EXTRACTED = "devoured.article_extracted"
@@ -13,13 +14,21 @@ DIGEST_PUBLISHED = "devoured.digest_published"
 DLQ_SUFFIX = ".dlq"
 
 PIPELINE_TOPICS = (
+    URL_SUBMITTED,
     FETCH_REQUESTED,
     PAGE_FETCHED,
     ARTICLE_EXTRACTED,
     ARTICLE_SUMMARIZED,
     DIGEST_PUBLISHED,
 )
-CONSUMED_TOPICS = (FETCH_REQUESTED, PAGE_FETCHED, ARTICLE_EXTRACTED, ARTICLE_SUMMARIZED)
+# The main input of each stage (what its autoscaler watches), then the other consumed topics.
+STAGE_INPUTS = {
+    "fetcher": FETCH_REQUESTED,
+    "extractor": PAGE_FETCHED,
+    "summarizer": ARTICLE_EXTRACTED,
+    "publisher": ARTICLE_SUMMARIZED,
+}
+CONSUMED_TOPICS = (*STAGE_INPUTS.values(), URL_SUBMITTED)
 
 
 def dead_letter_topic(topic: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
+from pydantic import BaseModel
 
 from devoured_core.messages import (
     ArticleExtracted,
@@ -17,21 +18,31 @@ from devoured_core.messages import (
     FetchRequested,
     Message,
     PageFetched,
+    UrlSubmitted,
 )
 from devoured_core.topics import dead_letter_topic
 
-TOPOLOGY: dict[str, tuple[type[Message], tuple[type[Message], ...]]] = {
-    "fetcher": (FetchRequested, (FetchRequested, PageFetched)),
-    "extractor": (PageFetched, (ArticleExtracted,)),
-    "summarizer": (ArticleExtracted, (ArticleSummarized,)),
-    "publisher": (ArticleSummarized, (DigestPublished,)),
-}
+# (service, message it consumes, messages it produces in reply)
+TOPOLOGY: tuple[tuple[str, type[Message], tuple[type[Message], ...]], ...] = (
+    ("fetcher", UrlSubmitted, (FetchRequested,)),
+    ("fetcher", FetchRequested, (FetchRequested, PageFetched)),
+    ("extractor", PageFetched, (ArticleExtracted,)),
+    ("summarizer", ArticleExtracted, (ArticleSummarized,)),
+    ("publisher", ArticleSummarized, (DigestPublished,)),
+)
 
 
 def asyncapi_document(version: str) -> dict[str, Any]:
     broker = KafkaBroker("kafka:9092", description="The Devoured pipeline's Kafka cluster")
-    for service, (consumed, produced) in TOPOLOGY.items():
-        _declare(broker, service, consumed, produced)
+    published: set[tuple[str, str]] = set()
+    for service, consumed, produced in TOPOLOGY:
+        _subscribe(broker, service, consumed)
+        outputs: list[tuple[str, type[BaseModel]]] = [(m.TOPIC, m) for m in produced]
+        outputs.append((dead_letter_topic(consumed.TOPIC), DeadLetter))
+        for topic, model in outputs:
+            if (service, topic) not in published:
+                published.add((service, topic))
+                _publish(broker, service, topic, model)
     spec = AsyncAPI(
         broker,
         title="Devoured pipeline",
@@ -42,9 +53,7 @@ def asyncapi_document(version: str) -> dict[str, Any]:
     return document
 
 
-def _declare(
-    broker: KafkaBroker, service: str, consumed: type[Message], produced: tuple[type[Message], ...]
-) -> None:
+def _subscribe(broker: KafkaBroker, service: str, consumed: type[Message]) -> None:
     async def handler(message: Any) -> None:
         """Documentation only."""
 
@@ -55,16 +64,17 @@ def _declare(
         title=f"{service}:{consumed.TOPIC}",
         description=f"The {service} consumes {consumed.__name__}.",
     )(handler)
-    for model in produced:
-        broker.publisher(
-            model.TOPIC,
-            schema=model,
-            title=f"{service}:{model.TOPIC}:publish",
-            description=f"The {service} publishes {model.__name__}.",
-        )
+
+
+def _publish(broker: KafkaBroker, service: str, topic: str, model: type[BaseModel]) -> None:
+    what = (
+        "Messages it could not process, with the reason"
+        if model is DeadLetter
+        else f"{model.__name__} messages"
+    )
     broker.publisher(
-        dead_letter_topic(consumed.TOPIC),
-        schema=DeadLetter,
-        title=f"{service}:{dead_letter_topic(consumed.TOPIC)}:publish",
-        description=f"Messages the {service} could not process, with the reason.",
+        topic,
+        schema=model,
+        title=f"{service}:{topic}:publish",
+        description=f"The {service} publishes {what}.",
     )

@@ -94,13 +94,17 @@ def build_app(
     background: Sequence[BackgroundTask] = (),
     ready: ReadinessCheck | None = None,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    more_stages: Sequence[Stage] = (),
 ) -> AsgiFastStream:
-    """The FastStream ASGI app of a service: consumer, background tasks and HTTP endpoints."""
+    """The FastStream ASGI app of a service: consumers, background tasks and HTTP endpoints.
+
+    ``stage`` is the service's main input; ``more_stages`` are further inputs consumed in the
+    same consumer group (the fetcher's submitted URLs)."""
     broker = make_broker(settings, service)
     publisher = KafkaPublisher(broker, settings, service)
-    if stage is not None:
-        _subscribe(broker, settings, stage, publisher)
-        background = [*background, _lag_exporter(settings, stage)]
+    for each in [stage, *more_stages] if stage is not None else more_stages:
+        _subscribe(broker, settings, each, publisher)
+        background = [*background, _lag_exporter(settings, each)]
     tasks: list[asyncio.Task[None]] = []
 
     async def start_background() -> None:

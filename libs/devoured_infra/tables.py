@@ -51,6 +51,7 @@ fetcher_articles = Table(
     Column("first_seen_at", DateTime(timezone=True), nullable=False),
     Column("requested_at", DateTime(timezone=True)),
     Column("fetched_at", DateTime(timezone=True)),
+    Column("fetched_by", String(64)),
     Column("status", Integer),
     Column("error", Text),
 )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from devoured_core.topics import CONSUMED_TOPICS
+from devoured_core.topics import STAGE_INPUTS
 from devoured_infra.kafka import ShutdownSettings
 from devoured_infra.lag import group_id
 from devoured_infra.settings import SERVICE_PORTS, Settings
@@ -19,7 +19,7 @@ K8S = DEPLOY / "k8s"
 BUILDS = {"base": K8S / "base", "dev": K8S / "overlays/dev", "prod": K8S / "overlays/prod"}
 CRD_SCHEMAS = Path(__file__).parent / "crd_schemas"
 CUSTOM_KINDS = {"ScaledObject", "ServiceMonitor", "PrometheusRule"}
-INPUT_TOPIC = dict(zip(SERVICE_PORTS, CONSUMED_TOPICS, strict=True))
+INPUT_TOPIC = STAGE_INPUTS
 
 
 def _by_kind(docs: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:

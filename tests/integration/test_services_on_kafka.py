@@ -17,6 +17,7 @@ from devoured_core.messages import (
     Message,
     PageFetched,
     SourceInfo,
+    UrlSubmitted,
 )
 from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
@@ -139,3 +140,47 @@ async def test_service_processes_good_messages_and_dead_letters_poison(
             else (getattr(message, "article_id", None))
         )
         assert outputs[0]["article_id"] == expected
+
+
+async def test_fetcher_fetches_a_submitted_url_once(
+    kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        database_url=database_url,
+        kafka_topic_prefix=topic_prefix,
+        topic_partitions=2,
+        http_port=free_port(),
+        scheduler_enabled=False,
+        fetch_allowed_networks="127.0.0.0/8",
+        out_dir=tmp_path,
+        kafka_session_timeout_ms=6000,
+    )
+    await ensure_topics(settings)
+    with serve_site(1) as site:
+        url = f"{site.base_url}{site.article_path(0)}"
+        submitted = UrlSubmitted(url=url, section="AI", submitted_by="A reader")
+        async with serving("fetcher", settings):
+            for _ in range(2):  # the second submission finds the request already made
+                await produce(
+                    kafka_bootstrap_servers,
+                    settings.physical_topic(submitted.TOPIC),
+                    [submitted.model_dump_json().encode()],
+                    key=submitted.key(),
+                )
+            pages = await collect(
+                kafka_bootstrap_servers,
+                settings.physical_topic(PageFetched.TOPIC),
+                until=lambda found: len(found) >= 1,
+            )
+            with pytest.raises(TimeoutError):  # and no second page comes
+                await collect(
+                    kafka_bootstrap_servers,
+                    settings.physical_topic(PageFetched.TOPIC),
+                    until=lambda found: len(found) >= 2,
+                    timeout_s=4,
+                )
+    assert [p["article_id"] for p in pages] == [article_id_for(url)]
+    assert pages[0]["source"]["section"] == "AI"
+    assert pages[0]["source"]["name"] == "A reader"
+    assert site.requests.count(site.article_path(0)) == 1

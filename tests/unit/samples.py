@@ -15,6 +15,7 @@ from devoured_core.messages import (
     FetchRequested,
     PageFetched,
     SourceInfo,
+    UrlSubmitted,
 )
 from devoured_core.model import Story
 from devoured_core.urls import article_id_for, canonicalize_url
@@ -34,6 +35,11 @@ def entry(link: str = URL, **changes: Any) -> FeedEntry:
         "categories": ["energy"],
     }
     return FeedEntry(**(values | changes))
+
+
+def url_submitted(**changes: Any) -> UrlSubmitted:
+    values: dict[str, Any] = {"url": URL, "section": "AI", "submitted_by": "A reader"}
+    return UrlSubmitted(**(values | changes))
 
 
 def fetch_requested(**changes: Any) -> FetchRequested:

@@ -71,6 +71,7 @@ class SourceRepository(Protocol):
 
 
 class ArticleRequestRepository(Protocol):
+    async def finished_by(self, article_id: str) -> str | None: ...
     async def needing_request(
         self, article_ids: Iterable[str], *, now: datetime, rerequest_after: timedelta
     ) -> set[str]: ...
@@ -86,6 +87,7 @@ class ArticleRequestRepository(Protocol):
         at: datetime,
         status: int | None,
         error: str | None = None,
+        request_id: str | None = None,
     ) -> None: ...
 
 
@@ -228,6 +230,19 @@ class SqlArticleRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def finished_by(self, article_id: str) -> str | None:
+        """The request (message id) whose fetch of the article ended for good, success or
+        permanent failure; "" when unknown; None while it is not finished."""
+        c = fetcher_articles.c
+        row = (
+            await self._session.execute(
+                select(c.fetched_at, c.fetched_by).where(c.article_id == article_id)
+            )
+        ).first()
+        if row is None or row.fetched_at is None:
+            return None
+        return row.fetched_by or ""
+
     async def needing_request(
         self, article_ids: Iterable[str], *, now: datetime, rerequest_after: timedelta
     ) -> set[str]:
@@ -272,6 +287,7 @@ class SqlArticleRequestRepository:
         at: datetime,
         status: int | None,
         error: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         await upsert(
             self._session,
@@ -282,9 +298,10 @@ class SqlArticleRequestRepository:
                 "source_id": source_id,
                 "first_seen_at": at,
                 "fetched_at": at,
+                "fetched_by": request_id,
                 "status": status,
                 "error": error,
             },
             keys=["article_id"],
-            update=["fetched_at", "status", "error"],
+            update=["fetched_at", "fetched_by", "status", "error"],
         )

@@ -2,7 +2,7 @@
 
 from faststream.asgi import AsgiFastStream
 
-from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.bootstrap import bootstrap, submission_stage
 from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.scheduler import Scheduler
 from devoured_infra.bus import Publisher
@@ -37,6 +37,7 @@ def create_app(settings: Settings) -> AsgiFastStream:
     return build_app(
         settings,
         stage,
+        more_stages=[submission_stage(deps)],
         service="fetcher",
         background=[scheduler] if settings.scheduler_enabled else [],
         ready=database_ready(engine),

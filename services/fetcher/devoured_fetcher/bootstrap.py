@@ -4,9 +4,9 @@ import functools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from devoured_core.messages import FetchRequested
+from devoured_core.messages import FetchRequested, UrlSubmitted
 from devoured_fetcher.config import FetcherSettings
-from devoured_fetcher.handlers import FetcherDeps, fetch
+from devoured_fetcher.handlers import FetcherDeps, fetch, submit_url
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache
@@ -71,3 +71,8 @@ def bootstrap(
     )
     stage = Stage("fetcher", FetchRequested, functools.partial(fetch, deps=deps))
     return stage, deps
+
+
+def submission_stage(deps: FetcherDeps) -> Stage:
+    """The fetcher's second input: single URLs submitted on ``devoured.url_submitted``."""
+    return Stage("fetcher", UrlSubmitted, functools.partial(submit_url, deps=deps))

@@ -14,7 +14,14 @@ from typing import Any
 from urllib.parse import urljoin
 
 from devoured_core.errors import DevouredError, PermanentError
-from devoured_core.messages import FetchRequested, Message, PageFetched
+from devoured_core.messages import (
+    FeedEntry,
+    FetchRequested,
+    Message,
+    PageFetched,
+    SourceInfo,
+    UrlSubmitted,
+)
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url, host_of
 from devoured_fetcher.decode import decode_body
@@ -90,7 +97,7 @@ async def fetch_feed(msg: FetchRequested, *, deps: FetcherDeps) -> list[FetchReq
         bounds=_bounds(deps.bounds, settings),
         rand=deps.rand(),
     )
-    requests = await _request_new_entries(msg, entries, deps, now) if poll.feed else []
+    requests = await _request_new_entries(msg.source, entries, deps, now) if poll.feed else []
     async with deps.new_uow() as uow:
         await uow.sources.record_poll(
             source_id,
@@ -142,7 +149,7 @@ async def _poll(
 
 
 async def _request_new_entries(
-    msg: FetchRequested, entries: list[Any], deps: FetcherDeps, now: datetime
+    source: SourceInfo, entries: list[FeedEntry], deps: FetcherDeps, now: datetime
 ) -> list[FetchRequested]:
     by_id = {article_id_for(e.link): e for e in entries}
     requests = []
@@ -154,13 +161,24 @@ async def _request_new_entries(
             if article_id not in wanted:
                 continue
             await uow.article_requests.mark_requested(
-                article_id, url=entry.link, source_id=msg.source.source_id, at=now
+                article_id, url=entry.link, source_id=source.source_id, at=now
             )
             requests.append(
-                FetchRequested(url=entry.link, kind="article", source=msg.source, entry=entry)
+                FetchRequested(url=entry.link, kind="article", source=source, entry=entry)
             )
         await uow.commit()
     return requests
+
+
+async def submit_url(msg: UrlSubmitted, *, deps: FetcherDeps) -> list[FetchRequested]:
+    """A single submitted URL: request it unless it was fetched or requested recently."""
+    if not msg.url.startswith(("http://", "https://")):
+        raise PermanentError(f"submit: {msg.url!r} is not an http(s) URL")
+    source = SourceInfo(
+        source_id="submitted", name=msg.submitted_by or "Submitted", section=msg.section
+    )
+    entry = FeedEntry(link=canonicalize_url(msg.url))
+    return await _request_new_entries(source, [entry], deps, deps.clock())
 
 
 def _status_for_plan(poll: _Poll) -> int | None:
@@ -195,10 +213,10 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
     """
     article_id = article_id_for(msg.url)
     async with deps.new_uow() as uow:
-        unfetched = await uow.article_requests.needing_request(
-            {article_id}, now=deps.clock(), rerequest_after=timedelta(0)
-        )
-    if article_id not in unfetched:  # already fetched under this canonical URL
+        finished_by = await uow.article_requests.finished_by(article_id)
+    # Skip what another request already finished; a redelivery of the request that finished it
+    # (we crashed after the commit, before the publish) must emit its page again.
+    if finished_by is not None and finished_by != msg.message_id:
         metrics.FETCH_SKIPS.labels("already_fetched").inc()
         return []
     if deps.robots is not None and not await deps.robots.allowed(msg.url):
@@ -260,6 +278,7 @@ async def _give_up(
             at=deps.clock(),
             status=status,
             error=reason,
+            request_id=msg.message_id,
         )
         await uow.commit()
     return []
@@ -284,6 +303,7 @@ async def _record_article(
                 source_id=msg.source.source_id,
                 at=now,
                 status=response.status,
+                request_id=msg.message_id,
             )
         await uow.commit()
 

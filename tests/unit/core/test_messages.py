@@ -19,6 +19,7 @@ from tests.unit import samples
 
 BUILDERS: dict[str, Callable[[], Message]] = {
     "FetchRequested": samples.fetch_requested,
+    "UrlSubmitted": samples.url_submitted,
     "PageFetched": samples.page_fetched,
     "ArticleExtracted": samples.article_extracted,
     "ArticleSummarized": samples.article_summarized,

@@ -11,6 +11,8 @@ def test_all_topics_are_pipeline_topics_plus_a_dlq_per_consumed_topic() -> None:
     every = topics.all_topics()
     assert len(every) == len(set(every))
     assert set(every) == {
+        "devoured.url_submitted",
+        "devoured.url_submitted.dlq",
         "devoured.fetch_requested",
         "devoured.page_fetched",
         "devoured.article_extracted",

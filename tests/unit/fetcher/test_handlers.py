@@ -205,6 +205,9 @@ async def test_blocked_feed_is_recorded_as_an_error(site: LocalSite) -> None:
 # --- articles -----------------------------------------------------------------------------
 
 
+HTML = {"content-type": "text/html; charset=utf-8"}
+
+
 def article_request(url: str) -> FetchRequested:
     return samples.fetch_requested(url=url, entry=samples.entry(link=url))
 
@@ -227,6 +230,24 @@ async def test_article_page_becomes_page_fetched(fetcher: Fetcher, site: LocalSi
     assert page.fetched_at == fetcher.clock.now
     row = fetcher.db.tables.article_requests[page.article_id]
     assert (row.status, row.error, row.fetched_at) == (200, None, fetcher.clock.now)
+
+
+async def test_redelivered_request_emits_its_page_again_but_a_new_request_does_not(
+    fetcher: Fetcher, site: LocalSite
+) -> None:
+    """At least once: a crash between the commit and the publish redelivers the same request,
+    which must emit the page again; another request for a finished article emits nothing."""
+    url = site.route("/articles/once", Reply(200, b"<html><p>x</p></html>", HTML))
+    request = article_request(url)
+
+    [first] = await fetcher.handle(request)
+    [again] = await fetcher.handle(request)  # the same message, redelivered
+    later = await fetcher.handle(article_request(url))  # a new request, e.g. from another feed
+
+    assert isinstance(first, PageFetched)
+    assert isinstance(again, PageFetched)
+    assert again.article_id == first.article_id
+    assert later == []
 
 
 async def test_redirected_article_keeps_its_id_and_reports_canonical_final_url(

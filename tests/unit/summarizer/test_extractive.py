@@ -3,10 +3,12 @@
 import pytest
 
 from devoured_summarizer.extractive import summarize
-from devoured_summarizer.extractive.segment import split_line, split_sentences
+from devoured_summarizer.extractive.compose import DEFAULT_TUNING, Tuning, word_budget
+from devoured_summarizer.extractive.segment import split_clauses, split_line, split_sentences
 from devoured_summarizer.extractive.standalone import (
     MAX_TLDR_WORDS,
     compress,
+    compress_more,
     dangles,
     strip_connective,
     trim,
@@ -76,6 +78,23 @@ def test_headings_and_short_fragments_are_dropped_and_positions_kept() -> None:
     ]
 
 
+def test_two_fact_sentences_split_into_clauses_and_asides_stay() -> None:
+    found = split_clauses(
+        split_sentences(
+            "The council approved the budget on Monday; the turbines arrive in the spring.\n"
+            "The plant — a first for the region — opens in May next year after the tests.\n"
+            "Engineers tested the rotor blades in the harbour — all four of them passed easily."
+        )
+    )
+    assert [(s.text, s.index, s.paragraph) for s in found] == [
+        ("The council approved the budget on Monday.", 0, 0),
+        ("The turbines arrive in the spring.", 1, 0),
+        ("The plant — a first for the region — opens in May next year after the tests.", 2, 1),
+        ("Engineers tested the rotor blades in the harbour.", 3, 2),
+        ("All four of them passed easily.", 4, 2),
+    ]
+
+
 # --- standalone sentences -----------------------------------------------------------------
 
 
@@ -110,6 +129,39 @@ def test_trim_cuts_at_the_word_limit_without_a_clause_break() -> None:
     assert trim("Short enough.") == "Short enough."
 
 
+def test_trim_prefers_a_plain_comma_to_cutting_a_word() -> None:
+    sentence = " ".join(["word"] * 25) + ", " + " ".join(["more"] * 20) + "."
+    assert trim(sentence) == " ".join(["word"] * 25) + "."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "According to the council, the plant will supply four thousand homes.",
+            "The plant will supply four thousand homes.",
+        ),
+        (
+            "The plant will supply four thousand homes, Mayor Jane Smith said.",
+            "The plant will supply four thousand homes.",
+        ),
+        (
+            "The plant will supply four thousand homes, according to city filings, by 2028.",
+            "The plant will supply four thousand homes, by 2028.",
+        ),
+        (
+            "The plant will supply four thousand homes, which pleased the local residents.",
+            "The plant will supply four thousand homes.",
+        ),
+        ("Mayor Smith said that the plant opens.", "Mayor Smith said that the plant opens."),
+    ],
+)
+def test_compress_more_drops_speech_tags_and_trailing_relative_clauses(
+    sentence: str, expected: str
+) -> None:
+    assert compress_more(sentence) == expected
+
+
 def test_compress_drops_fillers_asides_and_attribution() -> None:
     sentence = "It's worth noting that the plant (built by a local firm) runs at night, Jones said."
     assert compress(sentence) == "The plant runs at night."
@@ -134,6 +186,23 @@ def test_deep_dive_has_5_to_14_distinct_bullets_without_the_tldr_or_repeats() ->
     assert len(set(summary.deep_dive)) == len(summary.deep_dive)
     assert sum("40 million euros" in b for b in [summary.tldr, *summary.deep_dive]) == 1
     assert not any(b.startswith(("However", "It ")) for b in summary.deep_dive)
+
+
+def test_word_budget_is_fixed_or_grows_with_the_article_up_to_the_cap() -> None:
+    assert word_budget("word " * 5000) == DEFAULT_TUNING.deep_dive_words
+    scaled = Tuning(deep_dive_words=300, budget_base=100, budget_share=0.2)
+    assert word_budget("word " * 500, scaled) == 200
+    assert word_budget("word " * 5000, scaled) == 300
+
+
+def test_tuning_changes_the_summary_but_keeps_its_shape() -> None:
+    plain = Tuning(clause_units=False, thorough_compression=False, tldr_compression=False)
+    short = Tuning(deep_dive_words=40)
+    title = "Harbour City approves tidal power plant"
+    default, shorter = summarize(ARTICLE, title), summarize(ARTICLE, title, tuning=short)
+    assert 5 <= len(shorter.deep_dive) < len(default.deep_dive)
+    whole = {compress(t) for t in texts(ARTICLE)}  # no clause split: whole sentences only
+    assert set(summarize(ARTICLE, title, tuning=plain).deep_dive) <= whole
 
 
 def test_summary_is_deterministic() -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from bench.summary.rouge import rouge_l, rouge_n
-from bench.summary.run import term_recall
+from bench.summary.stories import term_recall
 
 
 def test_rouge_1_and_2_on_a_hand_computed_pair() -> None:

@@ -36,12 +36,13 @@ class Tuning:
     budget_base: int = 120
     budget_share: float = 0.0
     importance: float = 1.0  # a sentence's own score against the coverage it adds
-    clause_units: bool = False  # split "A; B" and "A — B" into two bullet candidates
-    thorough_compression: bool = False  # also drop speech tags and trailing relative clauses
+    clause_units: bool = True  # split "A; B" and "A — B" into two bullet candidates
+    thorough_compression: bool = True  # also drop speech tags and trailing relative clauses
     tldr_pool: int = 6  # the TL;DR comes from the best few sentences
     tldr_title: float = 0.8  # weight of title terms in the TL;DR choice (not in the bullets')
     tldr_centrality: float = 0.0  # extra weight of closeness to the whole article
     tldr_too_long: float = 0.3  # penalty for a sentence that must be trimmed
+    tldr_compression: bool = True  # the TL;DR without asides and speech tags, like the bullets
 
 
 DEFAULT_TUNING = Tuning()
@@ -68,8 +69,9 @@ def summarize(
         [s for s in scored if s is not lede], lede, tuning, word_budget(text, tuning)
     )
     shorten = compress_more if tuning.thorough_compression else compress
+    lede_text = strip_connective(lede.sentence.text)
     return Summary(
-        tldr=trim(strip_connective(lede.sentence.text)),
+        tldr=trim(compress_more(lede_text) if tuning.tldr_compression else lede_text),
         deep_dive=[shorten(b.sentence.text) for b in bullets],
         decoder=[Term(t, d) for t, d in find_terms(text, title, use_glossary=use_glossary)],
         backend=BACKEND,

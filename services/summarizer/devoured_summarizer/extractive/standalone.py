@@ -17,8 +17,11 @@ _DANGLING = re.compile(
     re.I,
 )
 _CLAUSE_BREAK = re.compile(
-    r"(?:,\s+(?:which|while|and|but|as|with|after|because|where)\b|;|\s[—–-]\s)"
+    r"(?:,\s+(?:which|while|and|but|as|with|after|because|where|including|such as|although|"
+    r"though|whereas|when|who|according|allowing|making|bringing|giving|leading|helping|"
+    r"enabling)\b|;|\s[—–-]\s)"
 )
+_ANY_COMMA = re.compile(r",\s")
 
 
 def strip_connective(sentence: str) -> str:
@@ -42,6 +45,12 @@ def trim(sentence: str, limit: int = MAX_TLDR_WORDS) -> str:
     head = " ".join(words[: limit + 1])
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(head)]
     good = [b for b in breaks if len(head[:b].split()) >= limit // 2]
+    if not good:  # a plain comma still ends a phrase, which reads better than a cut word
+        good = [
+            m.start()
+            for m in _ANY_COMMA.finditer(head)
+            if len(head[: m.start()].split()) >= limit // 2
+        ]
     if good:
         return head[: good[-1]].rstrip(" ,;:—–-") + "."
     return " ".join(words[:limit]).rstrip(",;:—–-") + "…"
@@ -52,7 +61,9 @@ _FILLER = re.compile(
     r"according to [^,]{3,60},|in other words,|as a result,|to be clear,)\s+",
     re.I,
 )
-_ASIDE = re.compile(r"\s*\((?![A-Z0-9]{2,10}\))[^()]{1,80}\)|\s+[—–]\s+[^—–]{1,80}\s+[—–](?=\s)")
+_ASIDE = re.compile(
+    r"\s*\((?![A-Z0-9]{2,10}%?s?\))[^()]{1,80}\)|\s+[—–]\s+[^—–]{1,80}\s+[—–](?=\s)"
+)
 _ATTRIBUTION = re.compile(
     r",\s+(?:he|she|they|it|the company|[A-Z][a-z]+)\s+(?:said|says|added|wrote|noted)\.$"
 )
