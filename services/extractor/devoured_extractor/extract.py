@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from devoured_core.errors import SkippedInput
+from devoured_core.similarity import simhash_hex
 from devoured_extractor.body import main_text
 from devoured_extractor.boilerplate import clean_lines, prune
 from devoured_extractor.guards import check_markup
 from devoured_extractor.metadata import read_metadata
 from devoured_extractor.parse import parse_html
-from devoured_extractor.signature import simhash_hex
 from devoured_extractor.text_stats import (
     WORDS_PER_MINUTE,
     content_hash,

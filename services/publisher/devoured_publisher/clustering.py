@@ -9,11 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from devoured_core.model import Story
-from devoured_core.similarity import near_duplicate, simhash, title_overlap, title_words, words
+from devoured_core.similarity import (
+    is_near_duplicate,
+    simhash,
+    title_overlap,
+    title_words,
+    words,
+)
 
 TITLE_OVERLAP = 0.6
 TITLE_MIN_SHARED_WORDS = 3
-TEXT_DISTANCE = 6
+TEXT_DISTANCE = 10  # of 64 bits; unrelated texts differ in about 32
 TEXT_MIN_WORDS = 60  # SimHash of a few words says little
 
 
@@ -54,7 +60,7 @@ def _same_event(a: Story, b: Story, hash_a: int | None, hash_b: int | None) -> b
     if (
         hash_a is not None
         and hash_b is not None
-        and near_duplicate(hash_a, hash_b, max_distance=TEXT_DISTANCE)
+        and is_near_duplicate(hash_a, hash_b, max_bits=TEXT_DISTANCE)
     ):
         return True
     shared = title_words(a.title) & title_words(b.title)

@@ -7,11 +7,11 @@ import pytest
 
 from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, PageFetched
+from devoured_core.similarity import simhash_hex
 from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_extractor.bootstrap import bootstrap
 from devoured_extractor.handlers import skip_reason
 from devoured_extractor.isolation import IsolatedExtractor
-from devoured_extractor.signature import simhash_hex
 from devoured_infra.metrics import REGISTRY
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples

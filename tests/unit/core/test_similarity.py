@@ -1,6 +1,6 @@
 """SimHash near-duplicate signatures."""
 
-from devoured_extractor.signature import (
+from devoured_core.similarity import (
     NEAR_DUPLICATE_BITS,
     hamming_distance,
     is_near_duplicate,
