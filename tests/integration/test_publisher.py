@@ -5,12 +5,11 @@ import asyncio
 import hashlib
 import hmac
 import json
-import threading
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -19,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from devoured_core.messages import ArticleSummarized, DecoderTerm, SourceInfo
+from devoured_embedded.sample_server import serve_http
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
@@ -198,14 +198,8 @@ def webhook_server(failures: int) -> Iterator[tuple[str, WebhookReceiver]]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", receiver
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_http(Handler) as base:
+        yield f"{base}/hook", receiver
 
 
 class Inbox:

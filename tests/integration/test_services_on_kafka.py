@@ -86,6 +86,24 @@ async def serving(service: str, settings: Settings) -> AsyncIterator[None]:
         yield
 
 
+async def _provisioned(kafka: str, database_url: str, prefix: str, out: Path) -> Settings:
+    """Settings for one service in this process, its topics created under ``prefix``."""
+    settings = Settings(
+        kafka_bootstrap_servers=kafka,
+        database_url=database_url,
+        kafka_topic_prefix=prefix,
+        topic_partitions=2,
+        http_port=free_port(),
+        scheduler_enabled=False,
+        fetch_allowed_networks="127.0.0.0/8",
+        out_dir=out,
+        edition_interval_s=0.5,
+        kafka_session_timeout_ms=6000,
+    )
+    await ensure_topics(settings)
+    return settings
+
+
 @pytest.mark.parametrize("service", ["fetcher", "extractor", "summarizer", "publisher"])
 async def test_service_processes_good_messages_and_dead_letters_poison(
     service: str,
@@ -94,19 +112,7 @@ async def test_service_processes_good_messages_and_dead_letters_poison(
     topic_prefix: str,
     tmp_path: Path,
 ) -> None:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        database_url=database_url,
-        kafka_topic_prefix=topic_prefix,
-        topic_partitions=2,
-        http_port=free_port(),
-        scheduler_enabled=False,
-        fetch_allowed_networks="127.0.0.0/8",
-        out_dir=tmp_path,
-        edition_interval_s=0.5,
-        kafka_session_timeout_ms=6000,
-    )
-    await ensure_topics(settings)
+    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix, tmp_path)
     with serve_site(1) as site:
         message = _input_for(service, site)
         topic = settings.physical_topic(message.TOPIC)
@@ -145,18 +151,7 @@ async def test_service_processes_good_messages_and_dead_letters_poison(
 async def test_fetcher_fetches_a_submitted_url_once(
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        database_url=database_url,
-        kafka_topic_prefix=topic_prefix,
-        topic_partitions=2,
-        http_port=free_port(),
-        scheduler_enabled=False,
-        fetch_allowed_networks="127.0.0.0/8",
-        out_dir=tmp_path,
-        kafka_session_timeout_ms=6000,
-    )
-    await ensure_topics(settings)
+    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix, tmp_path)
     with serve_site(1) as site:
         url = f"{site.base_url}{site.article_path(0)}"
         submitted = UrlSubmitted(url=url, section="AI", submitted_by="A reader")

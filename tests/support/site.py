@@ -4,13 +4,14 @@ The article text is generated from word lists written for these tests, so every 
 distinct, realistic-looking main text wrapped in navigation, a cookie banner and comments.
 """
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from random import Random
+
+from devoured_embedded.sample_server import serve_http
 
 _COMPANIES = [
     "Arbor Labs",
@@ -191,13 +192,6 @@ def serve_site(
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(Handler) as base:
+        site.base_url = base
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -1,10 +1,11 @@
 """A real HTTP server on 127.0.0.1 that serves whatever a test routes to it."""
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from devoured_embedded.sample_server import serve_http
 
 
 @dataclass
@@ -73,14 +74,6 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
 def serving() -> Iterator[LocalSite]:
     """Run a ``LocalSite`` on an ephemeral 127.0.0.1 port for the duration of the block."""
     site = LocalSite()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(site))
-    server.daemon_threads = True
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.start()
-    try:
+    with serve_http(_handler_for(site)) as base:
+        site.base_url = base
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

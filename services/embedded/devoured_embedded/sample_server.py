@@ -17,10 +17,21 @@ _TYPES = {".xml": "application/rss+xml; charset=utf-8", ".html": "text/html; cha
 @contextmanager
 def serve_sample_site(root: Path = SAMPLE_SITE) -> Iterator[str]:
     """Serve ``root`` on a free port of 127.0.0.1; yields the base URL, stops on exit."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(root))
+    with serve_http(_handler_for(root)) as base:
+        yield base
+
+
+@contextmanager
+def serve_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run ``handler`` in a threaded HTTP server on a free port of 127.0.0.1; yields its base
+    URL (also on ``server.base_url`` for the handler) and stops the server on exit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}"
     server.base_url = base  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield base
