@@ -3,7 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .cache/uv/bin/uv)
+# uv: the machine's own when it works, else installed with pip into .cache; either way reached
+# as .cache/bin/uv, and .cache/bin is on the PATH of every recipe (scripts and tests call uv).
+UV := .cache/bin/uv
+export PATH := $(CURDIR)/.cache/bin:$(PATH)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
@@ -13,9 +16,14 @@ PYTEST_ARGS ?=
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-.cache/uv/bin/uv:
-	$(PYTHON) -m venv .cache/uv
-	.cache/uv/bin/pip install --quiet uv
+.cache/bin/uv:
+	mkdir -p .cache/bin
+	if command -v uv >/dev/null 2>&1 && uv --version >/dev/null 2>&1; then \
+		ln -sf "$$(command -v uv)" .cache/bin/uv; \
+	else \
+		$(PYTHON) -m venv .cache/uv && .cache/uv/bin/pip install --quiet uv && \
+		ln -sf ../uv/bin/uv .cache/bin/uv; \
+	fi
 
 $(VENV)/.synced: uv.lock pyproject.toml $(wildcard libs/pyproject.toml services/*/pyproject.toml) | $(UV)
 	$(UV) sync --frozen --all-packages

@@ -148,7 +148,7 @@ def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher:
 
     @broker.subscriber(
         settings.physical_topic(logical_topic),
-        group_id=group_id(settings, stage.service),
+        group_id=group_id(settings, stage.service, logical_topic),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         session_timeout_ms=settings.kafka_session_timeout_ms,

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from devoured_core.topics import STAGE_INPUTS
 from devoured_infra import metrics
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import topic_partitions
@@ -29,9 +30,15 @@ class LagSettings(BaseSettings):
     lag_interval_s: float = 15.0
 
 
-def group_id(settings: Settings, service: str) -> str:
-    """The consumer group of ``service``; the Kafka transport subscribes with the same id."""
-    return f"{settings.kafka_topic_prefix}devoured-{service}"
+def group_id(settings: Settings, service: str, topic: str | None = None) -> str:
+    """The consumer group of ``service`` on ``topic``; the Kafka transport subscribes with the
+    same id. A service's main input uses ``devoured-<service>``; another input gets a group of
+    its own (``devoured-fetcher-url_submitted``), so stopping one consumer never rebalances the
+    other in the middle of a record and fails its commit."""
+    group = f"{settings.kafka_topic_prefix}devoured-{service}"
+    if topic is None or STAGE_INPUTS.get(service) == topic:
+        return group
+    return f"{group}-{topic.removeprefix('devoured.')}"
 
 
 async def measure_lag(
@@ -75,7 +82,9 @@ async def export_lag(settings: Settings, service: str, logical_topic: str) -> No
             while True:
                 try:
                     gauge.set(
-                        await measure_lag(admin, consumer, group_id(settings, service), topic)
+                        await measure_lag(
+                            admin, consumer, group_id(settings, service, logical_topic), topic
+                        )
                     )
                 except Exception as exc:  # the broker may be down: keep the last value, retry
                     log.warning(
