@@ -24,7 +24,7 @@ from devoured_core.urls import article_id_for
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import ensure_topics
 from tests.support.asgi import serve_asgi
-from tests.support.kafka import collect, produce
+from tests.support.kafka import collect, produce, produce_messages
 from tests.support.services import free_port
 from tests.support.site import Site, serve_site
 
@@ -118,12 +118,7 @@ async def test_service_processes_good_messages_and_dead_letters_poison(
         topic = settings.physical_topic(message.TOPIC)
         async with serving(service, settings):
             await produce(kafka_bootstrap_servers, topic, [b"\x00poison"], key=message.key())
-            await produce(
-                kafka_bootstrap_servers,
-                topic,
-                [message.model_dump_json().encode()],
-                key=message.key(),
-            )
+            await produce_messages(kafka_bootstrap_servers, settings, [message])
             outputs = await collect(
                 kafka_bootstrap_servers,
                 settings.physical_topic(OUTPUT_TOPIC[service]),
@@ -156,13 +151,8 @@ async def test_fetcher_fetches_a_submitted_url_once(
         url = f"{site.base_url}{site.article_path(0)}"
         submitted = UrlSubmitted(url=url, section="AI", submitted_by="A reader")
         async with serving("fetcher", settings):
-            for _ in range(2):  # the second submission finds the request already made
-                await produce(
-                    kafka_bootstrap_servers,
-                    settings.physical_topic(submitted.TOPIC),
-                    [submitted.model_dump_json().encode()],
-                    key=submitted.key(),
-                )
+            # the second submission finds the request already made
+            await produce_messages(kafka_bootstrap_servers, settings, [submitted, submitted])
             pages = await collect(
                 kafka_bootstrap_servers,
                 settings.physical_topic(PageFetched.TOPIC),

@@ -16,7 +16,7 @@ from devoured_summarizer.app import create_app
 from tests.integration.test_summarizer_llm import ARTICLE, GOOD, ScriptedLlm, Step
 from tests.integration.test_summarizer_llm import llm_server as llm_server  # the fixture
 from tests.support.asgi import serve_asgi
-from tests.support.kafka import collect, produce
+from tests.support.kafka import collect, produce_messages
 from tests.support.services import free_port
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.timeout(180)]
@@ -60,15 +60,8 @@ async def test_service_uses_the_configured_llm_and_falls_back_when_it_fails(
     )
     await ensure_topics(settings)
     first, second = _extracted(1, ARTICLE), _extracted(2, ARTICLE + "\nA closing line here.")
-    topic = settings.physical_topic(ArticleExtracted.TOPIC)
     async with serve_asgi(create_app(settings), settings.http_port or 0):
-        for message in (first, second):
-            await produce(
-                kafka_bootstrap_servers,
-                topic,
-                [message.model_dump_json().encode()],
-                key=message.key(),
-            )
+        await produce_messages(kafka_bootstrap_servers, settings, [first, second])
         outputs = await collect(
             kafka_bootstrap_servers,
             settings.physical_topic("devoured.article_summarized"),

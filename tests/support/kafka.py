@@ -3,10 +3,13 @@
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from devoured_core.messages import Message
+from devoured_infra.settings import Settings
 
 
 async def produce(servers: str, topic: str, values: list[bytes], key: bytes = b"k") -> None:
@@ -69,3 +72,14 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise TimeoutError(f"{message} not met within {timeout_s} s")
         await asyncio.sleep(interval_s)
+
+
+async def produce_messages(servers: str, settings: Settings, messages: Sequence[Message]) -> None:
+    """Publish ``messages`` as the services do: JSON on their (prefixed) topic, by their key."""
+    for message in messages:
+        await produce(
+            servers,
+            settings.physical_topic(message.TOPIC),
+            [message.model_dump_json().encode()],
+            key=message.key(),
+        )
