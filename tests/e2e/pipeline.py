@@ -16,7 +16,7 @@ from devoured_infra.tables import (
     publisher_items,
     summarizer_summaries,
 )
-from devoured_infra.topic_admin import ensure_topics
+from tests.support.kafka import provisioned_settings
 from tests.support.services import SERVICES, ServiceProcess
 
 PROGRESS_TABLES = {
@@ -111,13 +111,11 @@ async def prepare(
 
 
 async def provision_topics(env: dict[str, str]) -> Settings:
-    settings = Settings(
-        kafka_bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"],
-        kafka_topic_prefix=env["DEVOURED_KAFKA_TOPIC_PREFIX"],
+    return await provisioned_settings(
+        env["KAFKA_BOOTSTRAP_SERVERS"],
+        env["DEVOURED_KAFKA_TOPIC_PREFIX"],
         topic_partitions=3,
     )
-    await ensure_topics(settings)
-    return settings
 
 
 @contextmanager

@@ -14,9 +14,7 @@ from devoured_core.messages import DeadLetter, PageFetched, SourceInfo
 from devoured_core.topics import PAGE_FETCHED, dead_letter_topic
 from devoured_core.urls import article_id_for
 from devoured_infra.dlq import replay
-from devoured_infra.settings import Settings
-from devoured_infra.topic_admin import ensure_topics
-from tests.support.kafka import produce
+from tests.support.kafka import produce, provisioned_settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(120)]
 
@@ -61,12 +59,11 @@ async def _read_all(servers: str, topic: str) -> list[tuple[bytes | None, bytes,
 async def test_replay_republishes_payloads_once_and_dry_run_sends_nothing(
     kafka_bootstrap_servers: str, topic_prefix: str
 ) -> None:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=topic_prefix,
+    settings = await provisioned_settings(
+        kafka_bootstrap_servers,
+        topic_prefix,
         topic_partitions=1,
     )
-    await ensure_topics(settings)
     letters = [_letter(n) for n in range(3)]
     dlq = topic_prefix + dead_letter_topic(PAGE_FETCHED)
     target = topic_prefix + PAGE_FETCHED

@@ -14,9 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from devoured_core.messages import FetchRequested, PageFetched, SourceInfo
 from devoured_core.urls import article_id_for
-from devoured_infra.settings import Settings
-from devoured_infra.topic_admin import ensure_topics
-from tests.support.kafka import collect, produce, wait_for
+from tests.support.kafka import collect, produce, provisioned_settings, wait_for
 from tests.support.services import ServiceProcess
 from tests.support.site import serve_site
 
@@ -39,12 +37,11 @@ async def _committed(servers: str, group: str, tp: TopicPartition) -> int:
 async def test_sigterm_finishes_the_record_in_flight_and_commits_it(
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=topic_prefix,
+    settings = await provisioned_settings(
+        kafka_bootstrap_servers,
+        topic_prefix,
         topic_partitions=1,
     )
-    await ensure_topics(settings)
     env = {
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,

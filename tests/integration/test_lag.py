@@ -7,9 +7,7 @@ from aiokafka.structs import OffsetAndMetadata
 
 from devoured_core.topics import PAGE_FETCHED
 from devoured_infra.lag import group_id, measure_lag
-from devoured_infra.settings import Settings
-from devoured_infra.topic_admin import ensure_topics
-from tests.support.kafka import produce
+from tests.support.kafka import produce, provisioned_settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(60)]
 
@@ -17,12 +15,11 @@ pytestmark = [pytest.mark.kafka, pytest.mark.timeout(60)]
 async def test_lag_counts_uncommitted_records_over_all_partitions(
     kafka_bootstrap_servers: str, topic_prefix: str
 ) -> None:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        kafka_topic_prefix=topic_prefix,
+    settings = await provisioned_settings(
+        kafka_bootstrap_servers,
+        topic_prefix,
         topic_partitions=2,
     )
-    await ensure_topics(settings)
     topic = settings.physical_topic(PAGE_FETCHED)
     await produce(kafka_bootstrap_servers, topic, [b"{}"] * 5, key=b"a")
     await produce(kafka_bootstrap_servers, topic, [b"{}"] * 4, key=b"b")

@@ -22,9 +22,8 @@ from devoured_core.messages import (
 from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
 from devoured_infra.settings import Settings
-from devoured_infra.topic_admin import ensure_topics
 from tests.support.asgi import serve_asgi
-from tests.support.kafka import collect, produce, produce_messages
+from tests.support.kafka import collect, produce, produce_messages, provisioned_settings
 from tests.support.services import free_port
 from tests.support.site import Site, serve_site
 
@@ -88,10 +87,10 @@ async def serving(service: str, settings: Settings) -> AsyncIterator[None]:
 
 async def _provisioned(kafka: str, database_url: str, prefix: str, out: Path) -> Settings:
     """Settings for one service in this process, its topics created under ``prefix``."""
-    settings = Settings(
-        kafka_bootstrap_servers=kafka,
+    return await provisioned_settings(
+        kafka,
+        prefix,
         database_url=database_url,
-        kafka_topic_prefix=prefix,
         topic_partitions=2,
         http_port=free_port(),
         scheduler_enabled=False,
@@ -100,8 +99,6 @@ async def _provisioned(kafka: str, database_url: str, prefix: str, out: Path) ->
         edition_interval_s=0.5,
         kafka_session_timeout_ms=6000,
     )
-    await ensure_topics(settings)
-    return settings
 
 
 @pytest.mark.parametrize("service", ["fetcher", "extractor", "summarizer", "publisher"])

@@ -10,13 +10,11 @@ import sqlalchemy as sa
 from devoured_core.messages import ArticleExtracted, SourceInfo
 from devoured_core.urls import article_id_for
 from devoured_infra.db import create_engine
-from devoured_infra.settings import Settings
-from devoured_infra.topic_admin import ensure_topics
 from devoured_summarizer.app import create_app
 from tests.integration.test_summarizer_llm import ARTICLE, GOOD, ScriptedLlm, Step
 from tests.integration.test_summarizer_llm import llm_server as llm_server  # the fixture
 from tests.support.asgi import serve_asgi
-from tests.support.kafka import collect, produce_messages
+from tests.support.kafka import collect, produce_messages, provisioned_settings
 from tests.support.services import free_port
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.timeout(180)]
@@ -49,16 +47,15 @@ async def test_service_uses_the_configured_llm_and_falls_back_when_it_fails(
     monkeypatch.setenv("DEVOURED_SUMMARIZER_OPENAI_MODEL", "test-model")
     monkeypatch.setenv("DEVOURED_SUMMARIZER_OPENAI_MAX_RETRIES", "0")
     llm_server.steps = [Step(content=json.dumps(GOOD)), Step(status=500)]
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
+    settings = await provisioned_settings(
+        kafka_bootstrap_servers,
+        topic_prefix,
         database_url=database_url,
-        kafka_topic_prefix=topic_prefix,
         topic_partitions=1,
         http_port=free_port(),
         out_dir=tmp_path,
         kafka_session_timeout_ms=6000,
     )
-    await ensure_topics(settings)
     first, second = _extracted(1, ARTICLE), _extracted(2, ARTICLE + "\nA closing line here.")
     async with serve_asgi(create_app(settings), settings.http_port or 0):
         await produce_messages(kafka_bootstrap_servers, settings, [first, second])

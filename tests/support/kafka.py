@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from devoured_core.messages import Message
 from devoured_infra.settings import Settings
+from devoured_infra.topic_admin import ensure_topics
 
 
 async def produce(servers: str, topic: str, values: list[bytes], key: bytes = b"k") -> None:
@@ -83,3 +84,11 @@ async def produce_messages(servers: str, settings: Settings, messages: Sequence[
             [message.model_dump_json().encode()],
             key=message.key(),
         )
+
+
+async def provisioned_settings(servers: str, prefix: str, **values: Any) -> Settings:
+    """Settings for a test on the real broker, with the pipeline's topics created under
+    ``prefix`` (pass ``topic_partitions``: the production default of 12 is slow to create)."""
+    settings = Settings(kafka_bootstrap_servers=servers, kafka_topic_prefix=prefix, **values)
+    await ensure_topics(settings)
+    return settings
