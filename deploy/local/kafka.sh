@@ -106,6 +106,7 @@ probe() {
         timeout 20 "$PY" - "$addr" <<'EOF' >/dev/null 2>&1
 import asyncio, sys
 from aiokafka import AIOKafkaClient
+from aiokafka.admin import AIOKafkaAdminClient
 
 async def main() -> None:
     client = AIOKafkaClient(bootstrap_servers=sys.argv[1], request_timeout_ms=5000)
@@ -114,6 +115,14 @@ async def main() -> None:
         assert client.cluster.brokers(), "no live brokers in metadata"
     finally:
         await client.close()
+    # Consumer groups work only once a group coordinator is up (__consumer_offsets exists);
+    # until then the first group operation of a test would fail.
+    admin = AIOKafkaAdminClient(bootstrap_servers=sys.argv[1], request_timeout_ms=5000)
+    await admin.start()
+    try:
+        await admin.list_consumer_group_offsets("devoured-readiness-probe")
+    finally:
+        await admin.close()
 
 asyncio.run(main())
 EOF
