@@ -29,7 +29,7 @@ from devoured_infra.repositories.publisher import (
     EditionRepository,
     StoryRepository,
 )
-from devoured_infra.repositories.summarizer import SummaryRepository
+from devoured_infra.repositories.summarizer import LlmLedgerRepository, SummaryRepository
 
 
 def _utc(value: datetime) -> datetime:
@@ -89,6 +89,8 @@ class Tables:
     article_requests: dict[str, ArticleRequestRow] = field(default_factory=dict)
     extractions: dict[str, ExtractionRow] = field(default_factory=dict)
     summaries: dict[str, SummaryRow] = field(default_factory=dict)
+    llm_answers: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    llm_budget: dict[str, int] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
     editions: dict[str, EditionRecord] = field(default_factory=dict)
     deliveries: dict[tuple[str, str, str], tuple[datetime | None, int, str | None]] = field(
@@ -265,6 +267,38 @@ class FakeSummaryRepository:
         self._rows[summary.article_id] = SummaryRow(summary, content_hash, at)
 
 
+class FakeLlmLedgerRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._answers = tables.llm_answers
+        self._budget = tables.llm_budget
+
+    async def answer(self, key: str) -> str | None:
+        found = self._answers.get(key)
+        return found[0] if found else None
+
+    async def remember(self, key: str, answer: str, *, at: datetime) -> None:
+        self._answers[key] = (answer, at)
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        old = [k for k, (_, at) in self._answers.items() if at < cutoff]
+        for key in old:
+            del self._answers[key]
+        return len(old)
+
+    async def reserve(self, day: str, tokens: int, *, limit: int) -> bool:
+        spent = self._budget.get(day, 0)
+        if spent + tokens > limit:
+            return False
+        self._budget[day] = spent + tokens
+        return True
+
+    async def adjust(self, day: str, tokens: int) -> None:
+        self._budget[day] = self._budget.get(day, 0) + tokens
+
+    async def spent(self, day: str) -> int:
+        return self._budget.get(day, 0)
+
+
 # --- publisher ----------------------------------------------------------------------------
 
 
@@ -382,6 +416,7 @@ class FakeUnitOfWork:
     article_requests: ArticleRequestRepository
     extractions: ExtractionRepository
     summaries: SummaryRepository
+    llm_ledger: LlmLedgerRepository
     stories: StoryRepository
     editions: EditionRepository
     deliveries: DeliveryRepository
@@ -399,6 +434,7 @@ class FakeUnitOfWork:
         self.article_requests = FakeArticleRequestRepository(self._working)
         self.extractions = FakeExtractionRepository(self._working)
         self.summaries = FakeSummaryRepository(self._working)
+        self.llm_ledger = FakeLlmLedgerRepository(self._working)
         self.stories = FakeStoryRepository(self._working)
         self.editions = FakeEditionRepository(self._working)
         self.deliveries = FakeDeliveryRepository(self._working)

@@ -206,3 +206,13 @@ SUMMARY_FALLBACKS = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+LLM_BUDGET_SPENT = Gauge(
+    "devoured_summarizer_llm_budget_spent_tokens",
+    "Tokens of today's LLM budget (UTC day) spent or reserved, as last seen by this process.",
+    registry=REGISTRY,
+)
+LLM_BUDGET_LIMIT = Gauge(
+    "devoured_summarizer_llm_budget_limit_tokens",
+    "The daily LLM token budget (DEVOURED_SUMMARIZER_OPENAI_DAILY_TOKEN_BUDGET).",
+    registry=REGISTRY,
+)

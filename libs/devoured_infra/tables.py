@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -85,6 +86,23 @@ summarizer_summaries = Table(
     Column("decoder", JSON, nullable=False),
     Column("backend", String(100), nullable=False),
     Column("summarized_at", DateTime(timezone=True), nullable=False),
+)
+
+# The LLM backend's answers and token spend live in the database, so a replay costs nothing
+# after a restart or on another replica, and the daily budget holds for all replicas together.
+summarizer_llm_answers = Table(
+    "summarizer_llm_answers",
+    metadata,
+    Column("cache_key", Text, primary_key=True),
+    Column("answer", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+summarizer_llm_budget = Table(
+    "summarizer_llm_budget",
+    metadata,
+    Column("day", String(10), primary_key=True),  # UTC day, YYYY-MM-DD
+    Column("tokens", BigInteger, nullable=False),
 )
 
 # publisher

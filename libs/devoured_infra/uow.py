@@ -25,7 +25,12 @@ from devoured_infra.repositories.publisher import (
     SqlStoryRepository,
     StoryRepository,
 )
-from devoured_infra.repositories.summarizer import SqlSummaryRepository, SummaryRepository
+from devoured_infra.repositories.summarizer import (
+    LlmLedgerRepository,
+    SqlLlmLedgerRepository,
+    SqlSummaryRepository,
+    SummaryRepository,
+)
 
 
 class UnitOfWork(Protocol):
@@ -33,6 +38,7 @@ class UnitOfWork(Protocol):
     article_requests: ArticleRequestRepository
     extractions: ExtractionRepository
     summaries: SummaryRepository
+    llm_ledger: LlmLedgerRepository
     stories: StoryRepository
     editions: EditionRepository
     deliveries: DeliveryRepository
@@ -54,6 +60,7 @@ class SqlUnitOfWork:
     article_requests: ArticleRequestRepository
     extractions: ExtractionRepository
     summaries: SummaryRepository
+    llm_ledger: LlmLedgerRepository
     stories: StoryRepository
     editions: EditionRepository
     deliveries: DeliveryRepository
@@ -68,6 +75,7 @@ class SqlUnitOfWork:
         self.article_requests = SqlArticleRequestRepository(session)
         self.extractions = SqlExtractionRepository(session)
         self.summaries = SqlSummaryRepository(session)
+        self.llm_ledger = SqlLlmLedgerRepository(session)
         self.stories = SqlStoryRepository(session)
         self.editions = SqlEditionRepository(session)
         self.deliveries = SqlDeliveryRepository(session)

@@ -2,9 +2,13 @@
 
 from pydantic_settings import BaseSettings
 
+from devoured_extractor.settings import ExtractorSettings
+from devoured_fetcher.config import FetcherSettings
 from devoured_infra.kafka import ShutdownSettings
 from devoured_infra.lag import LagSettings
 from devoured_infra.settings import Settings
+from devoured_publisher.config import PublisherSettings
+from devoured_summarizer.settings import SummarizerSettings
 from tests.deploy.tools import ROOT
 
 # Read under their unprefixed names (the DEVOURED_ forms are accepted too).
@@ -22,9 +26,17 @@ def _documented_names() -> set[str]:
 
 def test_every_setting_is_in_env_example() -> None:
     documented = _documented_names()
-    classes: tuple[type[BaseSettings], ...] = (Settings, ShutdownSettings, LagSettings)
+    classes: tuple[type[BaseSettings], ...] = (
+        Settings,
+        ShutdownSettings,
+        LagSettings,
+        FetcherSettings,
+        ExtractorSettings,
+        SummarizerSettings,
+        PublisherSettings,
+    )
     expected = {
-        ALIASES.get(field, f"DEVOURED_{field.upper()}")
+        ALIASES.get(field, f"{cls.model_config.get('env_prefix') or 'DEVOURED_'}{field.upper()}")
         for cls in classes
         for field in cls.model_fields
     }

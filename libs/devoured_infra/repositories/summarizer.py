@@ -1,19 +1,36 @@
-"""The summarizer's store: one summary per article, keyed by article id."""
+"""The summarizer's store: one summary per article, and the LLM backend's answers and spend."""
 
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import ArticleSummarized
 from devoured_infra.db import upsert
-from devoured_infra.tables import summarizer_summaries
+from devoured_infra.tables import (
+    summarizer_llm_answers,
+    summarizer_llm_budget,
+    summarizer_summaries,
+)
 
 
 class SummaryRepository(Protocol):
     async def save(
         self, summary: ArticleSummarized, *, content_hash: str, at: datetime
     ) -> None: ...
+
+
+class LlmLedgerRepository(Protocol):
+    """Cached LLM answers and tokens spent per UTC day, shared by every replica."""
+
+    async def answer(self, key: str) -> str | None: ...
+    async def remember(self, key: str, answer: str, *, at: datetime) -> None: ...
+    async def forget_before(self, cutoff: datetime) -> int: ...
+    async def reserve(self, day: str, tokens: int, *, limit: int) -> bool: ...
+    async def adjust(self, day: str, tokens: int) -> None: ...
+    async def spent(self, day: str) -> int: ...
 
 
 class SqlSummaryRepository:
@@ -26,3 +43,54 @@ class SqlSummaryRepository:
         )
         values |= {"content_hash": content_hash, "summarized_at": at}
         await upsert(self._session, summarizer_summaries, values, keys=["article_id"])
+
+
+class SqlLlmLedgerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def answer(self, key: str) -> str | None:
+        table = summarizer_llm_answers
+        found = await self._session.scalar(select(table.c.answer).where(table.c.cache_key == key))
+        return found
+
+    async def remember(self, key: str, answer: str, *, at: datetime) -> None:
+        values = {"cache_key": key, "answer": answer, "created_at": at}
+        await upsert(self._session, summarizer_llm_answers, values, keys=["cache_key"])
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        table = summarizer_llm_answers
+        result = await self._session.execute(delete(table).where(table.c.created_at < cutoff))
+        return _rows(result)
+
+    async def reserve(self, day: str, tokens: int, *, limit: int) -> bool:
+        """Add ``tokens`` to the day's spend only if the total stays within ``limit``.
+
+        One conditional UPDATE, so two replicas reserving at once cannot both squeeze past the
+        limit: PostgreSQL re-checks the condition on the row the first one updated.
+        """
+        table = summarizer_llm_budget
+        await upsert(self._session, table, {"day": day, "tokens": 0}, keys=["day"], update=[])
+        result = await self._session.execute(
+            update(table)
+            .where(table.c.day == day, table.c.tokens + tokens <= limit)
+            .values(tokens=table.c.tokens + tokens)
+        )
+        return _rows(result) == 1
+
+    async def adjust(self, day: str, tokens: int) -> None:
+        """Correct the day's spend by ``tokens`` (negative gives back an unused reservation)."""
+        table = summarizer_llm_budget
+        await upsert(self._session, table, {"day": day, "tokens": 0}, keys=["day"], update=[])
+        await self._session.execute(
+            update(table).where(table.c.day == day).values(tokens=table.c.tokens + tokens)
+        )
+
+    async def spent(self, day: str) -> int:
+        table = summarizer_llm_budget
+        tokens = await self._session.scalar(select(table.c.tokens).where(table.c.day == day))
+        return int(tokens or 0)
+
+
+def _rows(result: object) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0

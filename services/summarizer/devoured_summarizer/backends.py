@@ -12,7 +12,7 @@ from typing import Protocol
 
 from devoured_infra import metrics
 from devoured_summarizer import extractive
-from devoured_summarizer.budget import DailyTokenBudget
+from devoured_summarizer.budget import TokenBudget
 from devoured_summarizer.cache import AnswerCache
 from devoured_summarizer.limits import prepare
 from devoured_summarizer.llm import LlmClient, LlmError
@@ -58,7 +58,7 @@ class LlmSummarizer:
         self,
         client: LlmClient,
         *,
-        budget: DailyTokenBudget,
+        budget: TokenBudget,
         cache: AnswerCache,
         concurrency: int = 4,
         price_in_per_mtok: float = 0.0,
@@ -76,29 +76,33 @@ class LlmSummarizer:
             return summarize_text(text, title)  # nothing to send; the outcome is the same
         prepared = prepare(text)
         key = content_key(prepared.text, title, self._client.model)
-        if (cached := self._cache.get(key)) is not None:
+        if (cached := await self._cache.get(key)) is not None:
             metrics.LLM_CACHE.labels("hit").inc()
             return parse_answer(cached, prepared.text, self.backend)
         metrics.LLM_CACHE.labels("miss").inc()
         messages = build_messages(prepared.text, title)
         estimate = sum(len(m["content"]) for m in messages) // 3 + MAX_ANSWER_TOKENS
-        if not self._budget.allows(estimate):
-            return _fallback(text, title, "budget", "budget spent")
         async with self._slots:
+            reservation = await self._budget.reserve(estimate)
+            if reservation is None:
+                return _fallback(text, title, "budget", "budget spent")
+            used = 0
             try:
                 completion = await self._client.complete(messages, response_schema())
+                used = completion.tokens_in + completion.tokens_out
             except LlmError as exc:
                 return _fallback(text, title, "api", f"API failed: {exc.reason}")
+            finally:
+                await self._budget.settle(reservation, used)
         self._charge(completion.tokens_in, completion.tokens_out)
         try:
             summary = parse_answer(completion.content, prepared.text, self.backend)
         except RejectedAnswer as exc:
             return _fallback(text, title, "rejected", f"answer rejected: {exc}")
-        self._cache.put(key, json.dumps(summary.as_json()))
+        await self._cache.put(key, json.dumps(summary.as_json()))
         return summary
 
     def _charge(self, tokens_in: int, tokens_out: int) -> None:
-        self._budget.charge(tokens_in + tokens_out)
         metrics.LLM_TOKENS.labels("in").inc(tokens_in)
         metrics.LLM_TOKENS.labels("out").inc(tokens_out)
         price_in, price_out = self._prices

@@ -2,14 +2,14 @@
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from devoured_core.messages import ArticleExtracted
 from devoured_infra.bus import Stage
 from devoured_infra.uow import UnitOfWorkFactory
 from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer, Summarizer
-from devoured_summarizer.budget import DailyTokenBudget
-from devoured_summarizer.cache import MemoryAnswerCache
+from devoured_summarizer.budget import DailyTokenBudget, DatabaseTokenBudget, TokenBudget
+from devoured_summarizer.cache import AnswerCache, DatabaseAnswerCache, MemoryAnswerCache
 from devoured_summarizer.handlers import SummarizerDeps, summarize_article
 from devoured_summarizer.llm import LlmClient, RetryPolicy
 from devoured_summarizer.settings import SummarizerSettings
@@ -22,15 +22,24 @@ def bootstrap(
     summarizer: Summarizer | None = None,
     settings: SummarizerSettings | None = None,
 ) -> Stage:
-    chosen = summarizer or build_summarizer(settings or SummarizerSettings(), clock=clock)
+    chosen = summarizer or build_summarizer(
+        settings or SummarizerSettings(), clock=clock, new_uow=new_uow
+    )
     deps = SummarizerDeps(new_uow=new_uow, clock=clock, summarizer=chosen)
     return Stage("summarizer", ArticleExtracted, functools.partial(summarize_article, deps=deps))
 
 
 def build_summarizer(
-    settings: SummarizerSettings, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    settings: SummarizerSettings,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    new_uow: UnitOfWorkFactory | None = None,
 ) -> Summarizer:
-    """The configured backend (``DEVOURED_SUMMARIZER_BACKEND``, default ``extractive``)."""
+    """The configured backend (``DEVOURED_SUMMARIZER_BACKEND``, default ``extractive``).
+
+    With a database (``new_uow``) the LLM answer cache and the token budget live there, shared
+    by every replica; without one (the command line) they live in this process.
+    """
     if settings.backend == "extractive":
         return ExtractiveSummarizer()
     client = LlmClient(
@@ -44,10 +53,18 @@ def build_summarizer(
             max_retry_after_s=settings.openai_max_retry_after_s,
         ),
     )
+    budget: TokenBudget
+    cache: AnswerCache
+    if new_uow is None:
+        budget = DailyTokenBudget(settings.openai_daily_token_budget, clock)
+        cache = MemoryAnswerCache(settings.cache_entries)
+    else:
+        budget = DatabaseTokenBudget(new_uow, settings.openai_daily_token_budget, clock)
+        cache = DatabaseAnswerCache(new_uow, keep=timedelta(days=settings.cache_days), clock=clock)
     return LlmSummarizer(
         client,
-        budget=DailyTokenBudget(settings.openai_daily_token_budget, clock),
-        cache=MemoryAnswerCache(settings.cache_entries),
+        budget=budget,
+        cache=cache,
         concurrency=settings.openai_concurrency,
         price_in_per_mtok=settings.openai_price_in_per_mtok,
         price_out_per_mtok=settings.openai_price_out_per_mtok,

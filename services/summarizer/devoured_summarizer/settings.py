@@ -24,4 +24,5 @@ class SummarizerSettings(BaseSettings):
     # Dollars per million tokens, for the cost metric; 0 for a self-hosted model.
     openai_price_in_per_mtok: float = 0.0
     openai_price_out_per_mtok: float = 0.0
-    cache_entries: int = 10_000
+    cache_entries: int = 10_000  # answers kept in memory by `devoured summarize` (no database)
+    cache_days: int = 30  # the service keeps answers in its database this long

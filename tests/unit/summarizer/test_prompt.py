@@ -108,23 +108,35 @@ def test_link_that_the_article_contains_is_allowed() -> None:
     assert parse_answer(json.dumps(answer), article, "m").deep_dive == answer["deep_dive"]
 
 
-def test_budget_counts_per_utc_day() -> None:
+async def test_budget_counts_per_utc_day_and_settles_to_what_was_used() -> None:
     now = [datetime(2026, 11, 29, 23, 0, tzinfo=UTC)]
     budget = DailyTokenBudget(1000, lambda: now[0])
-    assert budget.allows(1000)
-    budget.charge(700)
-    assert (budget.spent, budget.allows(300), budget.allows(301)) == (700, True, False)
+    reservation = await budget.reserve(900)
+    assert reservation is not None
+    assert await budget.reserve(200) is None  # the reservation counts until settled
+    await budget.settle(reservation, 700)
+    assert budget.spent == 700
+    assert await budget.reserve(301) is None
+    assert await budget.reserve(300) is not None
     now[0] += timedelta(hours=2)
-    assert (budget.spent, budget.allows(1000)) == (0, True)
+    assert (budget.spent, await budget.reserve(1000) is not None) == (0, True)
 
 
-def test_cache_is_bounded_and_keeps_recently_used_entries() -> None:
+async def test_a_failed_call_gives_its_reservation_back() -> None:
+    budget = DailyTokenBudget(1000)
+    reservation = await budget.reserve(1000)
+    assert reservation is not None
+    await budget.settle(reservation, 0)
+    assert budget.spent == 0
+
+
+async def test_cache_is_bounded_and_keeps_recently_used_entries() -> None:
     cache = MemoryAnswerCache(max_entries=2)
-    cache.put("a", "1")
-    cache.put("b", "2")
-    assert cache.get("a") == "1"
-    cache.put("c", "3")
-    assert (cache.get("a"), cache.get("b"), cache.get("c")) == ("1", None, "3")
+    await cache.put("a", "1")
+    await cache.put("b", "2")
+    assert await cache.get("a") == "1"
+    await cache.put("c", "3")
+    assert (await cache.get("a"), await cache.get("b"), await cache.get("c")) == ("1", None, "3")
 
 
 def test_limits_cut_long_text_and_spot_other_languages() -> None:
