@@ -5,6 +5,8 @@ against the reference Deep dive most (and picks the single best sentence for the
 is the ceiling for any sentence-choosing method. For every story this prints the oracle's
 and our picks as (sentence index, words, has a figure, share of the article read) so the
 difference in kind is visible: ``python -m bench.summary.oracle``. Nothing is tuned here.
+The last line compares the mean oracle on whole sentences with the oracle on our clause units
+(``split_clauses``): the ceiling of choosing among smaller pieces.
 """
 
 import re
@@ -13,7 +15,7 @@ import statistics
 from bench.summary.rouge import rouge_n, tokens
 from bench.summary.stories import load_stories
 from devoured_summarizer.extractive import summarize
-from devoured_summarizer.extractive.segment import Sentence, split_sentences
+from devoured_summarizer.extractive.segment import Sentence, split_clauses, split_sentences
 
 _FIGURE = re.compile(r"\d")
 
@@ -55,6 +57,7 @@ def describe(picks: list[Sentence], total: int) -> str:
 
 
 def main() -> None:
+    ceilings: list[tuple[float, float, float]] = []
     for story in load_stories():
         sentences = split_sentences(story.article)
         reference = " ".join(story.deep_dive)
@@ -71,11 +74,26 @@ def main() -> None:
         our_words = len(tokens(" ".join(mine.deep_dive)))
         print(f"  oracle ({oracle_words} words): {describe(best, len(sentences))}")
         print(f"  ours   ({our_words} words): {describe(ours or sentences[:1], len(sentences))}")
+        joined = " ".join(s.text for s in best)
+        clause_best = " ".join(s.text for s in oracle(split_clauses(sentences), reference))
+        ceilings.append(
+            (
+                rouge_n(joined, reference, 2).f1,
+                rouge_n(clause_best, reference, 2).f1,
+                rouge_n(" ".join(mine.deep_dive), reference, 2).f1,
+            )
+        )
         print(
             f"  TL;DR oracle sentence {tldr.index} ({len(tldr.text.split())} words, R2 "
             f"{rouge_n(tldr.text, story.summary, 2).f1:.3f}); ours R2 "
             f"{rouge_n(mine.tldr, story.summary, 2).f1:.3f}"
         )
+
+    on_sentences, on_clauses, by_us = (statistics.fmean(c[i] for c in ceilings) for i in range(3))
+    print(
+        f"Deep dive ROUGE-2 F1, mean: oracle on sentences {on_sentences:.3f}, "
+        f"on clause units {on_clauses:.3f}; ours {by_us:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ the held-out story is then summarised with it; the mean over those held-out stor
 honest estimate (``cross_validate``). Deep dive choices (length, importance, clause units,
 compression) are made by Deep dive ROUGE-2, TL;DR choices (pool, title, centrality, length
 penalty) by TL;DR ROUGE-2, each on its own grid around the defaults; a tie keeps the default.
+The word-pair model of the Deep dive (``pair_model``) is refitted on each fold's training
+stories (``bench.summary.fit_pairs``), so a held-out story is never scored with coefficients
+fitted on it.
 
 ``python -m bench.summary.tune`` prints every single-knob change from the default on all
 stories (what each idea does), the choice made on all stories, and the cross-validated
@@ -18,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bench.summary.fit_pairs import fit_pair_model
 from bench.summary.rouge import rouge_n
 from bench.summary.stories import Story, load_stories, term_recall
 from devoured_summarizer.extractive.compose import DEFAULT_TUNING, Tuning, summarize
@@ -32,18 +36,24 @@ DEEP_KNOBS: Mapping[str, Sequence[object]] = {
         DEFAULT_TUNING.thorough_compression,
         not DEFAULT_TUNING.thorough_compression,
     ),
+    # The default's model stands for "fitted on the training stories" (see ``fold_tuning``).
+    "pair_model": (DEFAULT_TUNING.pair_model, None),
+    "expected_words": (DEFAULT_TUNING.expected_words, 200, 300),
 }
+# Knobs only the concept coverage (``pair_model=None``) reads.
+COVER_ONLY = ("deep_dive_words", "budget_share", "importance")
 TLDR_KNOBS: Mapping[str, Sequence[object]] = {
     "tldr_pool": (DEFAULT_TUNING.tldr_pool, 3, 10),
     "tldr_title": (DEFAULT_TUNING.tldr_title, 0.0, 1.6),
     "tldr_centrality": (DEFAULT_TUNING.tldr_centrality, 1.0, 2.0),
     "tldr_too_long": (DEFAULT_TUNING.tldr_too_long, 1.0),
     "tldr_compression": (DEFAULT_TUNING.tldr_compression, not DEFAULT_TUNING.tldr_compression),
+    "tldr_setting": (DEFAULT_TUNING.tldr_setting, not DEFAULT_TUNING.tldr_setting),
 }
 # The knobs whose non-default value won in every leave-one-out fold on its own and were
 # adopted as defaults; ``bench.summary.run`` cross-validates exactly these choices.
-ADOPTED_DEEP = {k: DEEP_KNOBS[k] for k in ("clause_units", "thorough_compression")}
-ADOPTED_TLDR = {k: TLDR_KNOBS[k] for k in ("tldr_compression",)}
+ADOPTED_DEEP = {k: DEEP_KNOBS[k] for k in ("clause_units", "thorough_compression", "pair_model")}
+ADOPTED_TLDR = {k: TLDR_KNOBS[k] for k in ("tldr_compression", "tldr_setting")}
 
 
 @dataclass(frozen=True)
@@ -59,11 +69,34 @@ def with_knob(tuning: Tuning, name: str, value: Any) -> Tuning:
 
 
 def grid(base: Tuning, knobs: Mapping[str, Sequence[object]]) -> list[Tuning]:
-    """Every combination of the knobs' values on top of ``base``; ``base``'s own comes first."""
+    """Every combination of the knobs' values on top of ``base``; ``base``'s own comes first.
+
+    Combinations that differ only in knobs the chosen bullet method ignores are one tuning.
+    """
     tunings = [base]
     for name, values in knobs.items():
         tunings = [with_knob(t, name, v) for t in tunings for v in values]
-    return list(dict.fromkeys(tunings))
+    return list(dict.fromkeys(canonical(t) for t in tunings))
+
+
+def canonical(tuning: Tuning) -> Tuning:
+    """``tuning`` with the knobs its bullet method does not read at their defaults."""
+    if tuning.pair_model is None:
+        return dataclasses.replace(tuning, expected_words=DEFAULT_TUNING.expected_words)
+    return dataclasses.replace(tuning, **{k: getattr(DEFAULT_TUNING, k) for k in COVER_ONLY})
+
+
+def single_knob(name: str, value: Any) -> Tuning:
+    """The default with one knob changed; a knob of the concept coverage on top of that method."""
+    base = with_knob(DEFAULT_TUNING, "pair_model", None) if name in COVER_ONLY else DEFAULT_TUNING
+    return with_knob(base, name, value)
+
+
+def fold_tuning(tuning: Tuning, stories: Sequence[Story]) -> Tuning:
+    """``tuning`` with its word-pair model refitted on ``stories`` (if it uses one)."""
+    if tuning.pair_model is None:
+        return tuning
+    return with_knob(tuning, "pair_model", fit_pair_model(stories))
 
 
 _SCORES: dict[tuple[int, Tuning], Scores] = {}
@@ -99,7 +132,8 @@ def choose(
         ]
         return candidates[max(range(len(candidates)), key=lambda i: (means[i], -i))]
 
-    deep = best(grid(DEFAULT_TUNING, deep_knobs), "deep_r2")
+    deep = best([fold_tuning(t, stories) for t in grid(DEFAULT_TUNING, deep_knobs)], "deep_r2")
+    # The TL;DR does not read the word-pair model: its grid is shared by all folds.
     tldr = best(grid(DEFAULT_TUNING, tldr_knobs), "tldr_r2")
     for name in tldr_knobs:
         deep = with_knob(deep, name, getattr(tldr, name))
@@ -132,10 +166,10 @@ def cross_validate(
 def knob_cross_validate(stories: Sequence[Story], name: str, values: Sequence[object]) -> Scores:
     """Leave-one-out over one knob's values alone (the others at their defaults)."""
     measure = "deep_r2" if name in DEEP_KNOBS else "tldr_r2"
-    candidates = [with_knob(DEFAULT_TUNING, name, v) for v in values]
     held_out = []
     for i, story in enumerate(stories):
         rest = [s for j, s in enumerate(stories) if j != i]
+        candidates = [fold_tuning(single_knob(name, v), rest) for v in values]
         means = [statistics.fmean(getattr(score(s, t), measure) for s in rest) for t in candidates]
         held_out.append(
             score(story, candidates[max(range(len(means)), key=lambda k: (means[k], -k))])
@@ -148,6 +182,7 @@ def changes(tuning: Tuning) -> str:
         f"{f.name}={getattr(tuning, f.name)}"
         for f in dataclasses.fields(Tuning)
         if getattr(tuning, f.name) != getattr(DEFAULT_TUNING, f.name)
+        and not (f.name == "pair_model" and tuning.pair_model is not None)  # refitted: no news
     ]
     return ", ".join(diff) or "the defaults"
 
@@ -163,8 +198,9 @@ def main() -> None:
     print(line("default", mean_scores([score(s, DEFAULT_TUNING) for s in stories])))
     for name, values in {**DEEP_KNOBS, **TLDR_KNOBS}.items():
         for value in values[1:]:
-            tuning = with_knob(DEFAULT_TUNING, name, value)
-            print(line(f"{name}={value}", mean_scores([score(s, tuning) for s in stories])))
+            tuning = single_knob(name, value)
+            label = f"{name}={value}" + (" (pair_model=None)" if name in COVER_ONLY else "")
+            print(line(label, mean_scores([score(s, tuning) for s in stories])))
     print("each knob chosen by leave-one-out on its own (cross-validated):")
     for name, values in {**DEEP_KNOBS, **TLDR_KNOBS}.items():
         print(line(f"{name} in {tuple(values)}", knob_cross_validate(stories, name, values)))

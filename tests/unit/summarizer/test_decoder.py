@@ -9,8 +9,7 @@ from devoured_summarizer.extractive.definitions import (
     plausible_term,
     stated_definitions,
 )
-from devoured_summarizer.extractive.glossary import find_in, glossary, parse_glossary
-from devoured_summarizer.extractive.text import words
+from devoured_summarizer.extractive.glossary import find_in, glossary, key, parse_glossary
 
 
 def test_schwartz_hearst_pairs_in_both_orders() -> None:
@@ -75,13 +74,13 @@ def test_glossary_aliases_share_a_definition_and_bad_lines_fail() -> None:
 
 
 def test_glossary_matches_inflected_forms_and_longest_phrase_first() -> None:
-    found = find_in(words("Two LLMs and a vector database answer with low latency."))
+    found = find_in("Two LLMs and a vector database answer with low latency.")
     assert set(found) == {"LLM", "vector database", "latency"}
     assert found["LLM"][1] == 1  # word position of the first mention
 
 
 def test_glossary_term_is_shown_as_the_text_spells_it_once_per_entry() -> None:
-    found = find_in(words("A large language model, or LLM, writes text."))
+    found = find_in("A large language model, or LLM, writes text.")
     assert list(found) == ["large language model"]
 
 
@@ -92,7 +91,9 @@ def test_decoder_ranks_article_definitions_first_and_caps_the_count() -> None:
         "The KVC is the main memory cost, the lab said, with latency second."
     )
     terms = find_terms(text)
-    assert terms[0] == ("KVC", "key-value cache")
+    # The article's long form, followed by our glossary's definition of it.
+    assert terms[0][0] == "KVC"
+    assert terms[0][1].startswith("Key-value cache: ")
     names = [t for t, _ in terms]
     assert {"mixture of experts", "GPU cluster", "context window", "latency"} <= set(names)
     many = " ".join(f"Alpha beta gamma{i} (ABG{i}) appears here." for i in range(20))
@@ -106,3 +107,34 @@ def test_well_known_names_are_not_decoded_and_english_glossary_can_be_off() -> N
     assert "Apple" not in names
     assert "API" in names
     assert find_terms(text, use_glossary=False) == []
+
+
+def test_glossary_long_form_of_an_article_abbreviation_is_no_second_entry() -> None:
+    text = (
+        "The attackers logged in through a virtual private network (VPN) account.\n"
+        "The VPN had no second factor, and the VPN logs were wiped afterwards."
+    )
+    terms = dict(find_terms(text))
+    assert "virtual private network" not in terms
+    assert terms["VPN"].startswith("Virtual private network: ")
+    assert (
+        terms["VPN"].removeprefix("Virtual private network: ")
+        == find_in("virtual private network")["virtual private network"][0]
+    )
+
+
+def test_glossary_phrases_do_not_match_across_punctuation() -> None:
+    found = find_in("The lab raised a new series, a web server team said. Series A rounds")
+    assert [t.lower() for t in found].count("series a") == 1
+    assert found[next(t for t in found if t.lower() == "series a")][1] > 10  # the real one
+
+
+def test_acronyms_keep_their_last_letter_and_plurals_fold() -> None:
+    entries = parse_glossary(
+        "HTTP: The web's request protocol\nHTTPS: HTTP over an encrypted connection\n"
+        "GPU | GPUs: A chip for parallel maths\n"
+    )
+    assert entries[key("HTTPS")][2] == "HTTP over an encrypted connection"
+    assert entries[key("HTTP")][2] == "The web's request protocol"
+    assert key("GPUs") == key("GPU")
+    assert key("Node.js") == ("node", "js")

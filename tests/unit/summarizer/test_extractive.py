@@ -11,6 +11,7 @@ from devoured_summarizer.extractive.standalone import (
     compress_more,
     dangles,
     strip_connective,
+    strip_setting,
     trim,
 )
 
@@ -162,6 +163,49 @@ def test_compress_more_drops_speech_tags_and_trailing_relative_clauses(
     assert compress_more(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "This year, the council approved four seabed turbines for the channel.",
+            "The council approved four seabed turbines for the channel.",
+        ),
+        (
+            "In the last 30 days, 93% of the city's homes used power from the channel.",
+            "93% of the city's homes used power from the channel.",
+        ),
+        (
+            "Earlier this month, the council signed the turbine contract with Tidewell.",
+            "The council signed the turbine contract with Tidewell.",
+        ),
+        (
+            "In a blog post on Monday, the council said the plant opens in 2028.",
+            "The council said the plant opens in 2028.",
+        ),
+        # Not a time or a source: the phrase carries the point, and stays.
+        (
+            "In coastal cities, tidal power is steadier than wind.",
+            "In coastal cities, tidal power is steadier than wind.",
+        ),
+        (
+            "Since it may be slow, the team added a cache.",
+            "Since it may be slow, the team added a cache.",
+        ),
+        # Fewer than 6 words would remain.
+        ("On Monday, the plant opened.", "On Monday, the plant opened."),
+    ],
+)
+def test_strip_setting_drops_only_a_leading_time_or_source_phrase(
+    sentence: str, expected: str
+) -> None:
+    assert strip_setting(sentence) == expected
+
+
+def test_compress_more_keeps_a_speech_tag_that_names_the_subject() -> None:
+    sentence = "Tidewell said it will lower the first turbine into the channel in June."
+    assert compress_more(sentence) == sentence  # not "It will lower ..."
+
+
 def test_compress_drops_fillers_asides_and_attribution() -> None:
     sentence = "It's worth noting that the plant (built by a local firm) runs at night, Jones said."
     assert compress(sentence) == "The plant runs at night."
@@ -177,6 +221,20 @@ def test_tldr_is_one_standalone_article_sentence_of_at_most_35_words() -> None:
     assert len(summary.tldr.split()) <= MAX_TLDR_WORDS
     assert not dangles(summary.tldr)
     assert summary.backend == "extractive"
+
+
+def test_tldr_is_chosen_and_shown_without_a_leading_time_phrase() -> None:
+    # "This year," used to read as a dangling "This": the sentence lost the TL;DR to a weaker one.
+    article = ARTICLE.replace("Harbour City will build", "This year, Harbour City decided to build")
+    summary = summarize(article, "Harbour City approves tidal power plant")
+    assert (
+        summary.tldr
+        == "Harbour City decided to build a tidal power plant in its outer channel by 2028."
+    )
+    without = summarize(
+        article, "Harbour City approves tidal power plant", tuning=Tuning(tldr_setting=False)
+    )
+    assert not without.tldr.startswith("Harbour City")
 
 
 def test_deep_dive_has_5_to_14_distinct_bullets_without_the_tldr_or_repeats() -> None:
@@ -197,7 +255,7 @@ def test_word_budget_is_fixed_or_grows_with_the_article_up_to_the_cap() -> None:
 
 def test_tuning_changes_the_summary_but_keeps_its_shape() -> None:
     plain = Tuning(clause_units=False, thorough_compression=False, tldr_compression=False)
-    short = Tuning(deep_dive_words=40)
+    short = Tuning(deep_dive_words=40, pair_model=None)  # the budget of the concept coverage
     title = "Harbour City approves tidal power plant"
     default, shorter = summarize(ARTICLE, title), summarize(ARTICLE, title, tuning=short)
     assert 5 <= len(shorter.deep_dive) < len(default.deep_dive)

@@ -2,7 +2,7 @@
 
 from bench.summary.stories import Story
 from bench.summary.tune import cross_validate, grid, knob_cross_validate, score
-from devoured_summarizer.extractive.compose import DEFAULT_TUNING, Tuning
+from devoured_summarizer.extractive.compose import Tuning
 
 _FACTS = [
     "The {x} council approved a budget of {n} million euros for the new tram line on Monday.",
@@ -29,8 +29,9 @@ def story(index: int, place: str) -> Story:
 
 def test_grid_keeps_the_base_first_and_covers_every_combination() -> None:
     knobs = {"deep_dive_words": (260, 300), "clause_units": (True, False)}
-    tunings = grid(DEFAULT_TUNING, knobs)
-    assert tunings[0] == DEFAULT_TUNING
+    base = Tuning(pair_model=None)  # the concept coverage, which reads the word budget
+    tunings = grid(base, knobs)
+    assert tunings[0] == base
     assert {(t.deep_dive_words, t.clause_units) for t in tunings} == {
         (260, True),
         (260, False),

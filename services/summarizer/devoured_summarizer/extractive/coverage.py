@@ -5,14 +5,19 @@ picked greedily by the concepts they add (the Gillick-Favre idea): concepts are 
 content words and word pairs, weighted by how many sentences repeat them; a concept counts
 once, so a sentence that only repeats what is chosen gains little. The sentence's own score
 (position, centrality, salience) breaks ties and keeps the most important facts first.
+
+``cover_pairs`` (the default, see ``compose.Tuning.pair_model``) weighs word pairs instead by
+how likely a digest is to reuse them (``pairs.py``, a model measured on digests) and stops
+when another bullet would cost more words than its expected matches are worth.
 """
 
 import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from devoured_summarizer.extractive.pairs import Pair, pair_tokens, pairs_of
 from devoured_summarizer.extractive.scoring import Scored, similarity
 from devoured_summarizer.extractive.text import content_words
 
@@ -59,4 +64,46 @@ def cover(
         picked.append(best)
         seen |= sets[id(best)]
         words += len(best.sentence.text.split())
+    return sorted(picked, key=lambda c: -c.score)
+
+
+def cover_pairs(
+    candidates: Sequence[tuple[Scored, str]],
+    likelihoods: Mapping[Pair, float],
+    *,
+    chosen: Sequence[Scored],
+    max_count: int,
+    min_count: int,
+    expected_words: int,
+) -> list[Scored]:
+    """Greedy bullets by the digest word pairs they are expected to share, per word.
+
+    ``candidates`` are (sentence, text as it would be shown). A pair counts once, with its
+    likelihood of being in the digest; the objective is the expected overlap F1 against a Deep
+    dive of about ``expected_words`` words, ``2 * matched / (our pairs + expected_words)``, so a
+    long sentence must bring proportionally more likely pairs, and bullets stop (after
+    ``min_count``) when the next one would lower it.
+    """
+    sets = [pairs_of(text) for _, text in candidates]
+    sizes = [max(1, len(pair_tokens(text)) - 1) for _, text in candidates]
+    left = set(range(len(candidates)))
+    seen: set[Pair] = set()
+    picked: list[Scored] = []
+    matched, size = 0.0, 0
+
+    def f1(matched: float, size: int) -> float:
+        return 2 * matched / (size + expected_words)
+
+    while left and len(picked) < max_count:
+        gains = {i: matched + sum(likelihoods.get(p, 0.0) for p in sets[i] - seen) for i in left}
+        best = max(sorted(left), key=lambda i: f1(gains[i], size + sizes[i]))
+        if len(picked) >= min_count and f1(gains[best], size + sizes[best]) <= f1(matched, size):
+            break
+        left.remove(best)
+        sentence = candidates[best][0]
+        if any(similarity(sentence, p) > NEAR_DUPLICATE for p in [*chosen, *picked]):
+            continue  # a repeated lede or pull quote says nothing new
+        picked.append(sentence)
+        seen |= sets[best]
+        matched, size = gains[best], size + sizes[best]
     return sorted(picked, key=lambda c: -c.score)

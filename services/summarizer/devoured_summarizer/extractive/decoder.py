@@ -3,19 +3,21 @@
 Candidates are acronyms, CamelCase and capitalised multi-word names, product and protocol
 names, hyphenated technical compounds and our glossary's terms. Definitions come from the
 article first, then the glossary; a repeated name with neither gets the clause that first
-mentions it, marked "As the article puts it:", and ranks last. Terms are ranked by how much a
-reader needs them: defined by the article, in the glossary as a phrase or acronym (everyday
-single words such as "training" rank lower), how often and how early they appear, and
-whether the title uses them. Short or plain articles get fewer than 2 terms rather than filler.
+mentions it, marked "As the article puts it:", and ranks last. A glossary phrase that is the
+long form the article gives an abbreviation ("virtual private network (VPN)") is no second
+entry: its definition follows that long form under the abbreviation. Terms are ranked by how
+much a reader needs them: defined by the article, in the glossary as a phrase or acronym
+(everyday single words such as "training" rank lower), how often and how early they appear,
+and whether the title uses them. Short or plain articles get fewer than 2 terms rather than filler.
 """
 
 import math
 import re
 
 from devoured_summarizer.extractive.definitions import abbreviation_pairs, stated_definitions
-from devoured_summarizer.extractive.glossary import find_in
+from devoured_summarizer.extractive.glossary import find_in, key
+from devoured_summarizer.extractive.glossary import tokens as glossary_tokens
 from devoured_summarizer.extractive.segment import split_sentences
-from devoured_summarizer.extractive.text import words
 
 MAX_TERMS = 12
 DEFINED_BASE, GLOSSARY_BASE, GENERIC_BASE, NAMED_BASE = 3.0, 1.8, 0.6, 0.2
@@ -43,15 +45,21 @@ def find_terms(
     """(term, definition) pairs, most needed first; ``use_glossary=False`` for text that is
     not English, where our English glossary would match by accident."""
     sentences = [s.text for s in split_sentences(text)]
-    defined = {**stated_definitions(sentences), **abbreviation_pairs(text)}
-    tokens = words(text)
+    abbreviations = abbreviation_pairs(text)
+    defined = {**stated_definitions(sentences), **abbreviations}
+    tokens = glossary_tokens(text)
     counts = _mentions(text)
     title_lower = title.lower()
     candidates: dict[str, tuple[float, str]] = {}
     for term, definition in defined.items():
         candidates[term] = (DEFINED_BASE + _needs(term, counts, text, title_lower), definition)
-    for term, (definition, position) in (find_in(tokens) if use_glossary else {}).items():
+    for term, (definition, position) in (find_in(text) if use_glossary else {}).items():
         if _covered(term, candidates):
+            continue
+        short = _abbreviation_for(term, abbreviations)
+        if short:
+            score, long_form = candidates[short]
+            candidates[short] = (score, f"{long_form[:1].upper()}{long_form[1:]}: {definition}")
             continue
         early = 1 - position / max(1, len(tokens))
         # A lower-case single word ("training", "token") is often meant in its everyday
@@ -120,6 +128,15 @@ def _kind(term: str) -> str:
 def _covered(term: str, chosen: dict[str, tuple[float, str]]) -> bool:
     low = term.lower()
     return any(low == c.lower() or low.rstrip("s") == c.lower().rstrip("s") for c in chosen)
+
+
+def _abbreviation_for(term: str, abbreviations: dict[str, str]) -> str | None:
+    """The abbreviation whose article-given long form ``term`` is, hyphens and plurals aside."""
+    phrase = key(term.replace("-", " "))
+    return next(
+        (short for short, long in abbreviations.items() if key(long.replace("-", " ")) == phrase),
+        None,
+    )
 
 
 def _worth(term: str) -> bool:

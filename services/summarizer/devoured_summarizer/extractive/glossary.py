@@ -1,13 +1,16 @@
 """Our shipped glossary of common technical terms (``glossary.txt``, one ``term: definition``
 per line; ``alias | alias: definition`` lists spellings that share a definition).
 
-Read once from the package data; matching is on stemmed word sequences, so "LLMs" finds "LLM".
+Read once from the package data; matching is on stemmed word sequences, so "LLMs" finds "LLM",
+within a phrase only (no match across a comma, a parenthesis or a sentence end: "a series, a
+web server" holds no "Series A"), and an acronym keeps its last letter ("HTTPS" is not "HTTP").
 """
 
 import functools
+import re
 from importlib import resources
 
-from devoured_summarizer.extractive.text import stem, words
+from devoured_summarizer.extractive.text import stem
 
 MAX_TERM_WORDS = 4
 
@@ -34,15 +37,37 @@ def parse_glossary(text: str) -> dict[tuple[str, ...], tuple[str, str, str]]:
     return entries
 
 
+# A word, or a mark that ends a phrase ("." only before a space: "Node.js" is one name).
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’+-]*|\d+(?:[.,]\d+)*%?|[,;:!?()\[\]{}\"“”]|\.(?=\s|$)")
+BREAK = ""  # stands for a phrase-ending mark among the tokens; no glossary key contains it
+
+
+def tokens(text: str) -> list[str]:
+    """The text's words as it spells them, with ``BREAK`` where a phrase ends."""
+    return [t.strip("'’-") if t[0].isalnum() else BREAK for t in _TOKEN.findall(text)]
+
+
+def term_stem(word: str) -> str:
+    """``stem`` for glossary matching: an acronym is not an inflected word.
+
+    "HTTPS" and "AWS" stay whole; "LLMs" and "GPUs" are plurals of "LLM" and "GPU".
+    """
+    if len(word) >= 2 and word.isupper():
+        return word.lower()
+    if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
+        return word[:-1].lower()
+    return stem(word.lower())
+
+
 def key(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in words(phrase))
+    return tuple(term_stem(t) for t in tokens(phrase) if t != BREAK)
 
 
-def find_in(text_words: list[str]) -> dict[str, tuple[str, int]]:
-    """Glossary terms in a tokenised text, each under the spelling the text uses first:
-    term -> (definition, first position); aliases of one entry count once."""
+def find_in(text: str) -> dict[str, tuple[str, int]]:
+    """Glossary terms in a text, each under the spelling the text uses first:
+    term -> (definition, first position in ``tokens(text)``); aliases of one entry count once."""
     entries = glossary()
-    stems = [stem(w) for w in text_words]
+    stems = [term_stem(t) if t != BREAK else BREAK for t in tokens(text)]
     found: dict[str, tuple[str, int]] = {}
     entries_seen: set[str] = set()
     i = 0

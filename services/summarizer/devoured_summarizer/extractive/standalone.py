@@ -69,6 +69,37 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# A leading time or source phrase ("This year,", "In the last 30 days,", "In a blog post,"):
+# context the TL;DR does without, and "This year," is no dangling "This". The time phrase must
+# name a time (a year, a month, a day, "week", "ago", ...) so that "In AI-native teams," stays.
+_TIME_WORD = (
+    r"(?:(?:19|20)\d{2}s?|h[12]|q[1-4]|days?|weeks?|months?|years?|quarters?|decades?|hours?|"
+    r"today|yesterday|tonight|recently|ago|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|january|february|(?-i:March)|april|(?-i:May)|june|july|august|september|october|"
+    r"november|december|morning|evening|afternoon|weekend|spring|summer|autumn|winter)"
+)
+_LEADING_TIME = re.compile(
+    r"^(?:on|in|at|during|earlier|later|last|this|since|over|starting|back|after|for|throughout)"
+    r"\b(?:\s+[^\s,;:]+){0,6}?\s*\b" + _TIME_WORD + r"\b[’']?(?:\s+[^\s,;:]+){0,3}?,\s+",
+    re.I,
+)
+_LEADING_SOURCE = re.compile(
+    r"^(?:in|on)\s+(?:a|an|the|its|their|his|her|our)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:blog post|blog|post|statement|announcement|interview|paper|report|filing|memo|email|"
+    r"press release|video|podcast|letter|note|tweet|thread)\b[^,]{0,40},\s+",
+    re.I,
+)
+
+
+def strip_setting(sentence: str) -> str:
+    """Drop a leading time or source phrase when at least 6 words remain; re-capitalise."""
+    for pattern in (_LEADING_SOURCE, _LEADING_TIME):
+        stripped = pattern.sub("", sentence, count=1)
+        if stripped != sentence and len(stripped.split()) >= 6:
+            sentence = stripped[:1].upper() + stripped[1:]
+    return sentence
+
+
 def compress(sentence: str) -> str:
     """A bullet without the words a reader can skip: fillers, asides and "he said"."""
     text = strip_connective(_FILLER.sub("", sentence, count=1))
@@ -96,6 +127,7 @@ def compress_more(sentence: str) -> str:
     text = compress(sentence)
     for pattern in (_LEADING_TAG, _TRAILING_TAG, _MIDDLE_SOURCE, _TRAILING_RELATIVE):
         shorter = pattern.sub("", text).strip()
-        if len(shorter.split()) >= 6:  # never compress a fact away
+        # Never compress a fact away, and never leave "It ..." behind a dropped "X said".
+        if len(shorter.split()) >= 6 and (dangles(text) or not dangles(shorter)):
             text = shorter
     return text[:1].upper() + text[1:]
