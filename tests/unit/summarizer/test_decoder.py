@@ -138,3 +138,24 @@ def test_acronyms_keep_their_last_letter_and_plurals_fold() -> None:
     assert entries[key("HTTP")][2] == "The web's request protocol"
     assert key("GPUs") == key("GPU")
     assert key("Node.js") == ("node", "js")
+
+
+def test_a_long_stated_definition_is_cut_at_a_clause_or_a_word_never_inside_one() -> None:
+    clause = stated_definitions(
+        [
+            "The page cache is the store of recently read file blocks that the kernel keeps in "
+            "spare memory for every process on the machine, so that a second read of the same "
+            "block does not have to wait for the disk again."
+        ]
+    )["page cache"]
+    assert clause.endswith("for every process on the machine")
+    source = (
+        "Quantum annealing is a method that searches for the lowest energy state of a system "
+        "by slowly changing the conditions of a physical process over many thousands of "
+        "small steps without ever stopping along the way."
+    )
+    word = stated_definitions([source])["Quantum annealing"]
+    assert word.endswith("…")
+    assert len(word) <= 161
+    cut = word.removesuffix("…")
+    assert f"a {cut[0].lower()}{cut[1:]} " in source  # ends at a whole word

@@ -148,7 +148,7 @@ def test_trim_prefers_a_plain_comma_to_cutting_a_word() -> None:
         ),
         (
             "The plant will supply four thousand homes, according to city filings, by 2028.",
-            "The plant will supply four thousand homes, by 2028.",
+            "The plant will supply four thousand homes by 2028.",
         ),
         (
             "The plant will supply four thousand homes, which pleased the local residents.",
@@ -278,3 +278,14 @@ def test_no_sentences_gives_the_title_or_text_as_tldr() -> None:
     assert summarize("Brief update").tldr == "Brief update"
     assert summarize("").tldr == "(no text)"
     assert summarize("x" * 100_000).tldr == "x" * 400 + "…"
+
+
+def test_a_source_between_commas_goes_with_both_commas() -> None:
+    sentence = (
+        "The new format cuts the memory of the weights by three-quarters with, according to "
+        "recent studies, modest losses in accuracy on most tasks."
+    )
+    assert compress_more(sentence) == (
+        "The new format cuts the memory of the weights by three-quarters with modest losses in "
+        "accuracy on most tasks."
+    )

@@ -15,8 +15,9 @@ _TERM = r"([A-Z][\w.+/-]*(?:[\s-][A-Za-z0-9][\w.+/-]*){0,3})"
 # Inside a sentence only a name counts: every word capitalised ("Triton", "Model Garden").
 _NAME = r"([A-Z][\w.+/-]*(?:[\s-][A-Z0-9][\w.+/-]*){0,3})"
 _COPULA = re.compile(
-    r"^" + _TERM + r",?\s+(?:is|are|refers to|means|describes)\s+((?:an?|the)\s+[^.;:!?]{8,160})"
+    r"^" + _TERM + r",?\s+(?:is|are|refers to|means|describes)\s+((?:an?|the)\s+[^.;:!?]{8,})"
 )
+MAX_DEFINITION_CHARS = 160
 _APPOSITIVE = re.compile(_NAME + r",\s+((?:an?|the)\s+[^,.;:()]{8,120}?),")
 _PAREN_GLOSS = re.compile(_NAME + r"\s+\(((?:an?|the)\s+[^()]{8,120})\)")
 _GENERIC_HEADS = frozenset("company firm team people person report year week day way thing".split())
@@ -90,8 +91,19 @@ def stated_definitions(sentences: list[str]) -> dict[str, str]:
                     continue
                 if head in _GENERIC_HEADS and len(definition.split()) < 4:
                     continue
-                found.setdefault(term, _sentence_case(definition.strip()))
+                found.setdefault(term, _sentence_case(_shorten(definition.strip())))
     return found
+
+
+def _shorten(definition: str) -> str:
+    """At most ``MAX_DEFINITION_CHARS``: cut at the last clause that fits, else at a word."""
+    if len(definition) <= MAX_DEFINITION_CHARS:
+        return definition
+    head = definition[: MAX_DEFINITION_CHARS + 1]
+    clause = head.rfind(", ")
+    if clause >= MAX_DEFINITION_CHARS // 3:
+        return head[:clause]
+    return head[: head.rfind(" ")].rstrip(" ,;") + "…"
 
 
 def _sentence_case(text: str) -> str:

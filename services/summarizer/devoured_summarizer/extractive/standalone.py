@@ -118,7 +118,9 @@ _TRAILING_TAG = re.compile(
     r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+"
     r"(?:said|says|added|wrote|writes|noted|notes|explained)(?:\s+in [^.,]{1,40})?(?=\.$)"
 )
-_MIDDLE_SOURCE = re.compile(r",\s+according to [^,.]{2,60}(?=[,.])")
+# ", according to X," between commas goes with both commas ("with, according to a study,
+# modest losses" -> "with modest losses"); at the end, with its comma only.
+_MIDDLE_SOURCE = re.compile(r",\s+according to [^,.]{2,60}(?:,(?=\s)|(?=\.))")
 _TRAILING_RELATIVE = re.compile(r",\s+(?:which|who|whose|where)\s[^,;]{3,120}(?=\.$)")
 
 
