@@ -4,7 +4,12 @@ import pytest
 
 from devoured_summarizer.extractive import summarize
 from devoured_summarizer.extractive.compose import DEFAULT_TUNING, Tuning, word_budget
-from devoured_summarizer.extractive.segment import split_clauses, split_line, split_sentences
+from devoured_summarizer.extractive.segment import (
+    Sentence,
+    split_clauses,
+    split_line,
+    split_sentences,
+)
 from devoured_summarizer.extractive.standalone import (
     MAX_TLDR_WORDS,
     compress,
@@ -84,16 +89,25 @@ def test_two_fact_sentences_split_into_clauses_and_asides_stay() -> None:
         split_sentences(
             "The council approved the budget on Monday; the turbines arrive in the spring.\n"
             "The plant — a first for the region — opens in May next year after the tests.\n"
-            "Engineers tested the rotor blades in the harbour — all four of them passed easily."
+            "Engineers tested the rotor blades in the harbour — all four of them passed easily.\n"
+            "The rotors were built in the old shipyard — The yard reopened for the order in 2025."
         )
     )
     assert [(s.text, s.index, s.paragraph) for s in found] == [
         ("The council approved the budget on Monday.", 0, 0),
         ("The turbines arrive in the spring.", 1, 0),
-        ("The plant — a first for the region — opens in May next year after the tests.", 2, 1),
+        ("The plant opens in May next year after the tests.", 2, 1),
         ("Engineers tested the rotor blades in the harbour.", 3, 2),
-        ("All four of them passed easily.", 4, 2),
+        (
+            "Engineers tested the rotor blades in the harbour — all four of them passed easily.",
+            4,
+            2,
+        ),
+        ("The rotors were built in the old shipyard.", 5, 3),
+        ("The yard reopened for the order in 2025.", 6, 3),
     ]
+    for odd in ("— — —.", "A line that ends in a dash —", "—"):  # no crash, nothing lost
+        assert split_clauses([Sentence(odd, 0, 0, False)])
 
 
 # --- standalone sentences -----------------------------------------------------------------

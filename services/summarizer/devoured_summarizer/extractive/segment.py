@@ -85,27 +85,48 @@ def _keep(part: str, list_item: bool) -> bool:
     return list_item or part.endswith(_TERMINAL)
 
 
-# Where one sentence holds two facts: a semicolon, or a spaced dash (an em dash with or without
-# spaces). A part must still be a full clause, so short asides stay in place.
-_CLAUSE_SPLIT = re.compile(r";\s+|\s[—–]\s|—")
+# Where one sentence holds two facts: a semicolon joins two clauses. A dash is looser: a pair
+# of dashes encloses an aside ("The plant — a first for the region — opens in May"), which goes;
+# after a single dash comes either a new clause ("... in May — The council expects ...") or an
+# explanation that cannot stand alone ("... passed — all four of them"). A part must still be
+# a full clause (``MIN_CLAUSE_WORDS``), so short asides stay in place.
+_SEMICOLON = re.compile(r";\s+")
+_DASH = re.compile(r"\s[—–]\s|—")
+_DASH_ASIDE = re.compile(r"\s[—–]\s[^—–]{1,120}?\s[—–]\s|—[^—]{1,120}?—")
 MIN_CLAUSE_WORDS = 6
 
 
 def split_clauses(sentences: list[Sentence]) -> list[Sentence]:
-    """Sentences with two-fact sentences split into their clauses, re-indexed in order.
+    """Sentences as Deep dive candidates: two-fact sentences split, dash asides dropped.
 
     A Deep dive bullet is one fact; splitting lets the bullet carry the fact without its
-    neighbour. Sentences where any part would be shorter than ``MIN_CLAUSE_WORDS`` words stay
-    whole (those parts are asides, not facts).
+    neighbour. A sentence "A — b" gives "A" and the whole sentence (the part after the dash
+    alone would be a fragment); "A — B" with B a clause of its own gives "A" and "B".
+    Re-indexed in order.
     """
     out: list[Sentence] = []
+
+    def emit(part: str, sentence: Sentence) -> None:
+        text = part.strip()
+        text = text[:1].upper() + text[1:]
+        if not text.endswith(_TERMINAL):
+            text += "."
+        out.append(Sentence(text, len(out), sentence.paragraph, sentence.list_item))
+
     for sentence in sentences:
-        parts = [p.strip() for p in _CLAUSE_SPLIT.split(sentence.text) if p.strip()]
-        if len(parts) < 2 or any(len(p.split()) < MIN_CLAUSE_WORDS for p in parts):
-            parts = [sentence.text]
-        for part in parts:
-            text = part[:1].upper() + part[1:]
-            if not text.endswith(_TERMINAL):
-                text += "."
-            out.append(Sentence(text, len(out), sentence.paragraph, sentence.list_item))
+        text = _DASH_ASIDE.sub(" ", sentence.text)
+        clauses = [c.strip() for c in _SEMICOLON.split(text) if c.strip()]
+        if any(len(c.split()) < MIN_CLAUSE_WORDS for c in clauses):
+            clauses = [text]
+        for clause in clauses:
+            parts = [p.strip() for p in _DASH.split(clause) if p.strip()]
+            if len(parts) != 2 or len(parts[0].split()) < MIN_CLAUSE_WORDS:
+                emit(clause, sentence)
+                continue
+            head, after = parts
+            emit(head, sentence)
+            if after[:1].isupper() and len(after.split()) >= MIN_CLAUSE_WORDS:
+                emit(after, sentence)
+            else:
+                emit(clause, sentence)
     return out
