@@ -294,6 +294,16 @@ def test_no_sentences_gives_the_title_or_text_as_tldr() -> None:
     assert summarize("x" * 100_000).tldr == "x" * 400 + "…"
 
 
+def test_a_source_goes_with_what_describes_it() -> None:
+    sentence = (
+        "Most developers now use coding assistants but distrust their output, according to "
+        "an annual survey of developers, published on Sunday."
+    )
+    assert compress_more(sentence) == (
+        "Most developers now use coding assistants but distrust their output."
+    )
+
+
 def test_a_source_between_commas_goes_with_both_commas() -> None:
     sentence = (
         "The new format cuts the memory of the weights by three-quarters with, according to "

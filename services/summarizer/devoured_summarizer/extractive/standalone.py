@@ -119,8 +119,12 @@ _TRAILING_TAG = re.compile(
     r"(?:said|says|added|wrote|writes|noted|notes|explained)(?:\s+in [^.,]{1,40})?(?=\.$)"
 )
 # ", according to X," between commas goes with both commas ("with, according to a study,
-# modest losses" -> "with modest losses"); at the end, with its comma only.
-_MIDDLE_SOURCE = re.compile(r",\s+according to [^,.]{2,60}(?:,(?=\s)|(?=\.))")
+# modest losses" -> "with modest losses"); at the end, with its comma only, and with what
+# describes X ("..., according to the survey, published on Sunday." -> "...").
+_MIDDLE_SOURCE = re.compile(
+    r",\s+according to [^,.]{2,60}"
+    r"(?:,\s+(?:[a-z]+ed|[a-z]+ing|which|who|that)\b[^,.;]*(?=\.$)|,(?=\s)|(?=\.))"
+)
 _TRAILING_RELATIVE = re.compile(r",\s+(?:which|who|whose|where)\s[^,;]{3,120}(?=\.$)")
 
 
