@@ -15,9 +15,11 @@ from devoured_summarizer.extractive.standalone import (
     compress,
     compress_more,
     dangles,
+    quotes_balanced,
     strip_connective,
     strip_setting,
     trim,
+    trims_cleanly,
 )
 
 ARTICLE = """Harbour City will build a tidal power plant in its outer channel by 2028.
@@ -220,6 +222,37 @@ def test_compress_more_keeps_a_speech_tag_that_names_the_subject() -> None:
     assert compress_more(sentence) == sentence  # not "It will lower ..."
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A tag with a time phrase goes up to its "that", never leaving "On Monday that ...".
+        (
+            "Tidewell said on Monday that demand for tidal power has doubled since the spring.",
+            "Demand for tidal power has doubled since the spring.",
+        ),
+        # Without "that" nothing is dropped: "In the filing the plant ..." is no sentence.
+        (
+            "Tidewell said in the filing the plant will supply four thousand homes.",
+            "Tidewell said in the filing the plant will supply four thousand homes.",
+        ),
+        # A long name goes whole, not "..., Tidewell." behind the quote; the quote's comma
+        # becomes its full stop.
+        (
+            '"The channel can power the whole city by 2030," Tidewell CEO Jane Roe said.',
+            '"The channel can power the whole city by 2030."',
+        ),
+        (
+            '"The turbines are quieter than we feared," he said.',
+            '"The turbines are quieter than we feared."',
+        ),
+    ],
+)
+def test_compress_more_drops_a_speech_tag_whole_and_leaves_a_sentence(
+    sentence: str, expected: str
+) -> None:
+    assert compress_more(sentence) == expected
+
+
 def test_compress_drops_fillers_asides_and_attribution() -> None:
     sentence = "It's worth noting that the plant (built by a local firm) runs at night, Jones said."
     assert compress(sentence) == "The plant runs at night."
@@ -313,3 +346,54 @@ def test_a_source_between_commas_goes_with_both_commas() -> None:
         "The new format cuts the memory of the weights by three-quarters with modest losses in "
         "accuracy on most tasks."
     )
+
+
+def test_trim_prefers_a_whole_clause_to_a_cut_at_a_bare_comma() -> None:
+    sentence = (
+        "The harbour authority on Friday published final rules for tidal turbines, ending a "
+        "long consultation and making the small port one of the first in the region to set "
+        "detailed, binding noise and safety limits for turbines placed within its outer waters."
+    )
+    assert len(sentence.split()) > MAX_TLDR_WORDS
+    assert trim(sentence) == (
+        "The harbour authority on Friday published final rules for tidal turbines."
+    )  # not "... to set detailed." at the comma before the adjective "binding"
+    assert trims_cleanly(sentence)
+
+
+def test_a_colon_is_a_clause_break_and_a_sentence_without_one_does_not_trim_cleanly() -> None:
+    colon = (
+        "The browser shipped its new version to the stable channel on Friday with a change its "
+        "engineers spent three years on: its rendering engine now recalculates styles in "
+        "parallel across several processor cores instead of one thread."
+    )
+    assert trim(colon) == (
+        "The browser shipped its new version to the stable channel on Friday with a change its "
+        "engineers spent three years on."
+    )
+    ragged = " ".join(["word"] * 20) + ", " + " ".join(["more"] * 30) + "."
+    assert not trims_cleanly(ragged)
+
+
+def test_half_a_quotation_or_a_nor_opener_does_not_read_alone() -> None:
+    assert not quotes_balanced('"The turbines were the easy part.')
+    assert not quotes_balanced("“The turbines were the easy part.")
+    assert quotes_balanced('She called it "the easy part" of the whole project.')
+    assert dangles("Nor does the plan say who pays for the substation.")
+    article = "\n".join(
+        [
+            "Harbour City approved a tidal power plant with four turbines on Monday.",
+            '"The turbines were the easy part of the whole plan.',
+            'The substation and the cables will take two more years to build," she said.',
+            "The council set aside 40 million euros for the turbines and the substation.",
+            "Engineers expect the plant to supply 4.5 percent of the city's electricity.",
+            "Critics say the maintenance costs of the turbines were underestimated.",
+            "The first turbine should be lowered into the water in the summer of 2027.",
+            "Nor does the plan say who pays for the new substation in the harbour.",
+            "A second phase with eight more turbines is planned for the early 2030s.",
+        ]
+    )
+    summary = summarize(article, "Tidal plant approved")
+    for text in [summary.tldr, *summary.deep_dive]:
+        assert quotes_balanced(text), text
+        assert not text.startswith("Nor "), text

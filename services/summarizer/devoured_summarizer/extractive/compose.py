@@ -13,9 +13,11 @@ from devoured_summarizer.extractive.standalone import (
     compress,
     compress_more,
     dangles,
+    quotes_balanced,
     strip_connective,
     strip_setting,
     trim,
+    trims_cleanly,
 )
 from devoured_summarizer.summary import Summary, Term
 
@@ -113,6 +115,8 @@ def choose_tldr(scored: list[Scored], tuning: Tuning = DEFAULT_TUNING) -> Scored
         n = len(shown.split())
         penalty = (
             0.5 * dangles(shown)
+            + 0.5 * (not trims_cleanly(shown))
+            + 0.5 * (not quotes_balanced(shown))
             + tuning.tldr_too_long * (n > MAX_TLDR_WORDS)
             + 0.3 * (n < 10)
             + 0.3 * s.sentence.list_item
@@ -134,7 +138,9 @@ def choose_bullets(
     readable = [
         c
         for c in candidates
-        if not dangles(c.sentence.text) and 6 <= len(c.sentence.text.split()) <= 60
+        if not dangles(c.sentence.text)
+        and quotes_balanced(c.sentence.text)
+        and 6 <= len(c.sentence.text.split()) <= 60
     ]
     pool = readable if len(readable) >= MIN_BULLETS else candidates
     if likelihoods is not None:

@@ -3,6 +3,7 @@
 import re
 
 MAX_TLDR_WORDS = 35
+MIN_TRIMMED_WORDS = 10  # a TL;DR cut shorter than this no longer says who did what
 MAX_TLDR_CHARS = 400
 _CONNECTIVE = re.compile(
     r"^(?:but|and|so|also|however|meanwhile|still|yet|then|moreover|additionally|furthermore|"
@@ -13,13 +14,17 @@ _CONNECTIVE = re.compile(
 )
 _DANGLING = re.compile(
     r"^(?:it|this|that|these|those|they|them|he|she|his|her|its|their|there|here|such|"
-    r"the latter|the former|both|another|other|which)\b",
+    r"the latter|the former|both|another|other|which|nor)\b",
     re.I,
 )
+# Where a long sentence can end early and still say something whole: before a trailing clause
+# (", which ...", ", and ...", a participle with its object: ", ending an ..." but not the
+# adjective in ", binding rules"), a semicolon, a colon or a dash.
 _CLAUSE_BREAK = re.compile(
     r"(?:,\s+(?:which|while|and|but|as|with|after|because|where|including|such as|although|"
     r"though|whereas|when|who|according|allowing|making|bringing|giving|leading|helping|"
-    r"enabling)\b|;|\s[—–-]\s)"
+    r"enabling)\b|,\s+[a-z]+ing\s+(?:an?|the|its|their|his|her|our|it|them|to|in|on|up|"
+    r"out|with|for|about)\b|;|:\s|\s[—–-]\s)"
 )
 _ANY_COMMA = re.compile(r",\s")
 
@@ -35,6 +40,27 @@ def dangles(sentence: str) -> bool:
     return bool(_DANGLING.match(strip_connective(sentence)))
 
 
+def quotes_balanced(sentence: str) -> bool:
+    """False for half a quotation (a quote that runs on into the next sentence)."""
+    straight = sentence.count('"')
+    return straight % 2 == 0 and sentence.count("“") == sentence.count("”")
+
+
+def trims_cleanly(sentence: str, limit: int = MAX_TLDR_WORDS) -> bool:
+    """Whether ``trim`` can keep the sentence whole or end it at a clause break.
+
+    A cut at a bare comma or a word can leave half a phrase ("... to set detailed."), so the
+    TL;DR prefers a sentence that does not need one.
+    """
+    words = sentence.split()
+    if len(words) <= limit:
+        return True
+    head = " ".join(words[: limit + 1])
+    return any(
+        len(head[: m.start()].split()) >= MIN_TRIMMED_WORDS for m in _CLAUSE_BREAK.finditer(head)
+    )
+
+
 def trim(sentence: str, limit: int = MAX_TLDR_WORDS) -> str:
     """At most ``limit`` words: cut at the last clause break that fits, else at a word."""
     if len(sentence) > MAX_TLDR_CHARS:  # one endless "word": a URL, a hash, garbage
@@ -45,6 +71,8 @@ def trim(sentence: str, limit: int = MAX_TLDR_WORDS) -> str:
     head = " ".join(words[: limit + 1])
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(head)]
     good = [b for b in breaks if len(head[:b].split()) >= limit // 2]
+    if not good:  # a shorter whole clause says less, but a comma cut can say something wrong
+        good = [b for b in breaks if len(head[:b].split()) >= MIN_TRIMMED_WORDS][:1]
     if not good:  # a plain comma still ends a phrase, which reads better than a cut word
         good = [
             m.start()
@@ -62,7 +90,7 @@ _FILLER = re.compile(
     re.I,
 )
 _ASIDE = re.compile(
-    r"\s*\((?![A-Z0-9]{2,10}%?s?\))[^()]{1,80}\)|\s+[—–]\s+[^—–]{1,80}\s+[—–](?=\s)"
+    r"\s*\((?![A-Z0-9]{2,10}%?s?\))[^()]{1,80}\)|\s+[—–]\s+[^—–]{1,200}\s+[—–](?=\s)"
 )
 _ATTRIBUTION = re.compile(
     r",\s+(?:he|she|they|it|the company|[A-Z][a-z]+)\s+(?:said|says|added|wrote|noted)\.$"
@@ -109,13 +137,17 @@ def compress(sentence: str) -> str:
 
 
 # Speech tags and trailing asides a Deep dive bullet (a compressed fact) does without.
+# "X said on Monday that ..." goes up to "that"; a tag is never dropped when what follows
+# starts with a preposition ("X said in a statement ..." is no sentence without "X said").
 _LEADING_TAG = re.compile(
     r"^(?:[Aa]ccording to [^,]{2,60},\s+|(?:[A-Z][\w.’'-]*\s+){1,4}"
-    r"(?:said|says|wrote|writes|notes|noted|explained|added|argues|argued)(?: that)?,?\s+)"
+    r"(?:said|says|wrote|writes|notes|noted|explained|added|argues|argued)"
+    r"(?:\s+(?:on|in|at|during|last|this|earlier)\s[^,;:\"“”]{1,40}?\s+that|\s+that)?,?\s+"
+    r"(?!(?:on|in|at|during|last|this|earlier|to|for|with|by|from|after|before|about|over)\b))"
 )
 _TRAILING_TAG = re.compile(
     r",?\s+(?:he|she|they|the company|the team|the researchers|the authors|"
-    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,4})\s+"  # "Acme CEO Jane Roe said": all four go
     r"(?:said|says|added|wrote|writes|noted|notes|explained)(?:\s+in [^.,]{1,40})?(?=\.$)"
 )
 # ", according to X," between commas goes with both commas ("with, according to a study,
@@ -125,6 +157,8 @@ _MIDDLE_SOURCE = re.compile(
     r",\s+according to [^,.]{2,60}"
     r"(?:,\s+(?:[a-z]+ed|[a-z]+ing|which|who|that)\b[^,.;]*(?=\.$)|,(?=\s)|(?=\.))"
 )
+# '"...," he said.' without its tag leaves '"...,".'
+_QUOTE_THEN_STOP = re.compile(r",([\"”])\.$")
 _TRAILING_RELATIVE = re.compile(r",\s+(?:which|who|whose|where)\s[^,;]{3,120}(?=\.$)")
 
 
@@ -136,4 +170,5 @@ def compress_more(sentence: str) -> str:
         # Never compress a fact away, and never leave "It ..." behind a dropped "X said".
         if len(shorter.split()) >= 6 and (dangles(text) or not dangles(shorter)):
             text = shorter
+    text = _QUOTE_THEN_STOP.sub(r".\1", text)  # a quote's comma becomes its full stop
     return text[:1].upper() + text[1:]
