@@ -68,6 +68,7 @@ def bootstrap(
         ),
         robots=build_robots(client, fetcher) if http is None else None,
         lease=timedelta(seconds=fetcher.lease_s),
+        max_crawl_delay_s=fetcher.robots_max_crawl_delay_s,
     )
     stage = Stage("fetcher", FetchRequested, functools.partial(fetch, deps=deps))
     return stage, deps

@@ -19,6 +19,7 @@ class FetcherSettings(BaseSettings):
     robots_enabled: bool = True
     robots_user_agent: str = "DevouredBot"
     robots_ttl_s: float = 3600.0
+    robots_max_crawl_delay_s: float = 30.0
     scheduler_tick_s: float = 5.0
     scheduler_batch: int = 500
     lease_s: float = 600.0

@@ -57,6 +57,7 @@ class FetcherDeps:
     robots: RobotsCache | None = None
     rand: Callable[[], float] = field(default=random.random)
     lease: timedelta = timedelta(minutes=10)
+    max_crawl_delay_s: float = 30.0
 
 
 async def fetch(msg: FetchRequested, *, deps: FetcherDeps) -> list[Message]:
@@ -224,6 +225,11 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
         return await _give_up(
             deps, msg, article_id, None, "article: disallowed by robots.txt", "robots"
         )
+    if deps.robots is not None and deps.http.limiter is not None:
+        # Capped: requests are keyed by host, so a long delay would also hold up the other
+        # hosts that share this host's partition.
+        delay = min(await deps.robots.crawl_delay(msg.url), deps.max_crawl_delay_s)
+        deps.http.limiter.space_host(host_of(msg.url), delay)
     try:
         response = await deps.http.get(msg.url, accept=ARTICLE_ACCEPT)
     except PermanentError as exc:

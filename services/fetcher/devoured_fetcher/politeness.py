@@ -32,12 +32,26 @@ class HostLimiter:
         self._delay = max(0.0, min_delay_s)
         self._clock = clock
         self._hosts: dict[str, _Host] = {}
+        self._spacing: dict[str, float] = {}  # hosts that asked for more than ``min_delay_s``
 
     def delay_host(self, host: str, seconds: float) -> None:
         """Push the host's next start back (Retry-After, Crawl-delay)."""
         state = self._hosts.get(host)
         if state is not None:
             state.next_start = max(state.next_start, self._clock() + seconds)
+
+    def space_host(self, host: str, seconds: float) -> None:
+        """Space this host's starts at least ``seconds`` apart from now on (robots Crawl-delay)."""
+        if seconds <= self._delay:
+            self._spacing.pop(host, None)
+            return
+        if len(self._spacing) >= 10_000:  # bounded; robots.txt is asked again within the hour
+            self._spacing.clear()
+        self._spacing[host] = seconds
+
+    def spacing(self, host: str) -> float:
+        """Seconds between two request starts to ``host``."""
+        return self._spacing.get(host, self._delay)
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -52,7 +66,7 @@ class HostLimiter:
                     wait = state.next_start - self._clock()
                     if wait > 0:
                         await asyncio.sleep(wait)
-                    state.next_start = self._clock() + self._delay
+                    state.next_start = self._clock() + self.spacing(host)
                 yield
         finally:
             state.users -= 1

@@ -2,6 +2,8 @@
 
 4xx (no robots.txt) allows everything; 5xx or a network failure disallows for a short while,
 as Google does, since the site may be in trouble. The cache keeps each answer for ``ttl_s``.
+``Crawl-delay`` and ``Request-rate`` for our agent (or ``*``) become the host's spacing between
+two requests (``crawl_delay``), which the worker's per-host limiter applies.
 """
 
 import time
@@ -42,14 +44,29 @@ class RobotsCache:
         self.fetches = 0
 
     async def allowed(self, url: str) -> bool:
+        entry = await self._entry(url)
+        if entry.deny_all:
+            return False
+        return entry.parser is None or entry.parser.can_fetch(self._agent, url)
+
+    async def crawl_delay(self, url: str) -> float:
+        """Seconds the site asks between two of our requests (0: it asks nothing)."""
+        entry = await self._entry(url)
+        if entry.parser is None:
+            return 0.0
+        delay = float(entry.parser.crawl_delay(self._agent) or 0)
+        rate = entry.parser.request_rate(self._agent)
+        if rate is not None and rate.requests > 0:
+            delay = max(delay, rate.seconds / rate.requests)
+        return delay
+
+    async def _entry(self, url: str) -> _Entry:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         entry = self._entries.get(origin)
         if entry is None or entry.expires <= self._clock():
             entry = await self._load(origin)
-        if entry.deny_all:
-            return False
-        return entry.parser is None or entry.parser.can_fetch(self._agent, url)
+        return entry
 
     async def _load(self, origin: str) -> _Entry:
         self.fetches += 1

@@ -174,3 +174,48 @@ def test_opml_refuses_entities_and_skips_non_http() -> None:
         parse_opml(b'<!DOCTYPE x [<!ENTITY a "b">]><opml><body/></opml>')
     body = b'<opml><body><outline text="x" xmlUrl="file:///etc/passwd"/></body></opml>'
     assert parse_opml(body) == []
+
+
+async def test_robots_crawl_delay_and_request_rate_for_our_agent() -> None:
+    bodies = {
+        "https://slow.test/robots.txt": b"User-agent: *\nCrawl-delay: 7\nDisallow: /private\n",
+        "https://rate.test/robots.txt": b"User-agent: DevouredBot\nRequest-rate: 1/20\n",
+        "https://mixed.test/robots.txt": (
+            b"User-agent: DevouredBot\nCrawl-delay: 3\nRequest-rate: 2/10\n\n"
+            b"User-agent: *\nCrawl-delay: 60\n"
+        ),
+        "https://plain.test/robots.txt": b"User-agent: *\nDisallow: /private\n",
+    }
+
+    async def get(url: str) -> tuple[int, bytes]:
+        return (200, bodies[url]) if url in bodies else (404, b"")
+
+    robots = RobotsCache(get, user_agent="DevouredBot")
+    assert await robots.crawl_delay("https://slow.test/a") == 7.0
+    assert await robots.crawl_delay("https://rate.test/a") == 20.0
+    assert await robots.crawl_delay("https://mixed.test/a") == 5.0  # our group, the longer
+    assert await robots.crawl_delay("https://plain.test/a") == 0.0
+    assert await robots.crawl_delay("https://none.test/a") == 0.0
+
+
+async def test_host_spacing_from_robots_replaces_the_default_delay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [100.0]
+    waits: list[float] = []
+    limiter = HostLimiter(concurrency=1, min_delay_s=1.0, clock=lambda: now[0])
+    real_sleep = asyncio.sleep
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    limiter.space_host("slow.test", 7.0)
+    limiter.space_host("fast.test", 0.5)  # less than the default: the default stays
+    assert (limiter.spacing("slow.test"), limiter.spacing("fast.test")) == (7.0, 1.0)
+    for host in ("slow.test", "slow.test", "fast.test", "fast.test"):
+        async with limiter.slot(host):
+            pass
+    assert waits == [7.0, 1.0]

@@ -10,12 +10,16 @@ from typer.testing import CliRunner
 
 from devoured_core.messages import FetchRequested
 from devoured_core.model import Source
+from devoured_core.urls import host_of
 from devoured_embedded.cli import app
 from devoured_fetcher.bootstrap import bootstrap, build_robots
 from devoured_fetcher.config import FetcherSettings
+from devoured_fetcher.handlers import fetch
 from devoured_fetcher.http import HttpFetcher
+from devoured_fetcher.politeness import HostLimiter
 from devoured_infra.settings import Settings
 from tests.fakes import FakeClock, FakeDatabase
+from tests.unit.conftest import LOOPBACK
 from tests.unit.localsite import LocalSite, Reply
 
 RSS = (
@@ -99,9 +103,30 @@ async def test_article_disallowed_by_robots_is_recorded(site: LocalSite, http: H
     _, deps = bootstrap(Settings(), db.new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
     deps = replace(deps, robots=build_robots(http, FetcherSettings()))
     source = Source(source_id="s", name="S", url=page).info()
-    from devoured_fetcher.handlers import fetch
-
     assert await fetch(FetchRequested(url=page, kind="article", source=source), deps=deps) == []
     [row] = db.tables.article_requests.values()
     assert row.error == "article: disallowed by robots.txt"
     assert "/private/post" not in site.paths()
+
+
+async def test_a_sites_crawl_delay_spaces_its_article_fetches(site: LocalSite) -> None:
+    site.route("/robots.txt", Reply(200, b"User-agent: *\nCrawl-delay: 12\n", {}))
+    page = site.route("/post", Reply(200, b"<p>x</p>", {"content-type": "text/html"}))
+    limiter = HostLimiter(concurrency=1, min_delay_s=0.0)
+    http = HttpFetcher(
+        timeout_s=5.0,
+        max_bytes=64 * 1024,
+        user_agent="T/1",
+        allowed_networks=LOOPBACK,
+        limiter=limiter,
+    )
+    try:
+        db = FakeDatabase()
+        _, deps = bootstrap(Settings(), db.new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
+        deps = replace(deps, robots=build_robots(http, FetcherSettings()), max_crawl_delay_s=10)
+        source = Source(source_id="s", name="S", url=page).info()
+        pages = await fetch(FetchRequested(url=page, kind="article", source=source), deps=deps)
+    finally:
+        await http.aclose()
+    assert len(pages) == 1
+    assert limiter.spacing(host_of(page)) == 10.0  # the site's 12 s, capped
