@@ -369,8 +369,9 @@ class FakeEditionRepository:
     async def latest(self) -> EditionRecord | None:
         return max(self._rows.values(), key=lambda e: e.edition_id, default=None)
 
-    async def recent(self, limit: int = 30) -> list[EditionRecord]:
-        return sorted(self._rows.values(), key=lambda e: e.edition_id, reverse=True)[:limit]
+    async def recent(self, limit: int = 30, before: str | None = None) -> list[EditionRecord]:
+        older = [e for e in self._rows.values() if before is None or e.edition_id < before]
+        return sorted(older, key=lambda e: e.edition_id, reverse=True)[:limit]
 
 
 class FakeDeliveryRepository:

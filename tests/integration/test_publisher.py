@@ -6,9 +6,9 @@ import hashlib
 import hmac
 import json
 import urllib.request
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from devoured_core.messages import ArticleSummarized, DecoderTerm, SourceInfo
+from devoured_core.model import EditionRecord
 from devoured_embedded.sample_server import serve_http
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
+from devoured_publisher import web
 from devoured_publisher.bootstrap import bootstrap
 from devoured_publisher.config import PublisherSettings
 from devoured_publisher.handlers import (
@@ -108,23 +110,34 @@ async def publisher(
         await engine.dispose()
 
 
-@asynccontextmanager
-async def website(deps: PublisherDeps) -> AsyncIterator[Callable[[str], Any]]:
-    port = free_port()
-    app = create_web_app(deps, base_url=f"http://127.0.0.1:{port}")
+class WebClient:
+    """GETs from the publisher's website on 127.0.0.1: ``await get(path)`` -> (status, body)."""
 
-    async def get(path: str) -> tuple[int, str]:
-        def fetch() -> tuple[int, str]:
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    async def __call__(self, path: str) -> tuple[int, str]:
+        status, body, _ = await self.with_headers(path)
+        return status, body
+
+    async def with_headers(self, path: str) -> tuple[int, str, dict[str, str]]:
+        def fetch() -> tuple[int, str, dict[str, str]]:
+            url = f"http://127.0.0.1:{self.port}{path}"
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
-                    return r.status, r.read().decode()
+                with urllib.request.urlopen(url, timeout=10) as r:
+                    return r.status, r.read().decode(), dict(r.headers)
             except urllib.error.HTTPError as error:
-                return error.code, error.read().decode()
+                return error.code, error.read().decode(), dict(error.headers)
 
         return await asyncio.to_thread(fetch)
 
+
+@asynccontextmanager
+async def website(deps: PublisherDeps) -> AsyncIterator[WebClient]:
+    port = free_port()
+    app = create_web_app(deps, base_url=f"http://127.0.0.1:{port}")
     async with serve_asgi(app, port, lifespan="off"):
-        yield get
+        yield WebClient(port)
 
 
 async def test_website_api_search_and_feeds_show_the_stored_edition(
@@ -254,3 +267,47 @@ async def test_closed_edition_is_emailed_and_posted_once_with_a_valid_signature(
     expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["x-devoured-signature"] == f"sha256={expected}"
     assert "Harbour city ends tidal turbine pilot" in json.loads(body)["text"]
+
+
+def _edition(day: int) -> EditionRecord:
+    edition_date = date(2026, 11, day)
+    return EditionRecord(
+        edition_id=edition_date.isoformat(),
+        edition_date=edition_date,
+        title=f"Test Digest - November {day}, 2026",
+        overview="o",
+        item_count=1,
+        story_count=1,
+        markdown="m",
+        html="h",
+        content_hash="c",
+        built_at=NOON,
+    )
+
+
+async def test_archive_and_api_page_back_through_older_editions(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web, "ARCHIVE_PAGE", 2)
+    async with publisher(database_url, tmp_path, Clock(NOON)) as deps:
+        async with deps.new_uow() as uow:
+            for day in range(21, 26):  # five editions, 21 to 25 November
+                await uow.editions.save(_edition(day))
+            await uow.commit()
+        async with website(deps) as get:
+            pages, path = [], "/api/editions?limit=2"
+            while path:
+                status, body, headers = await get.with_headers(path)
+                assert status == 200
+                pages.append([e["edition_id"][-2:] for e in json.loads(body)])
+                link = headers.get("link", "")
+                path = link[1 : link.index(">")] if link else ""
+            assert pages == [["25", "24"], ["23", "22"], ["21"]]
+            assert (await get("/api/editions?limit=x"))[0] == 400
+            first = (await get("/"))[1]
+            assert "November 25" in first
+            assert "November 23" not in first
+            assert 'href="/?before=2026-11-24"' in first
+            last = (await get("/?before=2026-11-22"))[1]
+            assert "November 21" in last
+            assert "Older editions" not in last

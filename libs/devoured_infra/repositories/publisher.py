@@ -30,7 +30,7 @@ class EditionRepository(Protocol):
     async def save(self, edition: EditionRecord) -> None: ...
     async def get(self, edition_id: str) -> EditionRecord | None: ...
     async def latest(self) -> EditionRecord | None: ...
-    async def recent(self, limit: int = 30) -> list[EditionRecord]: ...
+    async def recent(self, limit: int = 30, before: str | None = None) -> list[EditionRecord]: ...
 
 
 class DeliveryRepository(Protocol):
@@ -153,9 +153,13 @@ class SqlEditionRepository:
         editions = await self.recent(1)
         return editions[0] if editions else None
 
-    async def recent(self, limit: int = 30) -> list[EditionRecord]:
+    async def recent(self, limit: int = 30, before: str | None = None) -> list[EditionRecord]:
+        """The newest ``limit`` editions, or those older than edition ``before`` (one page)."""
+        query = select(publisher_editions)
+        if before is not None:
+            query = query.where(publisher_editions.c.edition_id < before)
         rows = await self._session.execute(
-            select(publisher_editions).order_by(publisher_editions.c.edition_id.desc()).limit(limit)
+            query.order_by(publisher_editions.c.edition_id.desc()).limit(limit)
         )
         return [EditionRecord.model_validate(utc_row(dict(row._mapping))) for row in rows]
 

@@ -51,9 +51,12 @@ def render_article_page(
     )
 
 
-def render_archive(editions: Sequence[EditionRecord], *, digest_name: str) -> str:
+def render_archive(
+    editions: Sequence[EditionRecord], *, digest_name: str, older: str | None = None
+) -> str:
+    """The archive page; ``older`` links the next page of older editions."""
     return _TEMPLATES.get_template("archive.html").render(
-        editions=editions, web=True, digest_name=digest_name
+        editions=editions, web=True, digest_name=digest_name, older=older
     )
 
 

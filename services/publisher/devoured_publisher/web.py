@@ -7,6 +7,7 @@ repositories, so the site shows exactly what the publisher stored.
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -24,6 +25,7 @@ from devoured_publisher.pages import (
 )
 
 API_LIMIT = 100
+ARCHIVE_PAGE = 50
 
 
 def create_web_app(deps: PublisherDeps, *, base_url: str) -> Starlette:
@@ -49,8 +51,12 @@ class _Site:
         self._base_url = base_url
 
     async def archive(self, request: Request) -> Response:
-        editions = await self._recent(API_LIMIT)
-        return HTMLResponse(render_archive(editions, digest_name=self._deps.digest_name))
+        """Newest first, a page at a time: "Older editions" continues below the last one."""
+        editions = await self._recent(ARCHIVE_PAGE, request.query_params.get("before"))
+        older = _next_page(request.url, editions, ARCHIVE_PAGE)
+        return HTMLResponse(
+            render_archive(editions, digest_name=self._deps.digest_name, older=older)
+        )
 
     async def edition(self, request: Request) -> Response:
         edition = await self._edition(request.path_params["edition_id"])
@@ -88,8 +94,13 @@ class _Site:
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
     async def api_editions(self, request: Request) -> Response:
-        editions = await self._recent(API_LIMIT)
-        return JSONResponse([_edition_summary(e) for e in editions])
+        """A page of editions, newest first; ``?before=<edition_id>&limit=<1-100>`` pages back,
+        and the ``Link: <...>; rel="next"`` header gives the next page while there is one."""
+        limit = _limit(request.query_params.get("limit"))
+        editions = await self._recent(limit, request.query_params.get("before"))
+        older = _next_page(request.url, editions, limit)
+        headers = {"Link": f'<{older}>; rel="next"'} if older else None
+        return JSONResponse([_edition_summary(e) for e in editions], headers=headers)
 
     async def api_edition(self, request: Request) -> Response:
         edition = await self._edition(request.path_params["edition_id"])
@@ -109,9 +120,9 @@ class _Site:
             edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
         return edition
 
-    async def _recent(self, limit: int) -> list[EditionRecord]:
+    async def _recent(self, limit: int, before: str | None = None) -> list[EditionRecord]:
         async with self._deps.new_uow() as uow:
-            return await uow.editions.recent(limit)
+            return await uow.editions.recent(limit, before)
 
     async def _search(self, query: str | None, section: str | None) -> list[Story]:
         async with self._deps.new_uow() as uow:
@@ -123,6 +134,20 @@ class _Site:
         if story is None:
             raise HTTPException(404, f"no article {article_id}")
         return story
+
+
+def _limit(raw: str | None) -> int:
+    try:
+        return max(1, min(API_LIMIT, int(raw))) if raw else API_LIMIT
+    except ValueError:
+        raise HTTPException(400, "limit must be a whole number") from None
+
+
+def _next_page(url: URL, page: list[EditionRecord], size: int) -> str | None:
+    """The same address for the editions after this page's last, or None on the last page."""
+    if len(page) < size:
+        return None
+    return str(url.include_query_params(before=page[-1].edition_id).replace(scheme="", netloc=""))
 
 
 def _edition_summary(edition: EditionRecord) -> dict[str, Any]:
