@@ -397,3 +397,26 @@ def test_half_a_quotation_or_a_nor_opener_does_not_read_alone() -> None:
     for text in [summary.tldr, *summary.deep_dive]:
         assert quotes_balanced(text), text
         assert not text.startswith("Nor "), text
+
+
+def test_a_long_lede_cut_at_a_clause_beats_a_short_line_that_needs_context() -> None:
+    article = "\n".join(
+        [
+            "Tidal turbines may produce considerably less power over a year than the figures of "
+            "their makers suggest, according to a study released this week by engineers at an "
+            "independent marine energy institute and two universities in northern Europe.",
+            "The team measured the output of 14 turbines in three harbours over 18 months.",
+            "On average, output fell by 6.2 percentage points on the measured sets.",
+            "The makers' figures came from test tanks with steady currents and clean blades.",
+            "Barnacles and weed on the blades explained about half of the gap, the study says.",
+            "The turbines were the following:",
+            "- Four seabed units in the northern harbour, the oldest of the group.",
+            "The authors ask makers to publish a year of field data with every new design.",
+        ]
+    )
+    summary = summarize(article, "Tidal turbines fall short of their makers' figures")
+    assert summary.tldr == (
+        "Tidal turbines may produce considerably less power over a year than the figures of "
+        "their makers suggest."
+    )
+    assert not any(b.endswith(":") for b in summary.deep_dive)

@@ -113,11 +113,15 @@ def choose_tldr(scored: list[Scored], tuning: Tuning = DEFAULT_TUNING) -> Scored
     def fitness(s: Scored) -> float:
         shown = tldr_text(s.sentence.text, tuning)  # judged as shown: "This year, X ..." is X
         n = len(shown.split())
+        clean = trims_cleanly(
+            shown
+        )  # a long lede cut at a clause break reads as well as a short one
         penalty = (
             0.5 * dangles(shown)
-            + 0.5 * (not trims_cleanly(shown))
+            + 0.5 * (not clean)
             + 0.5 * (not quotes_balanced(shown))
-            + tuning.tldr_too_long * (n > MAX_TLDR_WORDS)
+            + 0.5 * shown.rstrip().endswith(":")  # it introduces a list or a table
+            + tuning.tldr_too_long * (n > MAX_TLDR_WORDS and not clean)
             + 0.3 * (n < 10)
             + 0.3 * s.sentence.list_item
         )
@@ -140,6 +144,7 @@ def choose_bullets(
         for c in candidates
         if not dangles(c.sentence.text)
         and quotes_balanced(c.sentence.text)
+        and not c.sentence.text.rstrip().endswith(":")  # it introduces a list or a table
         and 6 <= len(c.sentence.text.split()) <= 60
     ]
     pool = readable if len(readable) >= MIN_BULLETS else candidates
