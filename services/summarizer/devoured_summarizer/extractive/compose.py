@@ -12,8 +12,7 @@ from devoured_summarizer.extractive.standalone import (
     MAX_TLDR_WORDS,
     compress,
     compress_more,
-    dangles,
-    quotes_balanced,
+    reads_alone,
     strip_connective,
     strip_setting,
     trim,
@@ -80,10 +79,9 @@ def summarize(
     bullets = choose_bullets(
         [s for s in scored if s is not lede], lede, tuning, word_budget(text, tuning), likelihoods
     )
-    shorten = compress_more if tuning.thorough_compression else compress
     return Summary(
         tldr=trim(tldr_text(lede.sentence.text, tuning)),
-        deep_dive=[shorten(b.sentence.text) for b in bullets],
+        deep_dive=[bullet_text(b.sentence.text, tuning) for b in bullets],
         decoder=[Term(t, d) for t, d in find_terms(text, title, use_glossary=use_glossary)],
         backend=BACKEND,
     )
@@ -105,6 +103,11 @@ def tldr_text(sentence: str, tuning: Tuning = DEFAULT_TUNING) -> str:
     return compress_more(text) if tuning.tldr_compression else text
 
 
+def bullet_text(sentence: str, tuning: Tuning = DEFAULT_TUNING) -> str:
+    """A sentence as a Deep dive bullet shows it."""
+    return compress_more(sentence) if tuning.thorough_compression else compress(sentence)
+
+
 def choose_tldr(scored: list[Scored], tuning: Tuning = DEFAULT_TUNING) -> Scored:
     """The best early sentence that stands alone and fits, or the best one otherwise."""
     ranked = sorted(scored, key=lambda s: -s.score - tuning.tldr_title * s.title_share)
@@ -113,14 +116,11 @@ def choose_tldr(scored: list[Scored], tuning: Tuning = DEFAULT_TUNING) -> Scored
     def fitness(s: Scored) -> float:
         shown = tldr_text(s.sentence.text, tuning)  # judged as shown: "This year, X ..." is X
         n = len(shown.split())
-        clean = trims_cleanly(
-            shown
-        )  # a long lede cut at a clause break reads as well as a short one
+        # A long lede cut at a clause break reads as well as a short one.
+        clean = trims_cleanly(shown)
         penalty = (
-            0.5 * dangles(shown)
+            0.5 * (not reads_alone(shown))
             + 0.5 * (not clean)
-            + 0.5 * (not quotes_balanced(shown))
-            + 0.5 * shown.rstrip().endswith(":")  # it introduces a list or a table
             + tuning.tldr_too_long * (n > MAX_TLDR_WORDS and not clean)
             + 0.3 * (n < 10)
             + 0.3 * s.sentence.list_item
@@ -142,16 +142,12 @@ def choose_bullets(
     readable = [
         c
         for c in candidates
-        if not dangles(c.sentence.text)
-        and quotes_balanced(c.sentence.text)
-        and not c.sentence.text.rstrip().endswith(":")  # it introduces a list or a table
-        and 6 <= len(c.sentence.text.split()) <= 60
+        if reads_alone(c.sentence.text) and 6 <= len(c.sentence.text.split()) <= 60
     ]
     pool = readable if len(readable) >= MIN_BULLETS else candidates
     if likelihoods is not None:
-        shorten = compress_more if tuning.thorough_compression else compress
         return cover_pairs(
-            [(c, shorten(c.sentence.text)) for c in pool],  # judged as shown
+            [(c, bullet_text(c.sentence.text, tuning)) for c in pool],  # judged as shown
             likelihoods,
             chosen=[lede],
             max_count=MAX_BULLETS,

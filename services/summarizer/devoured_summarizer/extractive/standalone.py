@@ -46,6 +46,14 @@ def quotes_balanced(sentence: str) -> bool:
     return straight % 2 == 0 and sentence.count("“") == sentence.count("”")
 
 
+def reads_alone(sentence: str) -> bool:
+    """Whether a sentence makes sense without its neighbours, as a bullet or a TL;DR must:
+    no dangling opener, no half quotation, and no line that introduces a list or a table."""
+    return (
+        not dangles(sentence) and quotes_balanced(sentence) and not sentence.rstrip().endswith(":")
+    )
+
+
 def trims_cleanly(sentence: str, limit: int = MAX_TLDR_WORDS) -> bool:
     """Whether ``trim`` can keep the sentence whole or end it at a clause break.
 
