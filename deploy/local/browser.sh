@@ -3,11 +3,12 @@
 # their paths. Installs them with apt-get when missing (as root, on Debian).
 set -euo pipefail
 
+NAME=browser
+# shellcheck source=deploy/local/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    echo "browser: installing chromium and chromium-driver from Debian's packages" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq chromium chromium-driver >&2
+    apt_install chromium chromium-driver
 fi
 echo "CHROMIUM=$(command -v chromium)"
 echo "CHROMEDRIVER=$(command -v chromedriver)"

@@ -24,16 +24,9 @@ CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-19093}
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-90}
 PY=${PYTHON:-python3}
 
-log() { echo "kafka: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-apt_install() {
-    local sudo=()
-    [[ $(id -u) == 0 ]] || sudo=(sudo)
-    log "installing $* with apt-get ..."
-    "${sudo[@]}" apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >&2
-}
+NAME=kafka
+# shellcheck source=deploy/local/lib.sh
+source "$HERE/lib.sh"
 
 # Command prefix for Kafka's Java tools; their log4j output goes to .cache/kafka/tools.log.
 KJAVA=(java -Dkafka.logs.dir="$CACHE" -Dkafka.log.name=tools -Dlog4j2.configurationFile="$LOG4J" -cp "$LIBS/*")

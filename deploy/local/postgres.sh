@@ -19,16 +19,9 @@ PORT=${PGPORT:-15432}
 START_TIMEOUT=${PG_START_TIMEOUT:-60}
 DB=devoured
 
-log() { echo "postgres: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-apt_install() {
-    local sudo=()
-    [[ $(id -u) == 0 ]] || sudo=(sudo)
-    log "installing $* with apt-get ..."
-    "${sudo[@]}" apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >&2
-}
+NAME=postgres
+# shellcheck source=deploy/local/lib.sh
+source "$HERE/lib.sh"
 
 # Newest /usr/lib/postgresql/<version>/bin that has the server tools.
 find_bin() {
