@@ -10,6 +10,8 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from devoured_core.times import parse_iso_datetime
+
 _ARTICLE_TYPES = (
     "article",
     "newsarticle",
@@ -152,10 +154,8 @@ def parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
     value = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    parsed = parse_iso_datetime(value)
+    if parsed is None:
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

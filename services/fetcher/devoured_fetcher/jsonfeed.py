@@ -1,11 +1,11 @@
 """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1) to feed entries (pure)."""
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from devoured_core.errors import PermanentError
 from devoured_core.messages import FeedEntry
+from devoured_core.times import parse_iso_datetime
 
 
 def looks_like_json_feed(body: bytes) -> bool:
@@ -30,7 +30,9 @@ def parse_json_feed(body: bytes) -> list[dict[str, Any]]:
                 "link": link if isinstance(link, str) else None,
                 "guid": str(item["id"]) if item.get("id") is not None else None,
                 "title": _str(item.get("title")),
-                "published": _time(item.get("date_published") or item.get("date_modified")),
+                "published": parse_iso_datetime(
+                    item.get("date_published") or item.get("date_modified")
+                ),
                 "summary": _str(item.get("summary")) or _str(item.get("content_text")),
                 "tags": [t for t in item.get("tags") or [] if isinstance(t, str)],
             }
@@ -51,13 +53,3 @@ def entry_from(raw: dict[str, Any], link: str) -> FeedEntry:
 
 def _str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
-
-
-def _time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

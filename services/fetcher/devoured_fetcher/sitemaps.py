@@ -1,8 +1,8 @@
 """News sitemaps (sitemap.xml with ``news:`` entries) to raw entries (pure)."""
 
-from datetime import UTC, datetime
 from typing import Any
 
+from devoured_core.times import parse_iso_datetime
 from devoured_fetcher.xmlsafe import local, parse_xml
 
 
@@ -27,19 +27,11 @@ def parse_sitemap(body: bytes) -> list[dict[str, Any]]:
                 "link": fields.get("loc"),
                 "guid": fields.get("loc"),
                 "title": fields.get("title"),
-                "published": _time(fields.get("publication_date") or fields.get("lastmod")),
+                "published": parse_iso_datetime(
+                    fields.get("publication_date") or fields.get("lastmod")
+                ),
                 "summary": None,
                 "tags": [k.strip() for k in fields.get("keywords", "").split(",") if k.strip()],
             }
         )
     return out
-
-
-def _time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
