@@ -70,7 +70,7 @@ class SqlLlmLedgerRepository:
         limit: PostgreSQL re-checks the condition on the row the first one updated.
         """
         table = summarizer_llm_budget
-        await upsert(self._session, table, {"day": day, "tokens": 0}, keys=["day"], update=[])
+        await self._ensure_day(day)
         result = await self._session.execute(
             update(table)
             .where(table.c.day == day, table.c.tokens + tokens <= limit)
@@ -81,10 +81,15 @@ class SqlLlmLedgerRepository:
     async def adjust(self, day: str, tokens: int) -> None:
         """Correct the day's spend by ``tokens`` (negative gives back an unused reservation)."""
         table = summarizer_llm_budget
-        await upsert(self._session, table, {"day": day, "tokens": 0}, keys=["day"], update=[])
+        await self._ensure_day(day)
         await self._session.execute(
             update(table).where(table.c.day == day).values(tokens=table.c.tokens + tokens)
         )
+
+    async def _ensure_day(self, day: str) -> None:
+        """The day's row, so the UPDATE that follows has one to change."""
+        values = {"day": day, "tokens": 0}
+        await upsert(self._session, summarizer_llm_budget, values, keys=["day"], update=[])
 
     async def spent(self, day: str) -> int:
         table = summarizer_llm_budget

@@ -220,16 +220,17 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
     if finished_by is not None and finished_by != msg.message_id:
         metrics.FETCH_SKIPS.labels("already_fetched").inc()
         return []
-    if deps.robots is not None and not await deps.robots.allowed(msg.url):
-        metrics.FETCH_ROBOTS_DENIALS.inc()
-        return await _give_up(
-            deps, msg, article_id, None, "article: disallowed by robots.txt", "robots"
-        )
-    if deps.robots is not None and deps.http.limiter is not None:
-        # Capped: requests are keyed by host, so a long delay would also hold up the other
-        # hosts that share this host's partition.
-        delay = min(await deps.robots.crawl_delay(msg.url), deps.max_crawl_delay_s)
-        deps.http.limiter.space_host(host_of(msg.url), delay)
+    if deps.robots is not None:
+        if not await deps.robots.allowed(msg.url):
+            metrics.FETCH_ROBOTS_DENIALS.inc()
+            return await _give_up(
+                deps, msg, article_id, None, "article: disallowed by robots.txt", "robots"
+            )
+        if deps.http.limiter is not None:
+            # Capped: requests are keyed by host, so a long delay would also hold up the other
+            # hosts that share this host's partition.
+            delay = min(await deps.robots.crawl_delay(msg.url), deps.max_crawl_delay_s)
+            deps.http.limiter.space_host(host_of(msg.url), delay)
     try:
         response = await deps.http.get(msg.url, accept=ARTICLE_ACCEPT)
     except PermanentError as exc:

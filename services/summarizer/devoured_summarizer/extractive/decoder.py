@@ -53,10 +53,12 @@ def find_terms(
     candidates: dict[str, tuple[float, str]] = {}
     for term, definition in defined.items():
         candidates[term] = (DEFINED_BASE + _needs(term, counts, text, title_lower), definition)
+    long_forms = {_phrase(long): short for short, long in abbreviations.items()}
     for term, (definition, position) in (find_in(text) if use_glossary else {}).items():
         if _covered(term, candidates):
             continue
-        short = _abbreviation_for(term, abbreviations)
+        # A long form the article gives an abbreviation: hyphens and plurals aside.
+        short = long_forms.get(_phrase(term))
         if short:
             score, long_form = candidates[short]
             candidates[short] = (score, f"{long_form[:1].upper()}{long_form[1:]}: {definition}")
@@ -130,13 +132,8 @@ def _covered(term: str, chosen: dict[str, tuple[float, str]]) -> bool:
     return any(low == c.lower() or low.rstrip("s") == c.lower().rstrip("s") for c in chosen)
 
 
-def _abbreviation_for(term: str, abbreviations: dict[str, str]) -> str | None:
-    """The abbreviation whose article-given long form ``term`` is, hyphens and plurals aside."""
-    phrase = key(term.replace("-", " "))
-    return next(
-        (short for short, long in abbreviations.items() if key(long.replace("-", " ")) == phrase),
-        None,
-    )
+def _phrase(term: str) -> tuple[str, ...]:
+    return key(term.replace("-", " "))
 
 
 def _worth(term: str) -> bool:
