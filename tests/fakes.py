@@ -8,22 +8,26 @@ can assert on stored state instead of on calls.
 """
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from devoured_core.errors import StaleLeader
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, Message
 from devoured_core.model import EditionRecord, FeedState, Source, Story
+from devoured_infra.leader import LeaderTerm, LeaseRepository
 from devoured_infra.repositories.extractor import ExtractionRepository
 from devoured_infra.repositories.fetcher import (
     ArticleRequestRepository,
+    DueRequest,
     DueSource,
     PollSchedule,
     SourceRepository,
     SourceStatus,
 )
+from devoured_infra.repositories.outbox import OutboxRepository
 from devoured_infra.repositories.publisher import (
     DeliveryRepository,
     EditionRepository,
@@ -65,6 +69,9 @@ class ArticleRequestRow:
     fetched_by: str | None = None
     status: int | None = None
     error: str | None = None
+    request: str | None = None
+    retry_at: datetime | None = None
+    attempts: int = 0
 
 
 @dataclass
@@ -72,6 +79,7 @@ class ExtractionRow:
     article: ArticleExtracted
     fetched_article_id: str
     extracted_at: datetime
+    version: datetime | None = None
 
 
 @dataclass
@@ -79,6 +87,7 @@ class SummaryRow:
     summary: ArticleSummarized
     content_hash: str
     summarized_at: datetime
+    version: datetime | None = None
 
 
 @dataclass
@@ -92,10 +101,14 @@ class Tables:
     llm_answers: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     llm_budget: dict[str, int] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
+    story_versions: dict[str, datetime] = field(default_factory=dict)
     editions: dict[str, EditionRecord] = field(default_factory=dict)
     deliveries: dict[tuple[str, str, str], tuple[datetime | None, int, str | None]] = field(
         default_factory=dict
     )
+    delivery_claims: dict[tuple[str, str, str], tuple[int, str]] = field(default_factory=dict)
+    leases: dict[str, tuple[str, int]] = field(default_factory=dict)  # name: (holder, epoch)
+    outbox: list[Message] = field(default_factory=list)
 
 
 # --- fetcher ------------------------------------------------------------------------------
@@ -218,15 +231,57 @@ class FakeArticleRequestRepository:
         return wanted
 
     async def mark_requested(
-        self, article_id: str, *, url: str, source_id: str, at: datetime
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        at: datetime,
+        request: str | None = None,
+        retry_at: datetime | None = None,
     ) -> None:
+        row = self._rows.setdefault(
+            article_id, ArticleRequestRow(article_id, url, source_id, first_seen_at=at)
+        )
+        row.requested_at, row.request, row.retry_at = at, request, retry_at
+
+    async def attempts_of(self, article_id: str) -> int:
         row = self._rows.get(article_id)
-        if row is None:
-            self._rows[article_id] = ArticleRequestRow(
-                article_id, url, source_id, first_seen_at=at, requested_at=at
-            )
-        else:
-            row.requested_at = at
+        return 0 if row is None else row.attempts
+
+    async def defer(
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        request: str,
+        until: datetime,
+        error: str,
+    ) -> None:
+        row = self._rows.setdefault(
+            article_id,
+            ArticleRequestRow(article_id, url, source_id, first_seen_at=until, requested_at=until),
+        )
+        row.retry_at, row.error, row.request = until, error, request
+        row.attempts += 1
+
+    async def due_requests(self, now: datetime, *, limit: int) -> list[DueRequest]:
+        due = [
+            row
+            for row in self._rows.values()
+            if row.fetched_at is None
+            and row.request is not None
+            and row.retry_at is not None
+            and _utc(row.retry_at) <= now
+        ]
+        due.sort(key=lambda row: _utc(row.retry_at or now))
+        return [DueRequest(r.article_id, r.request or "", r.attempts) for r in due[:limit]]
+
+    async def resent(self, article_id: str, *, at: datetime, retry_at: datetime) -> None:
+        row = self._rows[article_id]
+        row.requested_at, row.retry_at = at, retry_at
+        row.attempts += 1
 
     async def mark_fetched(
         self,
@@ -254,17 +309,31 @@ class FakeExtractionRepository:
         self._rows = tables.extractions
 
     async def save(
-        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime
-    ) -> None:
-        self._rows[article.article_id] = ExtractionRow(article, fetched_article_id, at)
+        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime, version: datetime
+    ) -> bool:
+        if not _not_older(version, self._rows.get(article.article_id)):
+            return False
+        self._rows[article.article_id] = ExtractionRow(article, fetched_article_id, at, version)
+        return True
 
 
 class FakeSummaryRepository:
     def __init__(self, tables: Tables) -> None:
         self._rows = tables.summaries
 
-    async def save(self, summary: ArticleSummarized, *, content_hash: str, at: datetime) -> None:
-        self._rows[summary.article_id] = SummaryRow(summary, content_hash, at)
+    async def save(
+        self, summary: ArticleSummarized, *, content_hash: str, at: datetime, version: datetime
+    ) -> bool:
+        if not _not_older(version, self._rows.get(summary.article_id)):
+            return False
+        self._rows[summary.article_id] = SummaryRow(summary, content_hash, at, version)
+        return True
+
+
+def _not_older(version: datetime, row: ExtractionRow | SummaryRow | None) -> bool:
+    """The SQL upserts' version guard: a row is replaced only by a message not older than its
+    own (or when it has no version, as rows written before the guard)."""
+    return row is None or row.version is None or _utc(row.version) <= _utc(version)
 
 
 class FakeLlmLedgerRepository:
@@ -305,10 +374,16 @@ class FakeLlmLedgerRepository:
 class FakeStoryRepository:
     def __init__(self, tables: Tables) -> None:
         self._rows = tables.stories
+        self._versions = tables.story_versions
         self._editions = tables.editions
 
-    async def save(self, story: Story) -> None:
-        """Upsert; a replayed story keeps its first edition and receive time."""
+    async def save(self, story: Story, *, version: datetime) -> bool:
+        """Upsert; a replayed story keeps its first edition and receive time, and an older one
+        (by ``version``) changes nothing."""
+        stored = self._versions.get(story.article_id)
+        if stored is not None and _utc(stored) > _utc(version):
+            return False
+        self._versions[story.article_id] = version
         first = self._rows.get(story.article_id)
         if first is not None:
             story = story.model_copy(
@@ -319,6 +394,7 @@ class FakeStoryRepository:
                 }
             )
         self._rows[story.article_id] = story.model_copy(update={"edition_id": story.edition_key})
+        return True
 
     async def for_edition(self, edition_id: str) -> list[Story]:
         stories = [s for s in self._rows.values() if s.edition_key == edition_id]
@@ -377,10 +453,27 @@ class FakeEditionRepository:
 class FakeDeliveryRepository:
     def __init__(self, tables: Tables) -> None:
         self._rows = tables.deliveries
+        self._claims = tables.delivery_claims
 
     async def delivered(self, edition_id: str, channel: str, target: str) -> bool:
         row = self._rows.get((edition_id, channel, target))
         return row is not None and row[0] is not None
+
+    async def claim(
+        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str, at: datetime
+    ) -> bool:
+        key = (edition_id, channel, target)
+        if await self.delivered(*key) or key in self._claims:
+            return False
+        self._claims[key] = (epoch, by)
+        return True
+
+    async def unclaim(
+        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str
+    ) -> None:
+        key = (edition_id, channel, target)
+        if self._claims.get(key) == (epoch, by):
+            del self._claims[key]
 
     async def record(
         self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None
@@ -389,7 +482,54 @@ class FakeDeliveryRepository:
         self._rows[(edition_id, channel, target)] = (None if error else at, attempts + 1, error)
 
 
+class FakeLeaseRepository:
+    """Fences against ``tables.leases``, which tests fill in (a ``LeaderLease`` needs SQL)."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._leases = tables.leases
+
+    async def fence(self, term: LeaderTerm) -> None:
+        if self._leases.get(term.name) != (term.holder, term.epoch):
+            raise StaleLeader(f"leader: {term.name} epoch {term.epoch} is no longer current")
+
+
 # --- unit of work -------------------------------------------------------------------------
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+class FakeOutboxRepository:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+
+    async def add(self, messages: Sequence[Message]) -> None:
+        self._tables.outbox.extend(messages)
+
+
+class FakeOutboxRelay:
+    """``OutboxRelay.flush`` over a ``FakeDatabase``: publishes committed outbox messages not
+    sent yet, in order, calling ``before_publish`` first as the real relay does."""
+
+    def __init__(
+        self,
+        database: "FakeDatabase",
+        publisher: Any,
+        before_publish: Callable[[Message], Awaitable[None]] | None = None,
+    ) -> None:
+        self._database = database
+        self._publisher = publisher
+        self._before_publish = before_publish
+        self._sent = 0
+
+    async def flush(self) -> int:
+        pending = self._database.tables.outbox[self._sent :]
+        for message in pending:
+            if self._before_publish is not None:
+                await self._before_publish(message)
+            await self._publisher.publish([message])
+            self._sent += 1
+        return len(pending)
 
 
 class FakeDatabase:
@@ -421,6 +561,8 @@ class FakeUnitOfWork:
     stories: StoryRepository
     editions: EditionRepository
     deliveries: DeliveryRepository
+    leases: LeaseRepository
+    outbox: OutboxRepository
 
     def __init__(self, database: FakeDatabase | None = None) -> None:
         self.database = database or FakeDatabase()
@@ -439,6 +581,8 @@ class FakeUnitOfWork:
         self.stories = FakeStoryRepository(self._working)
         self.editions = FakeEditionRepository(self._working)
         self.deliveries = FakeDeliveryRepository(self._working)
+        self.leases = FakeLeaseRepository(self._working)
+        self.outbox = FakeOutboxRepository(self._working)
         return self
 
     async def __aexit__(

@@ -250,6 +250,23 @@ class DeadLetter(Message):
     service: str = Field(description="Service that gave up on it.")
     failed_at: datetime = Field(default_factory=_now, description="When it was dead-lettered.")
     attempts: int = Field(ge=1, description="How many times processing was attempted.")
+    # Optional with defaults, so letters written before they existed still validate.
+    payload_truncated: bool = Field(
+        False,
+        description="True when `payload` holds only the start of the value, because the whole "
+        "would not fit in a dead letter under the broker's message size limit. Such a letter "
+        "cannot be replayed: the original is at original_topic/partition/offset while that "
+        "topic retains it.",
+    )
+    payload_bytes: int | None = Field(
+        None, ge=0, description="Size of the original value in bytes, before decoding."
+    )
+    payload_sha256: str | None = Field(
+        None,
+        description="SHA-256 of the original value (hex), to check a copy read from the "
+        "original topic.",
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    )
 
     def key(self) -> bytes:
         return (self.message_key or "").encode()

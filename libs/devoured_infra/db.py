@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import CursorResult, Table, event, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -12,15 +12,51 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.elements import ColumnElement
+
+from devoured_infra.settings import DatabaseTimeouts, Settings
+
+# The client waits this much longer than the server's statement_timeout, so that a live server
+# cancels the statement itself (a clean error, the connection stays usable).
+_CLIENT_GRACE_S = 5.0
 
 
-def create_engine(database_url: str) -> AsyncEngine:
-    """An engine for PostgreSQL (asyncpg) or SQLite (aiosqlite, embedded mode)."""
+def create_engine(database_url: str, *, timeouts: DatabaseTimeouts | None = None) -> AsyncEngine:
+    """An engine for PostgreSQL (asyncpg) or SQLite (aiosqlite, embedded mode).
+
+    On PostgreSQL every wait is bounded (``timeouts``, by default the process's settings,
+    ``DEVOURED_DB_*``), so a database that stops answering raises instead of hanging.
+    """
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(database_url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    limits = timeouts if timeouts is not None else Settings().database_timeouts
+    return create_async_engine(
+        database_url,
+        pool_size=5,
+        max_overflow=5,
+        pool_pre_ping=True,
+        pool_timeout=limits.pool_s or None,
+        connect_args=postgres_connect_args(limits),
+    )
+
+
+def postgres_connect_args(limits: DatabaseTimeouts) -> dict[str, Any]:
+    """asyncpg's ``connect()`` arguments for ``limits`` (a limit of 0 is left out)."""
+    server: dict[str, str] = {}
+    if limits.statement_s:
+        server["statement_timeout"] = str(round(limits.statement_s * 1000))
+    if limits.idle_in_transaction_s:
+        server["idle_in_transaction_session_timeout"] = str(
+            round(limits.idle_in_transaction_s * 1000)
+        )
+    args: dict[str, Any] = {"server_settings": server}
+    if limits.connect_s:
+        args["timeout"] = limits.connect_s
+    if limits.statement_s:
+        args["command_timeout"] = limits.statement_s + _CLIENT_GRACE_S
+    return args
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -41,10 +77,15 @@ async def upsert(
     *,
     keys: Sequence[str],
     update: Sequence[str] | None = None,
-) -> None:
+    version: str | None = None,
+) -> bool:
     """Insert ``values`` or, when a row with the same ``keys`` exists, update ``update`` columns.
 
     ``update=None`` updates every non-key column; an empty sequence leaves the row untouched.
+    ``version`` names a column of ``values`` that orders the writes (a message's time): the row
+    is then updated only if its version is not newer than the incoming one, or NULL (written
+    before it had one), so a redelivered or replayed older message never replaces newer data.
+    Returns False when the row was left as it was.
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -52,12 +93,26 @@ async def upsert(
     columns = [c for c in values if c not in keys] if update is None else list(update)
     if columns:
         excluded = statement.excluded
+        newer_or_same: ColumnElement[bool] | None = None
+        if version is not None:
+            current = table.c[version]
+            newer_or_same = or_(current.is_(None), current <= excluded[version])
         statement = statement.on_conflict_do_update(
-            index_elements=list(keys), set_={c: excluded[c] for c in columns}
+            index_elements=list(keys),
+            set_={c: excluded[c] for c in columns},
+            where=newer_or_same,
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-    await session.execute(statement)
+    result = await session.execute(statement)
+    # PostgreSQL and SQLite both count a row the WHERE kept out of the update as unchanged.
+    return not isinstance(result, CursorResult) or result.rowcount != 0
+
+
+def as_version(value: datetime) -> datetime:
+    """A message time as a version column holds it: in UTC, so that SQLite, which stores the
+    wall-clock digits without the offset, compares two versions as PostgreSQL does."""
+    return as_utc(value).astimezone(UTC)
 
 
 def as_utc(value: datetime) -> datetime:

@@ -6,10 +6,18 @@ upserts on natural keys). Progress is committed in the consumer group
 ``<prefix>devoured-dlq-replay``, so a second replay sends only letters that arrived since; use
 ``from_beginning`` to send everything the DLQ still retains. A replay reads up to the end offsets
 seen when it starts, so it always terminates.
+
+``build_dead_letter`` makes the letter a stage publishes. A letter repeats its record's value
+JSON-escaped, so a record near the size limit would make a letter the broker refuses, and the
+record would be redelivered forever; such a letter keeps only the start of the value (with
+its size and SHA-256), and replay skips it.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -21,6 +29,93 @@ from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import topic_partitions
 
 _TYPE_OF_TOPIC = {m.TOPIC: m.__name__ for m in PIPELINE_MESSAGES}
+
+ERROR_MAX_CHARS = 4000
+# What Kafka adds around a letter's value (its key is counted apart): the headers, the record
+# and batch framing, and gzip's worst case on incompressible data (about 0.03 %).
+_MARGIN_MAX_BYTES = 64 * 1024
+# The most UTF-8 bytes one character takes once JSON-escaped (a control character: \u001f).
+_MAX_ESCAPED_CHAR_BYTES = 6
+
+
+class ConsumedRecord(Protocol):
+    """What a dead letter needs of a consumed record (``devoured_infra.pump.Record``)."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes: ...
+
+
+def build_dead_letter(
+    record: ConsumedRecord, error: str, *, service: str, attempts: int, max_bytes: int
+) -> DeadLetter:
+    """The dead letter of ``record``, whose JSON and key stay under ``max_bytes`` with margin.
+
+    The payload is cut (``payload_truncated``) only when the whole letter would not fit;
+    ``payload_bytes`` and ``payload_sha256`` always describe the original value.
+    """
+    letter = DeadLetter(
+        original_topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        message_key=record.key.decode("utf-8", "replace") if record.key else None,
+        payload=record.value.decode("utf-8", "replace"),
+        error=error[:ERROR_MAX_CHARS],
+        service=service,
+        attempts=attempts,
+        payload_bytes=len(record.value),
+        payload_sha256=hashlib.sha256(record.value).hexdigest(),
+    )
+    # The letter is sent under its own key, the original's re-encoded (lossy, so maybe longer).
+    budget = max_bytes - min(_MARGIN_MAX_BYTES, max_bytes // 8) - len(letter.key())
+    if _json_size(letter) <= budget:
+        return letter
+    empty = letter.model_copy(update={"payload": "", "payload_truncated": True})
+    room = budget - _json_size(empty)
+    if room < 0:
+        raise ValueError(f"dlq: a dead letter cannot fit in {max_bytes} bytes (key or error)")
+    payload = _prefix_within(letter.payload, room)
+    cut = empty.model_copy(update={"payload": payload})
+    # _prefix_within measures with json.dumps; should pydantic escape a character longer,
+    # dropping as many characters as bytes are over always fits.
+    over = _json_size(cut) - budget
+    if over > 0:
+        cut = empty.model_copy(update={"payload": payload[: max(0, len(payload) - over)]})
+    return cut
+
+
+def _json_size(letter: DeadLetter) -> int:
+    return len(letter.model_dump_json().encode())
+
+
+def _escaped_size(text: str) -> int:
+    """UTF-8 bytes of ``text`` inside a JSON string (escaping as pydantic does)."""
+    return len(json.dumps(text, ensure_ascii=False).encode()) - 2
+
+
+def _prefix_within(text: str, room: int) -> str:
+    """The longest prefix of ``text`` whose escaped form takes at most ``room`` bytes.
+
+    Each chunk is sized for the worst case, so it always fits; the chunks shrink as the room
+    does, so the text is measured about once instead of once per bisection step. The last few
+    characters are then added one at a time while they fit.
+    """
+    end, used = 0, 0
+    while end < len(text) and (step := (room - used) // _MAX_ESCAPED_CHAR_BYTES) > 0:
+        chunk = text[end : end + step]
+        used += _escaped_size(chunk)
+        end += len(chunk)
+    while end < len(text) and used + (size := _escaped_size(text[end])) <= room:
+        used += size
+        end += 1
+    return text[:end]
 
 
 @dataclass(frozen=True)
@@ -145,6 +240,16 @@ class _Replayer:
                 offset,
                 "skipped",
                 f"came from {letter.original_topic}, not {self._logical}",
+            )
+        if letter.payload_truncated:
+            # Sending the cut payload would only fail validation and be dead-lettered again.
+            return ReplayedLetter(
+                partition,
+                offset,
+                "skipped",
+                f"payload truncated ({len(letter.payload.encode())} of {letter.payload_bytes} "
+                f"bytes kept), cannot replay it: the original is {letter.original_topic} "
+                f"partition {letter.partition} offset {letter.offset}, while that topic keeps it",
             )
         detail = f"{letter.service} gave up after {letter.attempts}: {letter.error[:120]}"
         if self._dry_run:

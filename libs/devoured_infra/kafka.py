@@ -2,12 +2,17 @@
 
 Delivery guarantees (docs/architecture.md): the producer waits for all in-sync replicas and is
 idempotent; the consumer commits an offset only after the record was processed (its database
-transaction committed and its outputs acknowledged by the broker) or dead-lettered. A crash in
-between replays the record, and the stages' upserts on natural keys make the replay harmless.
+transaction committed, its outputs in the outbox with it) or dead-lettered. The service's
+outbox relay publishes those outputs. A crash before the commit replays the record; a crash
+after it leaves the outputs in the outbox for the relay. An outage of the database or the
+broker is waited out with the record in hand (its partition is not read meanwhile), handing
+the record back to the broker every ``max_outage_wait_s`` so the consumer keeps polling.
 """
 
 import asyncio
 import logging
+import os
+import random
 from collections.abc import Awaitable, Callable, Sequence
 
 from faststream import AckPolicy
@@ -17,20 +22,26 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import make_asgi_app
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_core.messages import Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.faults import Outage
 from devoured_infra.lag import export_lag, group_id
-from devoured_infra.pump import Record, RecordProcessor
+from devoured_infra.outbox import BeforePublish, OutboxRelay
+from devoured_infra.pump import OutageContinues, Record, RecordProcessor
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("devoured.kafka")
 
-BackgroundTask = Callable[[Publisher], Awaitable[None]]
+Wake = Callable[[], None]
+BackgroundTask = Callable[[Wake], Awaitable[None]]
+"""A service's background loop; it is handed the relay's ``wake`` to call after it committed
+messages to the outbox."""
 SERVICE_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
 ReadinessCheck = Callable[[], Awaitable[bool]]
 
@@ -91,25 +102,40 @@ def build_app(
     stage: Stage | None,
     *,
     service: str,
+    sessions: async_sessionmaker[AsyncSession],
     background: Sequence[BackgroundTask] = (),
     ready: ReadinessCheck | None = None,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
     more_stages: Sequence[Stage] = (),
+    before_publish: BeforePublish | None = None,
 ) -> AsgiFastStream:
-    """The FastStream ASGI app of a service: consumers, background tasks and HTTP endpoints.
+    """The FastStream ASGI app of a service: consumers, outbox relay, background tasks and
+    HTTP endpoints.
 
     ``stage`` is the service's main input; ``more_stages`` are further inputs consumed in the
     same consumer group (the fetcher's submitted URLs)."""
     broker = make_broker(settings, service)
     publisher = KafkaPublisher(broker, settings, service)
+    # The relay has a producer of its own, so that it can still flush after the consumers
+    # stopped (the record in flight at SIGTERM committed its outputs to the outbox).
+    relay_broker = make_broker(settings, f"{service}-relay")
+    relay = OutboxRelay(
+        sessions,
+        KafkaPublisher(relay_broker, settings, service),
+        service=service,
+        before_publish=before_publish,
+    )
+    outages = [relay.outage]
     for each in [stage, *more_stages] if stage is not None else more_stages:
-        _subscribe(broker, settings, each, publisher)
+        outages.append(_subscribe(broker, settings, each, publisher, relay))
         background = [*background, _lag_exporter(settings, each)]
+    background = [*background, _relay_loop(relay)]
     tasks: list[asyncio.Task[None]] = []
 
     async def start_background() -> None:
+        await relay_broker.connect()
         tasks.extend(
-            asyncio.create_task(_supervised(t, publisher), name=service) for t in background
+            asyncio.create_task(_supervised(t, relay.wake), name=service) for t in background
         )
 
     async def stop_background() -> None:
@@ -120,6 +146,8 @@ def build_app(
     async def close_resources() -> None:
         # After broker.stop(), which waited for the record in flight: closing the database or
         # the HTTP client earlier would fail that record and dead-letter it on SIGTERM.
+        await _final_flush(relay, timeout_s=10.0)
+        await relay_broker.stop()
         for hook in on_shutdown:
             await hook()
 
@@ -128,7 +156,7 @@ def build_app(
         asgi_routes=[
             ("/metrics", make_asgi_app(registry=metrics.REGISTRY)),
             ("/healthz", _healthz()),
-            ("/readyz", _readyz(broker, ready)),
+            ("/readyz", _readyz(broker, ready, outages)),
         ],
         after_startup=[start_background],
         on_shutdown=[stop_background],
@@ -137,12 +165,27 @@ def build_app(
     )
 
 
-def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher: Publisher) -> None:
+def _subscribe(
+    broker: KafkaBroker, settings: Settings, stage: Stage, publisher: Publisher, relay: OutboxRelay
+) -> Outage:
+    outage = Outage(stage.service)
+
+    async def wake_relay(outputs: Sequence[Message]) -> None:
+        if settings.test_crash_after_commit and random.random() < settings.test_crash_after_commit:
+            log.warning("test hook: exiting between the commit and the publish")
+            os._exit(137)
+        relay.wake()
+
     processor = RecordProcessor(
         stage,
         publisher,
         max_attempts=settings.handler_max_attempts,
         backoff_s=settings.handler_retry_backoff_s,
+        outage=outage,
+        # Below the consumer's max poll interval, so a long outage never evicts the consumer.
+        max_outage_wait_s=settings.max_outage_wait_s,
+        after_commit=wake_relay,
+        max_letter_bytes=settings.kafka_max_message_bytes,
     )
     logical_topic = stage.message_type.TOPIC
 
@@ -154,6 +197,7 @@ def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher:
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 4),
         max_partition_fetch_bytes=settings.kafka_max_message_bytes,
+        max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
         title=f"{stage.service}:{logical_topic}",
     )
     async def consume(msg: KafkaMessage) -> None:
@@ -162,9 +206,13 @@ def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher:
         record = Record(logical_topic, raw.partition, raw.offset, raw.key, raw.value or b"")
         try:
             await processor.process(record)
+        except OutageContinues:
+            # The outage outlasted one wait: hand the record back (FastStream seeks to it) so
+            # the consumer polls again; the outage itself is logged by ``Outage``.
+            raise
         except Exception:
-            # Not processed and not dead-lettered (the broker refused our publish): pause, then
-            # let FastStream seek back so the record is delivered again.
+            # Not processed and not dead-lettered (the broker refused our dead letter): pause,
+            # then let FastStream seek back so the record is delivered again.
             log.exception(
                 "record not processed; will be redelivered",
                 extra={"topic": logical_topic, "partition": raw.partition, "offset": raw.offset},
@@ -172,19 +220,37 @@ def _subscribe(broker: KafkaBroker, settings: Settings, stage: Stage, publisher:
             await asyncio.sleep(settings.handler_retry_backoff_s)
             raise
 
+    return outage
+
+
+async def _final_flush(relay: OutboxRelay, *, timeout_s: float) -> None:
+    """Publish what the last records committed; what does not make it stays in the outbox for
+    the next start or another replica."""
+    try:
+        await asyncio.wait_for(relay.flush(), timeout_s)
+    except Exception as exc:
+        log.warning("outbox not flushed at shutdown: %s: %s", type(exc).__name__, exc)
+
+
+def _relay_loop(relay: OutboxRelay) -> BackgroundTask:
+    async def run(wake: Wake) -> None:
+        await relay.run()
+
+    return run
+
 
 def _lag_exporter(settings: Settings, stage: Stage) -> BackgroundTask:
-    async def lag(publisher: Publisher) -> None:
+    async def lag(wake: Wake) -> None:
         await export_lag(settings, stage.service, stage.message_type.TOPIC)
 
     return lag
 
 
-async def _supervised(task: BackgroundTask, publisher: Publisher) -> None:
+async def _supervised(task: BackgroundTask, wake: Wake) -> None:
     """Keep a background loop alive: log and restart it if it crashes."""
     while True:
         try:
-            await task(publisher)
+            await task(wake)
             return
         except asyncio.CancelledError:
             raise
@@ -201,14 +267,18 @@ def _healthz() -> GetHandler:
     return healthz
 
 
-def _readyz(broker: KafkaBroker, ready: ReadinessCheck | None) -> GetHandler:
+def _readyz(
+    broker: KafkaBroker, ready: ReadinessCheck | None, outages: Sequence[Outage]
+) -> GetHandler:
     @get(include_in_schema=False)
     async def readyz(scope: object) -> AsgiResponse:
         broker_ok = await broker.ping(timeout=2.0)
         store_ok = True if ready is None else await ready()
-        if broker_ok and store_ok:
+        waiting = any(o.waiting for o in outages)
+        if broker_ok and store_ok and not waiting:
             return AsgiResponse(b"ready\n", 200)
-        return AsgiResponse(f"broker={broker_ok} database={store_ok}\n".encode(), 503)
+        body = f"broker={broker_ok} database={store_ok} outage={waiting}\n"
+        return AsgiResponse(body.encode(), 503)
 
     return readyz
 
@@ -219,7 +289,12 @@ def stage_app(
     """The app of a stage that needs only the database: engine, stage, consumer, endpoints."""
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    stage = make_stage(lambda: SqlUnitOfWork(sessions))
+    stage = make_stage(lambda: SqlUnitOfWork(sessions, service=service))
     return build_app(
-        settings, stage, service=service, ready=database_ready(engine), on_shutdown=[engine.dispose]
+        settings,
+        stage,
+        service=service,
+        sessions=sessions,
+        ready=database_ready(engine),
+        on_shutdown=[engine.dispose],
     )

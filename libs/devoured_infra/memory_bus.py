@@ -1,16 +1,20 @@
 """The in-process bus of embedded mode: no broker, same stage code, same delivery rules.
 
-Published messages are serialised and fed to the consuming stage through the same
-``RecordProcessor`` the Kafka transport uses, so validation, retries and dead letters behave
-exactly as in the services.
+Messages are serialised and fed to the consuming stage through the same ``RecordProcessor``
+the Kafka transport uses, so validation, retries, outage waits and dead letters behave exactly
+as in the services. With a ``relay`` (the outbox relay of the embedded database) a stage's
+outputs reach the bus the way they reach Kafka: from the outbox, after the handler committed.
+Without one, the bus publishes what a handler returns, for stages that keep no state.
 """
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from devoured_core.messages import DeadLetter, Message
 from devoured_infra.bus import Stage
 from devoured_infra.pump import Record, RecordProcessor
+
+Relay = Callable[[], Awaitable[int]]
 
 
 class InMemoryBus:
@@ -20,13 +24,25 @@ class InMemoryBus:
         self._offsets: dict[str, int] = {}
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
+        self._relay: Relay | None = None
         self.published: list[tuple[str, Message]] = []
 
-    def attach(self, stages: Sequence[Stage]) -> None:
+    def attach(self, stages: Sequence[Stage], *, relay: Relay | None = None) -> None:
+        self._relay = relay
         for stage in stages:
             self._processors[stage.message_type.TOPIC] = RecordProcessor(
-                stage, self, max_attempts=self._max_attempts, backoff_s=self._backoff_s
+                stage,
+                self,
+                max_attempts=self._max_attempts,
+                backoff_s=self._backoff_s,
+                after_commit=self._after_commit,
             )
+
+    async def _after_commit(self, outputs: Sequence[Message]) -> None:
+        if self._relay is not None:
+            await self._relay()
+        else:
+            await self.publish(outputs)
 
     async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
         for message in messages:
@@ -48,7 +64,9 @@ class InMemoryBus:
         return [m for _, m in self.published if isinstance(m, DeadLetter)]
 
     async def drain(self, on_record: Callable[[Record], None] | None = None) -> int:
-        """Process records until none is left; returns how many were processed."""
+        """Relay the outbox, then process records until none is left; returns how many."""
+        if self._relay is not None:
+            await self._relay()
         processed = 0
         while self._queue:
             record = self._queue.popleft()

@@ -153,6 +153,21 @@ FETCH_SCHEDULER_LEADER = Gauge(
     "1 while this replica holds the scheduler lock.",
     registry=REGISTRY,
 )
+# Labelled by file so that only a replica that read the file reports it (an unlabelled gauge
+# shows 0 on every service); the alert reads the leader's, as a former leader's may be stale.
+FETCH_SOURCES_CONFIG_VALID = Gauge(
+    "devoured_fetcher_sources_config_valid",
+    "1 when the sources file last read by the scheduler was valid and applied, 0 when it was "
+    "malformed and the sources already stored are polled instead.",
+    ["file"],
+    registry=REGISTRY,
+)
+FETCH_SOURCES_CONFIG_LOADED = Gauge(
+    "devoured_fetcher_sources_config_loaded_timestamp_seconds",
+    "When the scheduler last applied a valid sources file (Unix time).",
+    ["file"],
+    registry=REGISTRY,
+)
 
 # operations: consumer-group lag, measured by each stage (lag.py, docs/observability.md)
 CONSUMER_LAG = Gauge(
@@ -214,5 +229,47 @@ LLM_BUDGET_SPENT = Gauge(
 LLM_BUDGET_LIMIT = Gauge(
     "devoured_summarizer_llm_budget_limit_tokens",
     "The daily LLM token budget (DEVOURED_SUMMARIZER_OPENAI_DAILY_TOKEN_BUDGET).",
+    registry=REGISTRY,
+)
+OUTAGE_WAITING = Gauge(
+    "devoured_outage_waiting",
+    "1 while the service waits out an outage of a dependency (database, broker); its input "
+    "is paused and /readyz answers 503.",
+    ["service", "dependency"],
+    registry=REGISTRY,
+)
+OUTAGE_RETRIES = Counter(
+    "devoured_outage_retries_total",
+    "Attempts that failed on an outage and were tried again (never dead-lettered).",
+    ["service", "dependency"],
+    registry=REGISTRY,
+)
+OUTAGE_SECONDS = Counter(
+    "devoured_outage_seconds_total",
+    "Seconds spent waiting out outages, counted when each ends.",
+    ["service", "dependency"],
+    registry=REGISTRY,
+)
+OUTBOX_PUBLISHED = Counter(
+    "devoured_outbox_published_total",
+    "Messages the relay published from the outbox.",
+    ["service", "topic"],
+    registry=REGISTRY,
+)
+OUTBOX_UNSENT = Gauge(
+    "devoured_outbox_unsent",
+    "Messages in the outbox not yet published, as last seen by the relay.",
+    ["service"],
+    registry=REGISTRY,
+)
+OUTBOX_AGE_SECONDS = Gauge(
+    "devoured_outbox_oldest_unsent_age_seconds",
+    "Age of the oldest unsent outbox message, as last seen by the relay.",
+    ["service"],
+    registry=REGISTRY,
+)
+FETCH_RESENT = Counter(
+    "devoured_fetcher_requests_resent_total",
+    "Article requests sent again by the scheduler: lost, or put off until now.",
     registry=REGISTRY,
 )

@@ -1,7 +1,11 @@
-"""Processing one consumed record: validate, handle with bounded retries, publish, dead-letter.
+"""Processing one consumed record: validate, handle, and dead-letter only what is bad.
 
 Transport-agnostic so that it is unit-tested without a broker; ``devoured_infra.kafka`` feeds it
-records and commits the offset only after ``process`` returns.
+records and commits the offset only after ``process`` returns. The handler's outputs are in the
+outbox by then (written in its transaction); the relay publishes them, so ``process`` only
+wakes it. What happens on a failure is decided by ``devoured_infra.faults``: a bad record is
+dead-lettered at once, an outage is waited out (never dead-lettered), and an unexpected error
+is retried a few times before the record is dead-lettered.
 """
 
 import asyncio
@@ -9,17 +13,18 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from devoured_core.errors import InvalidMessage, PermanentError
-from devoured_core.messages import DeadLetter
+from devoured_core.messages import Message
 from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
+from devoured_infra.dlq import build_dead_letter
+from devoured_infra.faults import Fault, Outage, classify
 from devoured_infra.log_context import bind, bound
 
 log = logging.getLogger("devoured.pump")
@@ -36,6 +41,11 @@ class Record:
     value: bytes
 
 
+class OutageContinues(Exception):
+    """The record waited ``max_outage_wait_s`` for an outage to end; the transport should hand
+    it back to the broker (seek back) and deliver it again, so the consumer keeps polling."""
+
+
 class RecordProcessor:
     def __init__(
         self,
@@ -45,15 +55,28 @@ class RecordProcessor:
         max_attempts: int = 3,
         backoff_s: float = 0.5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        outage: Outage | None = None,
+        max_outage_wait_s: float | None = None,
+        after_commit: Callable[[Sequence[Message]], Awaitable[None]] | None = None,
+        max_letter_bytes: int = 16 * 1024 * 1024,
     ) -> None:
         self._stage = stage
         self._publisher = publisher
         self._max_attempts = max(1, max_attempts)
         self._backoff_s = backoff_s
         self._sleep = sleep
+        self._outage = outage or Outage(stage.service)
+        self._max_outage_wait_s = max_outage_wait_s
+        self._after_commit = after_commit
+        # The broker's message size limit (DEVOURED_KAFKA_MAX_MESSAGE_BYTES): a bigger letter
+        # would be refused, and the record redelivered forever.
+        self._max_letter_bytes = max_letter_bytes
 
     async def process(self, record: Record) -> None:
-        """Handle ``record`` completely, or dead-letter it; raises only if publishing fails."""
+        """Handle ``record`` completely, or dead-letter it.
+
+        Raises ``OutageContinues`` when an outage outlasts ``max_outage_wait_s``.
+        """
         key = record.key.decode("utf-8", "replace") if record.key else None
         # Every log line while the record is handled carries where it came from (log_context).
         with bound(topic=record.topic, partition=record.partition, offset=record.offset, key=key):
@@ -68,42 +91,77 @@ class RecordProcessor:
             message = self._stage.message_type.model_validate_json(record.value)
         except ValidationError as exc:
             reason = f"invalid {self._stage.message_type.__name__}: {_summarize(exc)}"
-            await self._dead_letter(record, reason, attempts=1)
+            await self._send_letter(record, reason, attempts=1, started=started)
             return
         bind(message_id=str(message.message_id))
-        outputs = None
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                outputs = await self._stage.handle(message)
-                break
-            except (PermanentError, InvalidMessage) as exc:
-                metrics.MESSAGES_FAILED.labels(service, topic).inc()
-                await self._dead_letter(record, f"{type(exc).__name__}: {exc}", attempts=attempt)
-                return
-            except Exception as exc:
-                metrics.MESSAGES_FAILED.labels(service, topic).inc()
-                log.warning("handler failed", extra=_context(record, attempt, exc))
-                if attempt == self._max_attempts:
-                    reason = f"gave up after {attempt} attempts: {type(exc).__name__}: {exc}"
-                    await self._dead_letter(record, reason, attempts=attempt)
-                    return
-                await self._sleep(self._backoff_s * 2 ** (attempt - 1))
-        assert outputs is not None
-        await self._publisher.publish(outputs)
+        outputs = await self._handle(record, message, started)
+        if outputs is None:
+            return
+        if self._after_commit is not None:
+            await self._after_commit(outputs)
         elapsed = time.perf_counter() - started
         metrics.HANDLER_SECONDS.labels(service, topic).observe(elapsed)
         log.info("processed", extra={"outputs": len(outputs), "seconds": round(elapsed, 4)})
 
+    async def _handle(
+        self, record: Record, message: Message, started: float
+    ) -> Sequence[Message] | None:
+        """Run the handler until it succeeds (its outputs, already in the outbox) or the
+        record is dead-lettered (None)."""
+        service, topic = self._stage.service, record.topic
+        attempts = unexpected = 0
+        while True:
+            attempts += 1
+            try:
+                outputs = await self._stage.handle(message)
+                self._outage.recovered()
+                return outputs
+            except Exception as exc:
+                metrics.MESSAGES_FAILED.labels(service, topic).inc()
+                fault = classify(exc)
+                if fault is Fault.OUTAGE:
+                    await self._wait_out(exc, started)
+                    continue
+                if fault is Fault.UNEXPECTED:
+                    unexpected += 1
+                    log.warning("handler failed", extra=_context(record, attempts, exc))
+                    if unexpected < self._max_attempts:
+                        await self._sleep(self._backoff_s * 2 ** (unexpected - 1))
+                        continue
+                    reason = f"gave up after {unexpected} attempts: {_describe(exc)}"
+                else:
+                    reason = _describe(exc)
+                await self._send_letter(record, reason, attempts=attempts, started=started)
+                return None
+
+    async def _wait_out(self, exc: BaseException, started: float) -> None:
+        wait = self._outage.failed(exc)
+        limit = self._max_outage_wait_s
+        if limit is not None and time.perf_counter() - started + wait > limit:
+            raise OutageContinues(_describe(exc)) from exc
+        await self._sleep(wait)
+
+    async def _send_letter(
+        self, record: Record, error: str, *, attempts: int, started: float
+    ) -> None:
+        """Dead-letter ``record``, waiting out a broker outage rather than failing the record."""
+        while True:
+            try:
+                await self._dead_letter(record, error, attempts=attempts)
+                self._outage.recovered()
+                return
+            except Exception as exc:
+                if classify(exc) is not Fault.OUTAGE:
+                    raise
+                await self._wait_out(exc, started)
+
     async def _dead_letter(self, record: Record, error: str, *, attempts: int) -> None:
-        letter = DeadLetter(
-            original_topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            message_key=record.key.decode("utf-8", "replace") if record.key else None,
-            payload=record.value.decode("utf-8", "replace"),
-            error=error[:4000],
+        letter = build_dead_letter(
+            record,
+            error,
             service=self._stage.service,
             attempts=attempts,
+            max_bytes=self._max_letter_bytes,
         )
         dlq = dead_letter_topic(record.topic)
         await self._publisher.publish([letter], topic=dlq)
@@ -152,3 +210,7 @@ def _context(record: Record, attempt: int, exc: Exception) -> dict[str, object]:
         "attempt": attempt,
         "error": f"{type(exc).__name__}: {exc}",
     }
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"

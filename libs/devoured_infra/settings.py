@@ -1,5 +1,6 @@
 """Settings shared by every service, read from ``DEVOURED_*`` environment variables."""
 
+from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -8,6 +9,21 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_PORTS = {"fetcher": 9101, "extractor": 9102, "summarizer": 9103, "publisher": 9104}
+
+
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long PostgreSQL work may wait, in seconds; 0 turns a limit off.
+
+    ``statement_s`` is enforced by the server (``statement_timeout``), which cancels the
+    statement cleanly, and by the client (asyncpg's ``command_timeout``) a few seconds later,
+    for a server that does not answer at all (paused, cut off).
+    """
+
+    connect_s: float = 10.0
+    statement_s: float = 30.0
+    idle_in_transaction_s: float = 60.0
+    pool_s: float = 30.0
 
 
 class Settings(BaseSettings):
@@ -19,6 +35,12 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///out/devoured.db",
         validation_alias=AliasChoices("DEVOURED_DATABASE_URL", "DATABASE_URL"),
     )
+    # PostgreSQL only, in seconds, 0 for none: a database that stops answering fails the work
+    # in hand (an outage, waited out) instead of hanging it forever (DatabaseTimeouts).
+    db_connect_timeout_s: float = Field(10.0, ge=0)
+    db_statement_timeout_s: float = Field(30.0, ge=0)
+    db_idle_in_transaction_timeout_s: float = Field(60.0, ge=0)
+    db_pool_timeout_s: float = Field(30.0, ge=0)
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092",
         validation_alias=AliasChoices(
@@ -31,6 +53,15 @@ class Settings(BaseSettings):
     topic_partitions: int = 12
     topic_replication_factor: int = 1
     topic_retention_ms: int = 7 * 24 * 3600 * 1000
+
+    kafka_max_poll_interval_ms: int = 300_000
+    # How long a record waits out an outage before it is handed back to the broker and polled
+    # again; keep it well below kafka_max_poll_interval_ms.
+    max_outage_wait_s: float = 60.0
+
+    # Fault injection for the chaos suite only: the probability that a service process exits
+    # at once (as on SIGKILL) right after a handler committed, before its outputs are published.
+    test_crash_after_commit: float = 0.0
 
     handler_max_attempts: int = 3
     handler_retry_backoff_s: float = 0.5
@@ -52,6 +83,19 @@ class Settings(BaseSettings):
     digest_name: str = "Devoured Daily"
     timezone: str = "UTC"
     edition_interval_s: float = 30.0
+
+    # Leader lease of the singleton jobs (fetch scheduler, edition builder), renewed every
+    # third of it; a replica takes over within this plus one tick of the job.
+    leader_ttl_s: float = Field(15.0, gt=0)
+
+    @property
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(
+            connect_s=self.db_connect_timeout_s,
+            statement_s=self.db_statement_timeout_s,
+            idle_in_transaction_s=self.db_idle_in_transaction_timeout_s,
+            pool_s=self.db_pool_timeout_s,
+        )
 
     def port_for(self, service: str) -> int:
         """The HTTP port (metrics and health) of ``service``."""

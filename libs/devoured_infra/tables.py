@@ -8,12 +8,15 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     false,
+    text,
 )
 
 metadata = MetaData()
@@ -55,6 +58,11 @@ fetcher_articles = Table(
     Column("fetched_by", String(64)),
     Column("status", Integer),
     Column("error", Text),
+    # 0010_fetcher_retry: the request as sent, so that the scheduler can send it again when it
+    # was lost or deferred (a site's 5xx, Retry-After, robots.txt unavailable), and when.
+    Column("request", Text),
+    Column("retry_at", DateTime(timezone=True), index=True),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # extractor
@@ -73,6 +81,9 @@ extractor_articles = Table(
     Column("reading_minutes", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("extracted_at", DateTime(timezone=True), nullable=False),
+    # 0009_version_guard: occurred_at of the message the row was written from; an older
+    # message never overwrites it (devoured_infra.db.upsert's ``version``). NULL before 0009.
+    Column("message_occurred_at", DateTime(timezone=True)),
 )
 
 # summarizer
@@ -86,6 +97,7 @@ summarizer_summaries = Table(
     Column("decoder", JSON, nullable=False),
     Column("backend", String(100), nullable=False),
     Column("summarized_at", DateTime(timezone=True), nullable=False),
+    Column("message_occurred_at", DateTime(timezone=True)),  # 0009, as in extractor_articles
 )
 
 # The LLM backend's answers and token spend live in the database, so a replay costs nothing
@@ -124,6 +136,7 @@ publisher_items = Table(
     Column("decoder", JSON, nullable=False),
     Column("text", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("message_occurred_at", DateTime(timezone=True)),  # 0009, as in extractor_articles
 )
 
 publisher_editions = Table(
@@ -150,4 +163,55 @@ publisher_deliveries = Table(
     Column("delivered_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", Text),
+)
+
+# 0008_leader_lease: a delivery attempt is claimed (under the edition builder's lease epoch)
+# before it is sent, so a target is never sent the same edition twice. A failed attempt drops
+# its claim; a claim with no recorded outcome (the sender died mid-send) is never sent again.
+publisher_delivery_claims = Table(
+    "publisher_delivery_claims",
+    metadata,
+    Column("edition_id", String(32), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("target", String(500), primary_key=True),
+    Column("epoch", BigInteger, nullable=False),
+    Column("claimed_by", String(200), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Every service's outgoing messages, written in the same transaction as the state they
+# describe and published by that service's relay (devoured_infra.outbox) after the commit, so a
+# crash between the commit and the publish never loses a message: the relay sends what is unsent.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("service", String(50), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("message_type", String(100), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("message_key", LargeBinary),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index(
+        "ix_outbox_unsent",
+        "service",
+        "id",
+        postgresql_where=text("sent_at IS NULL"),
+        sqlite_where=text("sent_at IS NULL"),
+    ),
+)
+
+# Leader leases of the singleton jobs (devoured_infra.leader): one row per job; ``epoch`` goes
+# up whenever the holder changes and fences a former leader's late writes.
+leader_leases = Table(
+    "leader_leases",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("epoch", BigInteger, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,7 +1,8 @@
 """Unit of work: one transaction and the repositories bound to it.
 
 Leaving the ``async with`` block without ``commit()`` rolls back, so a handler that fails half
-way writes nothing.
+way writes nothing. What a handler emits goes into ``outbox`` in the same transaction, so its
+messages exist exactly when its state does.
 """
 
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Protocol, Self, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from devoured_infra.leader import LeaseRepository, SqlLeaseRepository
 from devoured_infra.repositories.extractor import ExtractionRepository, SqlExtractionRepository
 from devoured_infra.repositories.fetcher import (
     ArticleRequestRepository,
@@ -17,6 +19,7 @@ from devoured_infra.repositories.fetcher import (
     SqlArticleRequestRepository,
     SqlSourceRepository,
 )
+from devoured_infra.repositories.outbox import OutboxRepository, SqlOutboxRepository
 from devoured_infra.repositories.publisher import (
     DeliveryRepository,
     EditionRepository,
@@ -42,6 +45,8 @@ class UnitOfWork(Protocol):
     stories: StoryRepository
     editions: EditionRepository
     deliveries: DeliveryRepository
+    leases: LeaseRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -64,9 +69,12 @@ class SqlUnitOfWork:
     stories: StoryRepository
     editions: EditionRepository
     deliveries: DeliveryRepository
+    leases: LeaseRepository
+    outbox: OutboxRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, service: str) -> None:
         self._sessions = sessions
+        self._service = service
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
@@ -79,6 +87,8 @@ class SqlUnitOfWork:
         self.stories = SqlStoryRepository(session)
         self.editions = SqlEditionRepository(session)
         self.deliveries = SqlDeliveryRepository(session)
+        self.leases = SqlLeaseRepository(session)
+        self.outbox = SqlOutboxRepository(session, self._service)
         return self
 
     async def __aexit__(

@@ -13,7 +13,8 @@ from aiokafka import AIOKafkaConsumer
 from devoured_core.messages import DeadLetter, PageFetched, SourceInfo
 from devoured_core.topics import PAGE_FETCHED, dead_letter_topic
 from devoured_core.urls import article_id_for
-from devoured_infra.dlq import replay
+from devoured_infra.dlq import build_dead_letter, replay
+from devoured_infra.pump import Record
 from tests.support.kafka import produce, provisioned_settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(120)]
@@ -92,6 +93,26 @@ async def test_replay_republishes_payloads_once_and_dry_run_sends_nothing(
 
     again = await replay(settings, PAGE_FETCHED, from_beginning=True, limit=1)
     assert [d.offset for d in again] == [0]
+
+
+async def test_replay_skips_a_letter_whose_payload_was_cut(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    settings = await provisioned_settings(kafka_bootstrap_servers, topic_prefix, topic_partitions=1)
+    page = _letter(0).payload.encode()
+    record = Record(PAGE_FETCHED, partition=0, offset=9, key=b"k", value=page + b" " * 20_000)
+    cut = build_dead_letter(record, "boom", service="extractor", attempts=1, max_bytes=20_000)
+    assert cut.payload_truncated
+    dlq = topic_prefix + dead_letter_topic(PAGE_FETCHED)
+    await produce(kafka_bootstrap_servers, dlq, [cut.model_dump_json().encode()], cut.key())
+
+    dry = await replay(settings, PAGE_FETCHED, dry_run=True)
+    done = await replay(settings, PAGE_FETCHED)
+
+    assert [d.action for d in dry] == [d.action for d in done] == ["skipped"]
+    assert "payload truncated" in done[0].detail
+    assert f"{PAGE_FETCHED} partition 0 offset 9" in done[0].detail
+    assert await _read_all(kafka_bootstrap_servers, topic_prefix + PAGE_FETCHED) == []
 
 
 def test_cli_replay_dry_run_and_bad_topic(kafka_bootstrap_servers: str, topic_prefix: str) -> None:

@@ -100,7 +100,7 @@ async def publisher(
     settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
     _, deps = bootstrap(
         settings,
-        lambda: SqlUnitOfWork(sessions),
+        lambda: SqlUnitOfWork(sessions, service="test"),
         clock=clock,
         publisher=PublisherSettings(**options),
     )

@@ -38,7 +38,7 @@ async def replica(database_url: str) -> AsyncIterator[Replica]:
         engine = create_engine(database_url)
         engines.append(engine)
         sessions = create_sessionmaker(engine)
-        return lambda: SqlUnitOfWork(sessions)
+        return lambda: SqlUnitOfWork(sessions, service="test")
 
     yield new_replica
     for engine in engines:
@@ -122,13 +122,13 @@ async def test_embedded_mode_keeps_the_ledger_in_sqlite(tmp_path: Path) -> None:
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
     try:
-        budget = DatabaseTokenBudget(lambda: SqlUnitOfWork(sessions), limit=500)
+        budget = DatabaseTokenBudget(lambda: SqlUnitOfWork(sessions, service="test"), limit=500)
         first = await budget.reserve(400)
         assert first is not None
         assert await budget.reserve(200) is None
         await budget.settle(first, 100)
         assert await budget.reserve(400) is not None
-        cache = DatabaseAnswerCache(lambda: SqlUnitOfWork(sessions))
+        cache = DatabaseAnswerCache(lambda: SqlUnitOfWork(sessions, service="test"))
         await cache.put("k", '{"tldr": "x"}')
         assert await cache.get("k") == '{"tldr": "x"}'
     finally:

@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 async def new_uow(database_url: str):  # type: ignore[no-untyped-def]
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
-    yield lambda: SqlUnitOfWork(sessions)
+    yield lambda: SqlUnitOfWork(sessions, service="test")
     await engine.dispose()
 
 
@@ -86,7 +86,7 @@ async def test_replayed_story_keeps_its_first_edition_and_receipt(new_uow) -> No
     )
     for story in (first, replay):
         async with new_uow() as uow:
-            await uow.stories.save(story)
+            await uow.stories.save(story, version=story.received_at)
             await uow.commit()
     async with new_uow() as uow:
         stored = await uow.stories.for_edition("2026-11-29")

@@ -35,7 +35,7 @@ async def test_leaving_without_commit_discards_writes() -> None:
     async with db.new_uow() as uow:
         await uow.sources.save_sources([SOURCE])
         await uow.article_requests.mark_requested("a1", url="u", source_id="s1", at=T0)
-        await uow.stories.save(samples.story("a1"))
+        await uow.stories.save(samples.story("a1"), version=T0)
     assert uow.committed is False
     assert db.tables.sources == {}
     assert db.tables.article_requests == {}
@@ -62,7 +62,7 @@ async def test_writes_after_commit_are_discarded_without_a_second_commit() -> No
     async with db.new_uow() as uow:
         await uow.sources.save_sources([SOURCE])
         await uow.commit()
-        await uow.stories.save(samples.story("late"))
+        await uow.stories.save(samples.story("late"), version=T0)
     assert set(db.tables.sources) == {"s1"}
     assert db.tables.stories == {}
 
@@ -113,11 +113,12 @@ async def test_record_poll_keeps_validators_unless_a_fresh_200_brings_new_ones()
 async def test_story_replay_keeps_first_edition_date_and_receive_time() -> None:
     db = FakeDatabase()
     async with db.new_uow() as uow:
-        await uow.stories.save(samples.story("a", received_at=T0))
+        await uow.stories.save(samples.story("a", received_at=T0), version=T0)
         await uow.stories.save(
             samples.story(
                 "a", title="New", edition_date=date(2026, 12, 1), received_at=T0 + timedelta(1)
-            )
+            ),
+            version=T0 + timedelta(1),
         )
         [story] = await uow.stories.for_edition("2026-11-29")
     assert (story.title, story.received_at) == ("New", T0)
@@ -143,8 +144,8 @@ async def test_editions_latest_and_editions_needing_build() -> None:
     d1, d2 = date(2026, 11, 28), date(2026, 11, 29)
     async with db.new_uow() as uow:
         assert await uow.editions.latest() is None
-        await uow.stories.save(samples.story("a", edition_date=d1, received_at=T0))
-        await uow.stories.save(samples.story("b", edition_date=d2, received_at=T0))
+        await uow.stories.save(samples.story("a", edition_date=d1, received_at=T0), version=T0)
+        await uow.stories.save(samples.story("b", edition_date=d2, received_at=T0), version=T0)
         assert await uow.stories.editions_needing_build() == ["2026-11-28", "2026-11-29"]
         await uow.editions.save(record(d2, 1, T0))
         await uow.editions.save(record(d1, 1, T0))

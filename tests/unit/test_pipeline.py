@@ -3,6 +3,7 @@
 The feed and the article are served by a real HTTP server on 127.0.0.1.
 """
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from devoured_fetcher.http import HttpFetcher
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import bootstrap as bootstrap_publisher
-from devoured_publisher.handlers import build_pending_editions
+from devoured_publisher.handlers import build_pending_editions, write_files
 from devoured_summarizer.bootstrap import bootstrap as bootstrap_summarizer
-from tests.fakes import FakeClock, FakeDatabase
+from tests.fakes import FakeClock, FakeDatabase, FakeOutboxRelay
 from tests.unit.localsite import LocalSite, Reply
 
 PAGES = Path(__file__).parents[1] / "testdata" / "pages"
@@ -46,19 +47,24 @@ async def test_feed_to_edition(site: LocalSite, http: HttpFetcher, tmp_path: Pat
     fetch_stage, fetch_deps = bootstrap_fetcher(settings, db.new_uow, http=http, clock=clock)
     publish_stage, publish_deps = bootstrap_publisher(settings, db.new_uow, clock=clock)
     bus = InMemoryBus(max_attempts=1)
+    relay = FakeOutboxRelay(db, bus, functools.partial(write_files, deps=publish_deps))
     bus.attach(
         [
             fetch_stage,
             bootstrap_extractor(db.new_uow, clock=clock),
             bootstrap_summarizer(db.new_uow, clock=clock),
             publish_stage,
-        ]
+        ],
+        relay=relay.flush,
     )
     source = Source(source_id="ledger", name="The Ledger", url=site.url("/feed.xml"))
 
-    await bus.publish(await poll_sources([source], deps=fetch_deps))
+    await poll_sources([source], deps=fetch_deps)
     processed = await bus.drain()
     [digest] = await build_pending_editions(deps=publish_deps)
+    assert not (tmp_path / "index.html").exists()  # the files go out with the event
+    assert await relay.flush() == 1
+    assert bus.published[-1] == (digest.TOPIC, digest)
 
     assert bus.dead_letters == []
     assert processed == 5  # feed, article, page, extracted, summarized

@@ -1,11 +1,13 @@
 """Alembic environment: runs migrations over the async engine of ``sqlalchemy.url``."""
 
 import asyncio
+from dataclasses import replace
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from devoured_infra.db import create_engine
+from devoured_infra.settings import Settings
 from devoured_infra.tables import metadata
 
 
@@ -20,7 +22,10 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    # A migration may rightly run long (an index over a big table): only connecting is bounded.
+    timeouts = replace(Settings().database_timeouts, statement_s=0, idle_in_transaction_s=0)
+    url = context.config.get_main_option("sqlalchemy.url") or ""
+    engine = create_engine(url, timeouts=timeouts)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

@@ -6,7 +6,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import ArticleExtracted
-from devoured_infra.db import upsert
+from devoured_infra.db import as_version, upsert
 from devoured_infra.tables import extractor_articles
 
 _COLUMNS = (
@@ -25,8 +25,11 @@ _COLUMNS = (
 
 class ExtractionRepository(Protocol):
     async def save(
-        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime
-    ) -> None: ...
+        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime, version: datetime
+    ) -> bool:
+        """Upsert unless the stored row came from a message newer than ``version`` (the
+        ``occurred_at`` of the message it comes from); False when the row was kept."""
+        ...
 
 
 class SqlExtractionRepository:
@@ -34,8 +37,18 @@ class SqlExtractionRepository:
         self._session = session
 
     async def save(
-        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime
-    ) -> None:
+        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime, version: datetime
+    ) -> bool:
         values = article.model_dump(include=set(_COLUMNS))
-        values |= {"fetched_article_id": fetched_article_id, "extracted_at": at}
-        await upsert(self._session, extractor_articles, values, keys=["article_id"])
+        values |= {
+            "fetched_article_id": fetched_article_id,
+            "extracted_at": at,
+            "message_occurred_at": as_version(version),
+        }
+        return await upsert(
+            self._session,
+            extractor_articles,
+            values,
+            keys=["article_id"],
+            version="message_occurred_at",
+        )

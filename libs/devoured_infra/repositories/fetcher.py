@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.model import FeedState, Source
@@ -70,14 +70,43 @@ class SourceRepository(Protocol):
     async def statuses(self) -> list[SourceStatus]: ...
 
 
+@dataclass(frozen=True)
+class DueRequest:
+    """An article request to send again: lost, or deferred until now."""
+
+    article_id: str
+    request: str  # the FetchRequested as JSON
+    attempts: int
+
+
 class ArticleRequestRepository(Protocol):
     async def finished_by(self, article_id: str) -> str | None: ...
     async def needing_request(
         self, article_ids: Iterable[str], *, now: datetime, rerequest_after: timedelta
     ) -> set[str]: ...
     async def mark_requested(
-        self, article_id: str, *, url: str, source_id: str, at: datetime
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        at: datetime,
+        request: str | None = None,
+        retry_at: datetime | None = None,
     ) -> None: ...
+    async def attempts_of(self, article_id: str) -> int: ...
+    async def defer(
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        request: str,
+        until: datetime,
+        error: str,
+    ) -> None: ...
+    async def due_requests(self, now: datetime, *, limit: int) -> list[DueRequest]: ...
+    async def resent(self, article_id: str, *, at: datetime, retry_at: datetime) -> None: ...
     async def mark_fetched(
         self,
         article_id: str,
@@ -262,8 +291,17 @@ class SqlArticleRequestRepository:
         return wanted
 
     async def mark_requested(
-        self, article_id: str, *, url: str, source_id: str, at: datetime
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        at: datetime,
+        request: str | None = None,
+        retry_at: datetime | None = None,
     ) -> None:
+        """Record that the article was requested; with ``request`` and ``retry_at``, the
+        scheduler sends ``request`` again at ``retry_at`` unless the article was fetched."""
         await upsert(
             self._session,
             fetcher_articles,
@@ -273,9 +311,69 @@ class SqlArticleRequestRepository:
                 "source_id": source_id,
                 "first_seen_at": at,
                 "requested_at": at,
+                "request": request,
+                "retry_at": retry_at,
             },
             keys=["article_id"],
-            update=["requested_at"],
+            update=["requested_at", "request", "retry_at"],
+        )
+
+    async def attempts_of(self, article_id: str) -> int:
+        """How often the article was put off or sent again (0 when unknown)."""
+        c = fetcher_articles.c
+        query = select(c.attempts).where(c.article_id == article_id)
+        return int((await self._session.execute(query)).scalar() or 0)
+
+    async def defer(
+        self,
+        article_id: str,
+        *,
+        url: str,
+        source_id: str,
+        request: str,
+        until: datetime,
+        error: str,
+    ) -> None:
+        """Put the article's request off until ``until`` (the site cannot answer now) and
+        count the attempt; the scheduler sends ``request`` again then."""
+        c = fetcher_articles.c
+        changes = {"retry_at": until, "error": error, "request": request}
+        result = await self._session.execute(
+            update(fetcher_articles)
+            .where(c.article_id == article_id)
+            .values(attempts=c.attempts + 1, **changes)
+        )
+        if getattr(result, "rowcount", 0):
+            return
+        await self._session.execute(
+            insert(fetcher_articles).values(
+                article_id=article_id,
+                url=url,
+                source_id=source_id,
+                first_seen_at=until,
+                requested_at=until,
+                attempts=1,
+                **changes,
+            )
+        )
+
+    async def due_requests(self, now: datetime, *, limit: int) -> list[DueRequest]:
+        """Unfinished requests whose retry time has come, oldest first."""
+        c = fetcher_articles.c
+        rows = await self._session.execute(
+            select(c.article_id, c.request, c.attempts)
+            .where(c.fetched_at.is_(None), c.request.is_not(None), c.retry_at <= now)
+            .order_by(c.retry_at)
+            .limit(limit)
+        )
+        return [DueRequest(a, r, n) for a, r, n in rows]
+
+    async def resent(self, article_id: str, *, at: datetime, retry_at: datetime) -> None:
+        c = fetcher_articles.c
+        await self._session.execute(
+            update(fetcher_articles)
+            .where(c.article_id == article_id)
+            .values(requested_at=at, retry_at=retry_at, attempts=c.attempts + 1)
         )
 
     async def mark_fetched(

@@ -3,13 +3,19 @@
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, String, cast, func, literal_column, or_, select, update
+from sqlalchemy import Select, String, cast, delete, func, literal_column, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from devoured_core.model import EditionRecord, Story
-from devoured_infra.db import as_utc, upsert, utc_row
-from devoured_infra.tables import publisher_deliveries, publisher_editions, publisher_items
+from devoured_infra.db import as_utc, as_version, upsert, utc_row
+from devoured_infra.tables import (
+    publisher_deliveries,
+    publisher_delivery_claims,
+    publisher_editions,
+    publisher_items,
+)
 
 edition_key: ColumnElement[str] = func.coalesce(
     publisher_items.c.edition_id, cast(publisher_items.c.edition_date, String(32))
@@ -17,7 +23,11 @@ edition_key: ColumnElement[str] = func.coalesce(
 
 
 class StoryRepository(Protocol):
-    async def save(self, story: Story) -> None: ...
+    async def save(self, story: Story, *, version: datetime) -> bool:
+        """Upsert unless the stored story came from a message newer than ``version`` (the
+        ``occurred_at`` of the message it comes from); False when the row was kept."""
+        ...
+
     async def for_edition(self, edition_id: str) -> list[Story]: ...
     async def editions_needing_build(self) -> list[str]: ...
     async def get(self, article_id: str) -> Story | None: ...
@@ -35,6 +45,12 @@ class EditionRepository(Protocol):
 
 class DeliveryRepository(Protocol):
     async def delivered(self, edition_id: str, channel: str, target: str) -> bool: ...
+    async def claim(
+        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str, at: datetime
+    ) -> bool: ...
+    async def unclaim(
+        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str
+    ) -> None: ...
     async def record(
         self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None
     ) -> None: ...
@@ -44,14 +60,23 @@ class SqlStoryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def save(self, story: Story) -> None:
-        """Insert a story; a replayed one keeps its first edition and receive time."""
+    async def save(self, story: Story, *, version: datetime) -> bool:
+        """Insert a story; a replayed one keeps its first edition and receive time, and an
+        older one (by ``version``) changes nothing."""
         values = story.model_dump()
         values["decoder"] = [term.model_dump() for term in story.decoder]
         values["edition_id"] = story.edition_key
+        values["message_occurred_at"] = as_version(version)
         kept = {"article_id", "edition_date", "edition_id", "received_at"}
         update = [k for k in values if k not in kept]
-        await upsert(self._session, publisher_items, values, keys=["article_id"], update=update)
+        return await upsert(
+            self._session,
+            publisher_items,
+            values,
+            keys=["article_id"],
+            update=update,
+            version="message_occurred_at",
+        )
 
     async def for_edition(self, edition_id: str) -> list[Story]:
         rows = await self._session.execute(
@@ -178,6 +203,46 @@ class SqlDeliveryRepository:
             )
         ).first()
         return row is not None and row[0] is not None
+
+    async def claim(
+        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str, at: datetime
+    ) -> bool:
+        """Claim the next attempt before sending; False when the target already has the
+        edition or an attempt is claimed (in flight, or its sender died: never sent again)."""
+        if await self.delivered(edition_id, channel, target):
+            return False
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        c = publisher_delivery_claims.c
+        statement = (
+            insert(publisher_delivery_claims)
+            .values(
+                edition_id=edition_id,
+                channel=channel,
+                target=target,
+                epoch=epoch,
+                claimed_by=by,
+                claimed_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=[c.edition_id, c.channel, c.target])
+            .returning(c.epoch)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def unclaim(
+        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str
+    ) -> None:
+        """Drop the claim of an attempt that failed, so a later round tries again."""
+        c = publisher_delivery_claims.c
+        await self._session.execute(
+            delete(publisher_delivery_claims).where(
+                c.edition_id == edition_id,
+                c.channel == channel,
+                c.target == target,
+                c.epoch == epoch,
+                c.claimed_by == by,
+            )
+        )
 
     async def record(
         self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None

@@ -8,7 +8,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import ArticleSummarized
-from devoured_infra.db import upsert
+from devoured_infra.db import as_version, upsert
 from devoured_infra.tables import (
     summarizer_llm_answers,
     summarizer_llm_budget,
@@ -18,8 +18,11 @@ from devoured_infra.tables import (
 
 class SummaryRepository(Protocol):
     async def save(
-        self, summary: ArticleSummarized, *, content_hash: str, at: datetime
-    ) -> None: ...
+        self, summary: ArticleSummarized, *, content_hash: str, at: datetime, version: datetime
+    ) -> bool:
+        """Upsert unless the stored row came from a message newer than ``version`` (the
+        ``occurred_at`` of the message it comes from); False when the row was kept."""
+        ...
 
 
 class LlmLedgerRepository(Protocol):
@@ -37,12 +40,24 @@ class SqlSummaryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def save(self, summary: ArticleSummarized, *, content_hash: str, at: datetime) -> None:
+    async def save(
+        self, summary: ArticleSummarized, *, content_hash: str, at: datetime, version: datetime
+    ) -> bool:
         values = summary.model_dump(
             mode="json", include={"article_id", "tldr", "deep_dive", "decoder", "backend"}
         )
-        values |= {"content_hash": content_hash, "summarized_at": at}
-        await upsert(self._session, summarizer_summaries, values, keys=["article_id"])
+        values |= {
+            "content_hash": content_hash,
+            "summarized_at": at,
+            "message_occurred_at": as_version(version),
+        }
+        return await upsert(
+            self._session,
+            summarizer_summaries,
+            values,
+            keys=["article_id"],
+            version="message_occurred_at",
+        )
 
 
 class SqlLlmLedgerRepository:

@@ -214,7 +214,7 @@ def _with_uow(work: Any) -> Any:
         engine = create_engine(settings.database_url)
         try:
             sessions = create_sessionmaker(engine)
-            return await work(lambda: SqlUnitOfWork(sessions))
+            return await work(lambda: SqlUnitOfWork(sessions, service="fetcher"))
         finally:
             await engine.dispose()
 

@@ -1,6 +1,7 @@
 """``devoured digest``: rebuild or send an edition on demand, from the publisher's database."""
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -8,14 +9,21 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.kafka import KafkaPublisher, make_broker
 from devoured_infra.migrate import upgrade_async
+from devoured_infra.outbox import OutboxRelay
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher.bootstrap import bootstrap
-from devoured_publisher.handlers import PublisherDeps, build_edition, deliver_edition
+from devoured_publisher.handlers import (
+    PublisherDeps,
+    build_edition,
+    deliver_edition,
+    write_files,
+)
 from devoured_publisher.period import period_for
 
 digest_app = typer.Typer(help="Editions: rebuild or send one on demand.", no_args_is_help=True)
@@ -47,23 +55,33 @@ def send(date: EditionOption = None) -> None:
 
 
 async def _build(settings: Settings, edition_id: str | None, publish: bool) -> None:
-    async with _deps(settings) as deps:
+    """The edition's ``DigestPublished`` goes into the publisher's outbox with it: a running
+    publisher service relays it; ``--publish`` relays it from here at once."""
+    async with _deps(settings) as (deps, sessions):
         message = await build_edition(edition_id or _current(deps), deps=deps)
+        if publish:
+            broker = make_broker(settings, "devoured-cli")
+            await broker.connect()
+            try:
+                relay = OutboxRelay(
+                    sessions,
+                    KafkaPublisher(broker, settings, "publisher"),
+                    service="publisher",
+                    before_publish=functools.partial(write_files, deps=deps),
+                )
+                await relay.flush()
+            finally:
+                await broker.stop()
+            console.print(f"published {message.TOPIC} for {message.edition_id}")
+        else:
+            await write_files(message, deps=deps)
     console.print(
         f"[bold green]{message.title}[/]: {message.item_count} items -> {settings.out_dir}/"
     )
-    if publish:
-        broker = make_broker(settings, "devoured-cli")
-        await broker.connect()
-        try:
-            await KafkaPublisher(broker, settings, "publisher").publish([message])
-        finally:
-            await broker.stop()
-        console.print(f"published {message.TOPIC} for {message.edition_id}")
 
 
 async def _send(settings: Settings, edition_id: str | None) -> None:
-    async with _deps(settings) as deps:
+    async with _deps(settings) as (deps, _):
         delivered = await deliver_edition(edition_id or _current(deps), deps=deps)
     console.print(f"{delivered} deliveries made")
 
@@ -78,13 +96,15 @@ def _current(deps: PublisherDeps) -> str:
 
 
 @asynccontextmanager
-async def _deps(settings: Settings) -> AsyncIterator[PublisherDeps]:
+async def _deps(
+    settings: Settings,
+) -> AsyncIterator[tuple[PublisherDeps, async_sessionmaker[AsyncSession]]]:
     """The publisher's dependencies on its configured database, disposed afterwards."""
     if settings.database_url.startswith("sqlite"):
         await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     try:
-        yield bootstrap(settings, lambda: SqlUnitOfWork(sessions))[1]
+        yield bootstrap(settings, lambda: SqlUnitOfWork(sessions, service="publisher"))[1], sessions
     finally:
         await engine.dispose()

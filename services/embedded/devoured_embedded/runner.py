@@ -1,5 +1,6 @@
 """Embedded mode: the four stages' own handlers on the in-process bus, with SQLite by default."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +14,12 @@ from devoured_fetcher.sources import load_sources
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.migrate import upgrade_async
+from devoured_infra.outbox import OutboxRelay
 from devoured_infra.pump import Record
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher.bootstrap import bootstrap as bootstrap_publisher
-from devoured_publisher.handlers import build_pending_editions
+from devoured_publisher.handlers import build_pending_editions, write_files
 from devoured_summarizer.bootstrap import bootstrap as bootstrap_summarizer
 
 
@@ -44,13 +46,22 @@ async def run_once(
     sessions = create_sessionmaker(engine)
 
     def new_uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+        return SqlUnitOfWork(sessions, service="embedded")
 
     fetch_stage, fetch_deps = bootstrap_fetcher(settings, new_uow, fetcher=fetcher)
     publish_stage, publish_deps = bootstrap_publisher(settings, new_uow)
     bus = InMemoryBus(max_attempts=settings.handler_max_attempts, backoff_s=0.2)
+    # One relay for the one database: every stage's outbox reaches the bus after its commit,
+    # and an edition's files are written just before its DigestPublished, as in the services.
+    relay = OutboxRelay(
+        sessions,
+        bus,
+        service=None,
+        before_publish=functools.partial(write_files, deps=publish_deps),
+    )
     bus.attach(
-        [fetch_stage, bootstrap_extractor(new_uow), bootstrap_summarizer(new_uow), publish_stage]
+        [fetch_stage, bootstrap_extractor(new_uow), bootstrap_summarizer(new_uow), publish_stage],
+        relay=relay.flush,
     )
     report = RunReport()
 
@@ -60,10 +71,10 @@ async def run_once(
             on_record(record, bus.pending)
 
     try:
-        await bus.publish(await poll_sources(load_sources(settings.sources_file), deps=fetch_deps))
+        await poll_sources(load_sources(settings.sources_file), deps=fetch_deps)
         await bus.drain(count)
         report.editions = await build_pending_editions(deps=publish_deps)
-        await bus.publish(report.editions)
+        await relay.flush()
     finally:
         await fetch_deps.http.aclose()
         await engine.dispose()

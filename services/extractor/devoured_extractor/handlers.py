@@ -64,11 +64,17 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
     metrics.EXTRACTOR_SECONDS.labels("ok").observe(time.perf_counter() - started)
     article = _article(msg, content)
     async with deps.new_uow() as uow:
-        await uow.extractions.save(article, fetched_article_id=msg.article_id, at=deps.clock())
+        saved = await uow.extractions.save(
+            article, fetched_article_id=msg.article_id, at=deps.clock(), version=msg.occurred_at
+        )
+        # A page older than the one the row came from changes nothing and says nothing new
+        # (its event would carry a fresh time and overwrite newer rows downstream).
+        outputs: list[Message] = [article] if saved else []
+        await uow.outbox.add(outputs)
         await uow.commit()
     metrics.EXTRACTIONS.labels("ok").inc()
     metrics.EXTRACTOR_TEXT_CHARS.observe(len(article.text))
-    return [article]
+    return outputs
 
 
 def skip_reason(message: str) -> str:

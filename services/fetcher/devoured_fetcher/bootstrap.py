@@ -69,6 +69,8 @@ def bootstrap(
         robots=build_robots(client, fetcher) if http is None else None,
         lease=timedelta(seconds=fetcher.lease_s),
         max_crawl_delay_s=fetcher.robots_max_crawl_delay_s,
+        max_inline_wait_s=fetcher.max_inline_wait_s,
+        article_max_attempts=fetcher.article_max_attempts,
     )
     stage = Stage("fetcher", FetchRequested, functools.partial(fetch, deps=deps))
     return stage, deps

@@ -23,3 +23,9 @@ class FetcherSettings(BaseSettings):
     scheduler_tick_s: float = 5.0
     scheduler_batch: int = 500
     lease_s: float = 600.0
+    # A handler never sleeps longer than this for a host (Retry-After, crawl delay): a longer
+    # wait puts the article off, and the scheduler sends its request again when it is due.
+    max_inline_wait_s: float = 30.0
+    # How often an article is put off (site errors, robots.txt unavailable) or sent again
+    # before it is given up for good.
+    article_max_attempts: int = 10

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
-from devoured_core.errors import DevouredError, PermanentError
+from devoured_core.errors import DevouredError, PermanentError, TransientError
 from devoured_core.messages import (
     FeedEntry,
     FetchRequested,
@@ -26,7 +26,7 @@ from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url, host_of
 from devoured_fetcher.decode import decode_body
 from devoured_fetcher.feeds import ParsedFeed, parse_document
-from devoured_fetcher.http import FetchFailed, HttpFetcher, HttpResponse
+from devoured_fetcher.http import HttpFetcher, HttpResponse
 from devoured_fetcher.outcome import canonical_link, judge
 from devoured_fetcher.robots import RobotsCache
 from devoured_fetcher.schedule import (
@@ -38,13 +38,14 @@ from devoured_fetcher.schedule import (
 )
 from devoured_infra import metrics
 from devoured_infra.repositories.fetcher import PollSchedule
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+ROBOTS_RETRY_S = 300.0  # how long a robots.txt failure is remembered (robots.py)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class FetcherDeps:
     rand: Callable[[], float] = field(default=random.random)
     lease: timedelta = timedelta(minutes=10)
     max_crawl_delay_s: float = 30.0
+    max_inline_wait_s: float = 30.0
+    article_max_attempts: int = 10
 
 
 async def fetch(msg: FetchRequested, *, deps: FetcherDeps) -> list[Message]:
@@ -161,14 +164,27 @@ async def _request_new_entries(
         for article_id, entry in by_id.items():
             if article_id not in wanted:
                 continue
-            await uow.article_requests.mark_requested(
-                article_id, url=entry.link, source_id=source.source_id, at=now
-            )
-            requests.append(
-                FetchRequested(url=entry.link, kind="article", source=source, entry=entry)
-            )
+            request = FetchRequested(url=entry.link, kind="article", source=source, entry=entry)
+            await _track(uow, article_id, request, deps, now)
+            requests.append(request)
+        await uow.outbox.add(requests)
         await uow.commit()
     return requests
+
+
+async def _track(
+    uow: UnitOfWork, article_id: str, request: FetchRequested, deps: FetcherDeps, now: datetime
+) -> None:
+    """Mark the article requested, keeping the request: if it is lost (or put off), the
+    scheduler sends it again once ``rerequest_after`` has passed (``resend_due``)."""
+    await uow.article_requests.mark_requested(
+        article_id,
+        url=request.url,
+        source_id=request.source.source_id,
+        at=now,
+        request=request.model_dump_json(),
+        retry_at=now + deps.rerequest_after,
+    )
 
 
 async def submit_url(msg: UrlSubmitted, *, deps: FetcherDeps) -> list[FetchRequested]:
@@ -209,19 +225,25 @@ def _schedule(plan: NextPoll) -> PollSchedule:
 async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageFetched]:
     """Fetch an article page and hand it to the extractor; record why when we cannot.
 
-    Server errors, 429 and network failures raise (the transport retries them); anything else
-    that stops us is final for this article and recorded, so it is not requested again.
+    When the site cannot answer now (server errors, 429, network failures, robots.txt
+    unavailable, a Retry-After or crawl delay longer than ``max_inline_wait_s``) the article is
+    put off, never slept on: the scheduler sends its request again when it is due, and gives it
+    up after ``article_max_attempts``. Anything else that stops us is final and recorded.
     """
     article_id = article_id_for(msg.url)
     async with deps.new_uow() as uow:
         finished_by = await uow.article_requests.finished_by(article_id)
-    # Skip what another request already finished; a redelivery of the request that finished it
-    # (we crashed after the commit, before the publish) must emit its page again.
-    if finished_by is not None and finished_by != msg.message_id:
+    # Skip what a request already finished, this one included: a redelivery after a crash
+    # between the commit and the publish finds its page in the outbox, committed with the mark.
+    if finished_by is not None:
         metrics.FETCH_SKIPS.labels("already_fetched").inc()
         return []
+    host = host_of(msg.url)
     if deps.robots is not None:
-        if not await deps.robots.allowed(msg.url):
+        robots = await deps.robots.verdict(msg.url)
+        if robots == "unavailable":
+            return await _defer(deps, msg, ROBOTS_RETRY_S, "article: robots.txt unavailable")
+        if robots == "disallowed":
             metrics.FETCH_ROBOTS_DENIALS.inc()
             return await _give_up(
                 deps, msg, article_id, None, "article: disallowed by robots.txt", "robots"
@@ -230,14 +252,20 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
             # Capped: requests are keyed by host, so a long delay would also hold up the other
             # hosts that share this host's partition.
             delay = min(await deps.robots.crawl_delay(msg.url), deps.max_crawl_delay_s)
-            deps.http.limiter.space_host(host_of(msg.url), delay)
+            deps.http.limiter.space_host(host, delay)
+    if deps.http.limiter is not None:
+        wait = deps.http.limiter.wait_s(host)
+        if wait > deps.max_inline_wait_s:
+            return await _defer(deps, msg, wait, f"article: {host} asked us to wait {wait:.0f} s")
     try:
         response = await deps.http.get(msg.url, accept=ARTICLE_ACCEPT)
     except PermanentError as exc:
         return await _give_up(deps, msg, article_id, None, str(exc), type(exc).__name__)
+    except TransientError as exc:
+        return await _defer(deps, msg, None, str(exc))
     if response.status >= 500 or response.status == 429:
-        _slow_down(deps, response)
-        raise FetchFailed(f"article: HTTP {response.status} from {response.final_url}")
+        reason = f"article: HTTP {response.status} from {response.final_url}"
+        return await _defer(deps, msg, _slow_down(deps, response), reason)
     verdict = judge(response, "article")
     if verdict.verdict != "ok":
         reason, code = verdict.reason or "", verdict.code or "other"
@@ -245,26 +273,62 @@ async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageF
     metrics.FETCHES.labels("article", "ok").inc()
     metrics.FETCH_SECONDS.labels("article").observe(response.elapsed_ms / 1000)
     body = decode_body(response.content_type, response.body)
-    await _record_article(deps, msg, article_id, response, body)
-    return [
-        PageFetched(
-            article_id=article_id,
-            url=msg.url,
-            final_url=canonicalize_url(response.final_url),
-            status=response.status,
-            headers=response.headers,
-            fetched_at=deps.clock(),
-            body=body,
-            source=msg.source,
-            entry=msg.entry,
-        )
-    ]
+    page = PageFetched(
+        article_id=article_id,
+        url=msg.url,
+        final_url=canonicalize_url(response.final_url),
+        status=response.status,
+        headers=response.headers,
+        fetched_at=deps.clock(),
+        body=body,
+        source=msg.source,
+        entry=msg.entry,
+    )
+    await _record_article(deps, msg, page, response)
+    return [page]
 
 
-def _slow_down(deps: FetcherDeps, response: HttpResponse) -> None:
+def _slow_down(deps: FetcherDeps, response: HttpResponse) -> float | None:
+    """Honour the response's Retry-After for its host; returns it (capped at an hour)."""
     wait = retry_after_s(response.headers.get("retry-after"), now=deps.clock())
-    if wait and deps.http.limiter is not None:
-        deps.http.limiter.delay_host(host_of(response.final_url), min(wait, 3600.0))
+    if not wait:
+        return None
+    wait = min(wait, 3600.0)
+    if deps.http.limiter is not None:
+        deps.http.limiter.delay_host(host_of(response.final_url), wait)
+    return wait
+
+
+async def _defer(
+    deps: FetcherDeps, msg: FetchRequested, wait_s: float | None, reason: str
+) -> list[PageFetched]:
+    """Put the article off: the scheduler sends ``msg`` again after ``wait_s`` (or a backoff
+    that grows with each attempt), until ``article_max_attempts`` is reached."""
+    article_id, now = article_id_for(msg.url), deps.clock()
+    async with deps.new_uow() as uow:
+        attempts = await uow.article_requests.attempts_of(article_id) + 1
+        if attempts <= deps.article_max_attempts:
+            delay = max(wait_s or 0.0, retry_backoff_s(deps.rerequest_after, attempts))
+            await uow.article_requests.defer(
+                article_id,
+                url=msg.url,
+                source_id=msg.source.source_id,
+                request=msg.model_dump_json(),
+                until=now + timedelta(seconds=delay),
+                error=reason,
+            )
+            await uow.commit()
+            metrics.FETCHES.labels("article", "deferred").inc()
+            return []
+    reason = f"gave up after {attempts - 1} attempts: {reason}"
+    return await _give_up(deps, msg, article_id, None, reason, "gave_up")
+
+
+def retry_backoff_s(base: timedelta, attempts: int) -> float:
+    """How long an article waits before its ``attempts``-th try: doubling from ``base``,
+    at most a day."""
+    doubling: float = base.total_seconds() * 2.0 ** min(max(attempts - 1, 0), 16)
+    return min(86_400.0, doubling)
 
 
 async def _give_up(
@@ -292,11 +356,13 @@ async def _give_up(
 
 
 async def _record_article(
-    deps: FetcherDeps, msg: FetchRequested, article_id: str, response: HttpResponse, body: str
+    deps: FetcherDeps, msg: FetchRequested, page: PageFetched, response: HttpResponse
 ) -> None:
-    """Mark the article fetched, under its requested, final and rel=canonical URLs alike."""
+    """Mark the article fetched, under its requested, final and rel=canonical URLs alike, and
+    queue its page in the same transaction."""
+    article_id = page.article_id
     aliases = {canonicalize_url(response.final_url)}
-    canonical = canonical_link(body)
+    canonical = canonical_link(page.body)
     if canonical:
         aliases.add(canonicalize_url(urljoin(response.final_url, canonical)))
     now = deps.clock()
@@ -312,6 +378,7 @@ async def _record_article(
                 status=response.status,
                 request_id=msg.message_id,
             )
+        await uow.outbox.add([page])
         await uow.commit()
 
 
@@ -320,21 +387,26 @@ async def poll_sources(sources: list[Source], *, deps: FetcherDeps) -> list[Fetc
     async with deps.new_uow() as uow:
         await uow.sources.save_sources(sources)
         enabled = await uow.sources.enabled_sources()
+        requests = [FetchRequested(url=s.url, kind=s.kind, source=s.info()) for s in enabled]
+        await uow.outbox.add(requests)
         await uow.commit()
-    return [FetchRequested(url=s.url, kind=s.kind, source=s.info()) for s in enabled]
+    return requests
 
 
 async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequested]:
-    """The scheduler's tick: request every enabled source whose next poll is due.
+    """The scheduler's tick: request every enabled source whose next poll is due, and send
+    again every article request that was lost or put off and is due now.
 
     Each emitted source is leased (its next poll pushed back by ``deps.lease``) in the same
     transaction, so the next tick does not emit it again while a worker is on it; the worker
-    then records the real next poll. A lost request is simply re-emitted when the lease ends.
-    Single-URL (``kind="article"``) sources are one-shot: leased far into the future.
+    then records the real next poll. A lost poll is simply re-emitted when the lease ends.
+    Single-URL (``kind="article"``) sources are one-shot: leased far into the future, and
+    tracked as article requests, so a lost one is sent again like any article.
     """
     now = deps.clock()
     async with deps.new_uow() as uow:
         due = await uow.sources.due_sources(now, limit=limit)
+        requests = []
         for item in due:
             one_shot = item.source.kind == "article"
             until = now + (timedelta(days=3650) if one_shot else deps.lease)
@@ -343,7 +415,31 @@ async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequ
                 metrics.FETCH_SCHEDULER_LAG.observe(
                     max(0.0, (now - item.planned_at).total_seconds())
                 )
+            source = item.source
+            request = FetchRequested(url=source.url, kind=source.kind, source=source.info())
+            if one_shot:
+                await _track(uow, article_id_for(source.url), request, deps, now)
+            requests.append(request)
+        requests += await _resend_due(uow, deps, now, limit=limit)
+        await uow.outbox.add(requests)
         await uow.commit()
-    return [
-        FetchRequested(url=d.source.url, kind=d.source.kind, source=d.source.info()) for d in due
-    ]
+    return requests
+
+
+async def _resend_due(
+    uow: UnitOfWork, deps: FetcherDeps, now: datetime, *, limit: int
+) -> list[FetchRequested]:
+    """Article requests whose retry time has come, as new messages; each is due again after
+    a backoff that doubles with every attempt, in case this one is lost too."""
+    resent = []
+    for due in await uow.article_requests.due_requests(now, limit=limit):
+        earlier = FetchRequested.model_validate_json(due.request)
+        request = FetchRequested(
+            url=earlier.url, kind=earlier.kind, source=earlier.source, entry=earlier.entry
+        )
+        retry_at = now + timedelta(seconds=retry_backoff_s(deps.rerequest_after, due.attempts + 2))
+        await uow.article_requests.resent(due.article_id, at=now, retry_at=retry_at)
+        resent.append(request)
+    if resent:
+        metrics.FETCH_RESENT.inc(len(resent))
+    return resent

@@ -36,9 +36,8 @@ class HostLimiter:
 
     def delay_host(self, host: str, seconds: float) -> None:
         """Push the host's next start back (Retry-After, Crawl-delay)."""
-        state = self._hosts.get(host)
-        if state is not None:
-            state.next_start = max(state.next_start, self._clock() + seconds)
+        state = self._host(host)
+        state.next_start = max(state.next_start, self._clock() + seconds)
 
     def space_host(self, host: str, seconds: float) -> None:
         """Space this host's starts at least ``seconds`` apart from now on (robots Crawl-delay)."""
@@ -49,16 +48,27 @@ class HostLimiter:
             self._spacing.clear()
         self._spacing[host] = seconds
 
+    def wait_s(self, host: str) -> float:
+        """Seconds before the next request to ``host`` may start (0: now)."""
+        state = self._hosts.get(host)
+        return 0.0 if state is None else max(0.0, state.next_start - self._clock())
+
     def spacing(self, host: str) -> float:
         """Seconds between two request starts to ``host``."""
         return self._spacing.get(host, self._delay)
 
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    def _host(self, host: str) -> _Host:
+        # A host is known while it has requests or a wait pending (a Retry-After arrives after
+        # its request ended, so it must create the entry that keeps the wait).
         state = self._hosts.get(host)
         if state is None:
             self._forget_idle()
             state = self._hosts[host] = _Host(asyncio.Semaphore(self._concurrency))
+        return state
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        state = self._host(host)
         state.users += 1
         try:
             async with state.slots:

@@ -1,7 +1,9 @@
 """robots.txt for article pages, fetched with the same safe client and cached per host.
 
-4xx (no robots.txt) allows everything; 5xx or a network failure disallows for a short while,
-as Google does, since the site may be in trouble. The cache keeps each answer for ``ttl_s``.
+4xx (no robots.txt) allows everything; 5xx, 429 or a network failure make the answer
+"unavailable" for a short while (RFC 9309: assume complete disallow for now, the site may be in
+trouble): the fetcher puts the article off and asks again later, it does not give it up. The
+cache keeps each answer for ``ttl_s``.
 ``Crawl-delay`` and ``Request-rate`` for our agent (or ``*``) become the host's spacing between
 two requests (``crawl_delay``), which the worker's per-host limiter applies.
 """
@@ -10,18 +12,20 @@ import time
 import urllib.robotparser
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from devoured_core.errors import DevouredError
 
 Get = Callable[[str], Awaitable[tuple[int, bytes]]]
+Verdict = Literal["allowed", "disallowed", "unavailable"]
 _ERROR_TTL_S = 300.0
 
 
 @dataclass
 class _Entry:
     parser: urllib.robotparser.RobotFileParser | None  # None: allow all
-    deny_all: bool
+    unavailable: bool
     expires: float
 
 
@@ -44,10 +48,16 @@ class RobotsCache:
         self.fetches = 0
 
     async def allowed(self, url: str) -> bool:
+        return await self.verdict(url) == "allowed"
+
+    async def verdict(self, url: str) -> Verdict:
+        """Whether we may fetch ``url`` now; "unavailable" while robots.txt cannot be read."""
         entry = await self._entry(url)
-        if entry.deny_all:
-            return False
-        return entry.parser is None or entry.parser.can_fetch(self._agent, url)
+        if entry.unavailable:
+            return "unavailable"
+        if entry.parser is None or entry.parser.can_fetch(self._agent, url):
+            return "allowed"
+        return "disallowed"
 
     async def crawl_delay(self, url: str) -> float:
         """Seconds the site asks between two of our requests (0: it asks nothing)."""

@@ -1,24 +1,33 @@
 """The scheduler loop: one leader among the replicas emits the due polls.
 
-Each tick, a replica tries the PostgreSQL advisory lock (``LeaderLock``). The holder seeds the
-sources from the YAML file, leases and emits every due source, and keeps the lock for as long
-as its database session lives; when it dies, another replica wins the lock on its next tick.
+Each tick, a replica acquires or renews the leader lease (``devoured_infra.leader.LeaderLease``).
+The holder seeds the sources from the YAML file, leases and emits every due source, and renews
+the lease every third of its TTL; when it dies, pauses or is cut off, its lease expires and
+another replica takes over on its first tick after that (within TTL plus one tick).
 """
 
 import asyncio
+import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from devoured_fetcher.handlers import FetcherDeps, schedule_due
-from devoured_fetcher.sources import load_source_configs
+from devoured_fetcher.sources import (
+    SourceConfig,
+    SourcesFileError,
+    load_source_configs,
+    parse_source_configs,
+)
 from devoured_infra import metrics
-from devoured_infra.bus import Publisher
 
 log = logging.getLogger("devoured.fetcher.scheduler")
 
 
 class Lock(Protocol):
+    epoch: int | None  # of the current term, for fencing; None when not leading
+
     async def try_acquire(self) -> bool: ...
     async def release(self) -> None: ...
 
@@ -28,7 +37,7 @@ class Scheduler:
         self,
         deps: FetcherDeps,
         lock: Lock,
-        publisher: Publisher,
+        emitted: Callable[[], None],
         *,
         sources_file: Path | None = None,
         batch: int = 500,
@@ -36,8 +45,9 @@ class Scheduler:
     ) -> None:
         self._deps = deps
         self._lock = lock
-        self._publisher = publisher
+        self._emitted = emitted
         self._sources_file = sources_file
+        self._sources = SourcesSeeder(sources_file) if sources_file is not None else None
         self._batch = batch
         self.name = name
         self.leading = False
@@ -52,11 +62,12 @@ class Scheduler:
         metrics.FETCH_SCHEDULER_LEADER.set(1 if self.leading else 0)
         if not self.leading:
             return 0
-        if self._sources_file is not None and self._sources_file.exists():
-            await seed_sources(self._deps, self._sources_file)
+        if self._sources is not None:
+            await self._sources.seed(self._deps)
+        # The requests are in the outbox, committed with their leases; the relay sends them.
         requests = await schedule_due(deps=self._deps, limit=self._batch)
-        await self._publisher.publish(requests)
         if requests:
+            self._emitted()
             log.info("scheduled polls", extra={"count": len(requests), "scheduler": self.name})
         return len(requests)
 
@@ -70,9 +81,58 @@ class Scheduler:
             metrics.FETCH_SCHEDULER_LEADER.set(0)
 
 
+class SourcesSeeder:
+    """Applies the sources file to the store on each of the leader's ticks.
+
+    A malformed file is not applied, so the sources already stored (the last good file's) keep
+    being polled. It is logged with its file, line and error once per version of the file, not
+    on every tick, and ``devoured_fetcher_sources_config_valid`` is 0 until a good one is read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._label = str(path)
+        self._reported: str | None = None  # which malformed version was logged
+
+    async def seed(self, deps: FetcherDeps) -> bool:
+        """Apply the file; False when it is missing (the stored sources stand) or malformed."""
+        try:
+            raw = self._path.read_bytes()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            self._malformed(SourcesFileError(self._path, None, f"cannot read: {exc}"), str(exc))
+            return False
+        try:
+            configs = parse_source_configs(raw, self._path)
+        except SourcesFileError as exc:
+            self._malformed(exc, hashlib.sha256(raw).hexdigest())
+            return False
+        await save_source_configs(deps, configs)
+        if self._reported is not None:
+            log.info("sources file valid again", extra={"file": self._label})
+            self._reported = None
+        metrics.FETCH_SOURCES_CONFIG_VALID.labels(self._label).set(1)
+        metrics.FETCH_SOURCES_CONFIG_LOADED.labels(self._label).set_to_current_time()
+        return True
+
+    def _malformed(self, error: SourcesFileError, version: str) -> None:
+        metrics.FETCH_SOURCES_CONFIG_VALID.labels(self._label).set(0)
+        if version == self._reported:
+            return
+        self._reported = version
+        log.error(
+            "sources file not applied; polling the sources already stored",
+            extra={"file": self._label, "line": error.line, "error": str(error)},
+        )
+
+
 async def seed_sources(deps: FetcherDeps, path: Path) -> None:
     """Upsert the YAML sources (configuration columns and per-source settings)."""
-    configs = load_source_configs(path)
+    await save_source_configs(deps, load_source_configs(path))
+
+
+async def save_source_configs(deps: FetcherDeps, configs: list[SourceConfig]) -> None:
     async with deps.new_uow() as uow:
         await uow.sources.save_sources([c.source for c in configs])
         for config in configs:

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
 from devoured_infra import metrics
+from devoured_infra.leader import Leadership, LeaderTerm
 from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
 from devoured_publisher.delivery import Channel, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
@@ -74,33 +75,54 @@ async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[
         received_at=now,
     )
     async with deps.new_uow() as uow:
-        await uow.stories.save(story)
+        await uow.stories.save(story, version=msg.occurred_at)
         await uow.commit()
     return []
 
 
-async def build_pending_editions(*, deps: PublisherDeps) -> list[DigestPublished]:
+async def build_pending_editions(
+    *, deps: PublisherDeps, leader: Leadership | None = None
+) -> list[DigestPublished]:
     """Rebuild every edition that received stories since it was last built."""
     async with deps.new_uow() as uow:
         edition_ids = await uow.stories.editions_needing_build()
-    return [await build_edition(edition_id, deps=deps) for edition_id in edition_ids]
+    return [await build_edition(e, deps=deps, leader=leader) for e in edition_ids]
 
 
-async def build_edition(edition_id: str, *, deps: PublisherDeps) -> DigestPublished:
-    """(Re)build one edition from the stored stories; idempotent for the same stories."""
+async def build_edition(
+    edition_id: str, *, deps: PublisherDeps, leader: Leadership | None = None
+) -> DigestPublished:
+    """(Re)build one edition from the stored stories; idempotent for the same stories.
+
+    Under ``leader`` the write is fenced: it raises ``StaleLeader`` once another replica took
+    over, and nothing is written."""
     async with deps.new_uow() as uow:
         edition, stories = await assemble_stored_edition(uow, edition_id, deps)
         built_at = max((s.received_at for s in stories), default=deps.clock())
+        if leader is not None:
+            await uow.leases.fence(leader.term())
         await uow.editions.save(_record(edition, built_at=built_at))
+        published = edition.to_message()
+        # Its files are written by the relay, just before it publishes this (write_files).
+        await uow.outbox.add([published])
         await uow.commit()
-        recent = await uow.editions.recent(30)
-    deps.sink.write(edition, recent)
     metrics.EDITIONS_PUBLISHED.inc()
     metrics.EDITION_ITEMS.set(edition.item_count)
-    return edition.to_message()
+    return published
 
 
-async def deliver_closed_editions(*, deps: PublisherDeps) -> int:
+async def write_files(message: Message, *, deps: PublisherDeps) -> None:
+    """The outbox relay's hook: an edition's files go out before its ``DigestPublished``, so
+    an edition counts as published (its outbox row sent) only once both are out."""
+    if not isinstance(message, DigestPublished):
+        return
+    async with deps.new_uow() as uow:
+        edition, _ = await assemble_stored_edition(uow, message.edition_id, deps)
+        recent = await uow.editions.recent(30)
+    deps.sink.write(edition, recent)
+
+
+async def deliver_closed_editions(*, deps: PublisherDeps, leader: Leadership | None = None) -> int:
     """Send every edition whose period has ended to every channel target not yet served.
 
     Returns how many deliveries succeeded; a failed one is recorded and tried again later.
@@ -113,12 +135,19 @@ async def deliver_closed_editions(*, deps: PublisherDeps) -> int:
     delivered = 0
     for record in editions:
         if _period(record.edition_id, deps).ends_at <= now:
-            delivered += await deliver_edition(record.edition_id, deps=deps)
+            delivered += await deliver_edition(record.edition_id, deps=deps, leader=leader)
     return delivered
 
 
-async def deliver_edition(edition_id: str, *, deps: PublisherDeps) -> int:
-    """Send one edition to every channel target that has not received it yet."""
+async def deliver_edition(
+    edition_id: str, *, deps: PublisherDeps, leader: Leadership | None = None
+) -> int:
+    """Send one edition to every channel target that has not received it yet.
+
+    Claim, then send: each attempt is claimed in its own transaction first (fenced by
+    ``leader``'s term when given), so no target gets the edition twice and a former leader
+    cannot start a send after another replica took over (``StaleLeader``).
+    """
     async with deps.new_uow() as uow:
         pending = [
             (channel, target)
@@ -131,6 +160,9 @@ async def deliver_edition(edition_id: str, *, deps: PublisherDeps) -> int:
         edition, _ = await assemble_stored_edition(uow, edition_id, deps)
     delivered = 0
     for channel, target in pending:
+        claim = await _claim(edition_id, channel.name, target, deps=deps, leader=leader)
+        if claim is None:
+            continue  # delivered, or an attempt claimed, since the list was read
         error = await with_retries(
             functools.partial(channel.send, edition, target),
             attempts=deps.delivery_attempts,
@@ -140,6 +172,10 @@ async def deliver_edition(edition_id: str, *, deps: PublisherDeps) -> int:
             await uow.deliveries.record(
                 edition_id, channel.name, target, at=deps.clock(), error=error
             )
+            if error:  # a later round tries again
+                await uow.deliveries.unclaim(
+                    edition_id, channel.name, target, epoch=claim.epoch, by=claim.holder
+                )
             await uow.commit()
         metrics.DELIVERIES.labels(channel.name, "error" if error else "success").inc()
         if error:
@@ -149,6 +185,25 @@ async def deliver_edition(edition_id: str, *, deps: PublisherDeps) -> int:
             )
         delivered += error is None
     return delivered
+
+
+# Claims made without a leader (``devoured digest send``): never fenced.
+UNFENCED = LeaderTerm(name="", holder="unfenced", epoch=0)
+
+
+async def _claim(
+    edition_id: str, channel: str, target: str, *, deps: PublisherDeps, leader: Leadership | None
+) -> LeaderTerm | None:
+    """Claim one delivery attempt; the term it was claimed under, or None if not claimed."""
+    term = leader.term() if leader is not None else UNFENCED
+    async with deps.new_uow() as uow:
+        if leader is not None:
+            await uow.leases.fence(term)
+        claimed = await uow.deliveries.claim(
+            edition_id, channel, target, epoch=term.epoch, by=term.holder, at=deps.clock()
+        )
+        await uow.commit()
+    return term if claimed else None
 
 
 def _period(edition_id: str, deps: PublisherDeps) -> EditionPeriod:

@@ -34,8 +34,13 @@ async def summarize_article(msg: ArticleExtracted, *, deps: SummarizerDeps) -> l
         backend=summary.backend,
     )
     async with deps.new_uow() as uow:
-        await uow.summaries.save(summarized, content_hash=msg.content_hash, at=deps.clock())
+        saved = await uow.summaries.save(
+            summarized, content_hash=msg.content_hash, at=deps.clock(), version=msg.occurred_at
+        )
+        # An article older than the one the row came from says nothing new downstream.
+        outputs: list[Message] = [summarized] if saved else []
+        await uow.outbox.add(outputs)
         await uow.commit()
     # The label is the backend's name without its note, so the label set stays small.
     metrics.SUMMARIES.labels(summary.backend.split(" ")[0]).inc()
-    return [summarized]
+    return outputs

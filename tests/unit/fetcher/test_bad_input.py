@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from devoured_core.errors import TransientError
 from devoured_core.messages import FetchRequested
 from devoured_core.model import Source
+from devoured_core.urls import article_id_for
 from devoured_fetcher.bootstrap import bootstrap
 from devoured_fetcher.handlers import poll_sources
-from devoured_fetcher.http import FetchFailed, HttpFetcher
+from devoured_fetcher.http import HttpFetcher
 from devoured_infra.settings import Settings
 from tests.fakes import FakeClock, FakeDatabase, SourceRow
 from tests.unit.conftest import LOOPBACK
@@ -278,12 +278,14 @@ async def test_article_404_and_pdf_are_recorded(poller: Poller, site: LocalSite)
     assert errors == ["article: HTTP 404", "article: content type 'application/pdf' is not HTML"]
 
 
-async def test_article_rate_limit_is_transient(poller: Poller, site: LocalSite) -> None:
-    url = site.route("/busy", Reply(429, b"", {"retry-after": "3"}))
+async def test_article_rate_limit_puts_the_article_off_for_its_retry_after(
+    poller: Poller, site: LocalSite
+) -> None:
+    url = site.route("/busy", Reply(429, b"", {"retry-after": "900"}))
     msg = FetchRequested(
         url=url, kind="article", source=Source(source_id="s", name="S", url=url).info()
     )
-    with pytest.raises(TransientError):
-        await poller.stage.handle(msg)
-    assert issubclass(FetchFailed, TransientError)
+    assert await poller.stage.handle(msg) == []
+    row = poller.db.tables.article_requests[article_id_for(url)]
+    assert (row.fetched_at, row.retry_at) == (None, NOW + timedelta(seconds=900))
     await asyncio.sleep(0)

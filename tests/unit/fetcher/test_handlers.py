@@ -1,17 +1,21 @@
 """Fetcher handlers, wired by ``bootstrap`` to fakes and a real HTTP server on 127.0.0.1."""
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
 
-from devoured_core.errors import TransientError
 from devoured_core.messages import FetchRequested, Message, PageFetched
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_fetcher.bootstrap import bootstrap
-from devoured_fetcher.handlers import FetcherDeps, poll_sources
+from devoured_fetcher.handlers import FetcherDeps, fetch_article, poll_sources, schedule_due
 from devoured_fetcher.http import HttpFetcher
+from devoured_fetcher.politeness import HostLimiter
+from devoured_fetcher.robots import RobotsCache
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
 from tests.fakes import FakeClock, FakeDatabase
@@ -232,22 +236,41 @@ async def test_article_page_becomes_page_fetched(fetcher: Fetcher, site: LocalSi
     assert (row.status, row.error, row.fetched_at) == (200, None, fetcher.clock.now)
 
 
-async def test_redelivered_request_emits_its_page_again_but_a_new_request_does_not(
+async def test_a_fetched_page_is_committed_to_the_outbox_with_the_mark_that_it_was_fetched(
     fetcher: Fetcher, site: LocalSite
 ) -> None:
-    """At least once: a crash between the commit and the publish redelivers the same request,
-    which must emit the page again; another request for a finished article emits nothing."""
+    """At least once: a crash between the commit and the publish redelivers the same request;
+    the page is already in the outbox (the relay sends it), so the redelivery fetches nothing
+    and neither does another request for the finished article."""
     url = site.route("/articles/once", Reply(200, b"<html><p>x</p></html>", HTML))
     request = article_request(url)
 
     [first] = await fetcher.handle(request)
-    [again] = await fetcher.handle(request)  # the same message, redelivered
+    again = await fetcher.handle(request)  # the same message, redelivered
     later = await fetcher.handle(article_request(url))  # a new request, e.g. from another feed
 
     assert isinstance(first, PageFetched)
-    assert isinstance(again, PageFetched)
-    assert again.article_id == first.article_id
-    assert later == []
+    assert fetcher.db.tables.outbox == [first]
+    assert fetcher.db.tables.article_requests[first.article_id].fetched_at is not None
+    assert again == later == []
+    assert site.paths() == ["/articles/once"]
+
+
+async def test_a_polls_requests_are_committed_to_the_outbox_with_the_marks(
+    fetcher: Fetcher, site: LocalSite
+) -> None:
+    """A redelivered poll has nothing new to request (its entries are marked and its ETag may
+    be stored), so the requests of the first poll must already be in the outbox."""
+    url = site.route("/feed.xml", Reply(200, RSS, RSS_TYPE))
+    poll = await fetcher.feed_request(url)
+    polls_queued = list(fetcher.db.tables.outbox)
+
+    first = await fetcher.handle(poll)
+    again = await fetcher.handle(poll)
+
+    assert len(first) == 2
+    assert again == []
+    assert fetcher.db.tables.outbox == [*polls_queued, *first]
 
 
 async def test_redirected_article_keeps_its_id_and_reports_canonical_final_url(
@@ -310,15 +333,125 @@ async def test_xhtml_article_is_accepted(fetcher: Fetcher, site: LocalSite) -> N
     assert len(await fetcher.handle(article_request(url))) == 1
 
 
-async def test_server_error_on_article_is_transient_and_records_nothing(
+async def test_a_server_error_puts_the_article_off_and_the_scheduler_sends_it_again(
     fetcher: Fetcher, site: LocalSite
 ) -> None:
+    """A site's 503 is the site's trouble, not the record's: no dead letter, no retry loop
+    holding the partition; the request comes back when it is due."""
     url = site.route("/busy", Reply(503, b"try later", {"content-type": "text/html"}))
+    request = article_request(url)
 
-    with pytest.raises(TransientError):
-        await fetcher.handle(article_request(url))
+    assert await fetcher.handle(request) == []
 
-    assert fetcher.db.tables.article_requests == {}
+    row = fetcher.db.tables.article_requests[article_id_for(url)]
+    assert (row.fetched_at, row.attempts) == (None, 1)
+    assert row.error is not None
+    assert "503" in row.error
+    assert row.retry_at == fetcher.clock.now + REREQUEST_AFTER
+    assert await schedule_due(deps=fetcher.deps) == []  # not due yet
+
+    fetcher.clock.advance(REREQUEST_AFTER)
+    [again] = await schedule_due(deps=fetcher.deps)
+    assert (again.url, again.entry) == (request.url, request.entry)
+    assert again.message_id != request.message_id
+    assert fetcher.db.tables.outbox == [again]
+
+    site.route("/busy", Reply(200, b"<html><p>back again</p></html>", HTML))
+    [page] = await fetcher.handle(again)
+    assert isinstance(page, PageFetched)
+    fetcher.clock.advance(timedelta(days=2))
+    assert await schedule_due(deps=fetcher.deps) == []  # fetched: never sent again
+
+
+async def test_an_article_that_keeps_failing_is_given_up_after_its_attempts(
+    fetcher: Fetcher, site: LocalSite
+) -> None:
+    url = site.route("/down", Reply(500, b"", {"content-type": "text/html"}))
+    deps = replace(fetcher.deps, article_max_attempts=2)
+    for _ in range(3):
+        assert await fetch_article(article_request(url), deps=deps) == []
+        fetcher.clock.advance(timedelta(days=1))
+
+    row = fetcher.db.tables.article_requests[article_id_for(url)]
+    assert row.fetched_at is not None
+    assert row.error is not None
+    assert row.error.startswith("gave up after 2 attempts: ")
+    assert await schedule_due(deps=fetcher.deps) == []
+
+
+async def test_a_lost_article_request_is_sent_again_with_a_growing_delay(
+    fetcher: Fetcher, site: LocalSite
+) -> None:
+    """The requests of a poll are lost (say their partition's log was lost): the scheduler
+    sends them again once ``rerequest_after`` has passed, then after twice as long."""
+    url = site.route("/feed.xml", Reply(200, RSS, RSS_TYPE))
+    polled = await fetcher.handle(await fetcher.feed_request(url))
+
+    def articles(requests: list[FetchRequested]) -> set[str]:
+        return {r.url for r in requests if r.kind == "article"}
+
+    fetcher.clock.advance(REREQUEST_AFTER)
+    assert articles(await schedule_due(deps=fetcher.deps)) == {
+        m.url for m in polled if isinstance(m, FetchRequested)
+    }
+    fetcher.clock.advance(REREQUEST_AFTER)
+    assert articles(await schedule_due(deps=fetcher.deps)) == set()
+    fetcher.clock.advance(REREQUEST_AFTER)
+    assert len(articles(await schedule_due(deps=fetcher.deps))) == 2
+
+
+async def test_robots_txt_unavailable_puts_the_article_off_instead_of_giving_it_up(
+    fetcher: Fetcher, site: LocalSite
+) -> None:
+    url = site.route("/story", Reply(200, b"<html><p>story</p></html>", HTML))
+    site.route("/robots.txt", Reply(503, b"", {"content-type": "text/plain"}))
+
+    async def get(robots_url: str) -> tuple[int, bytes]:
+        response = await fetcher.deps.http.get(robots_url, accept="text/plain")
+        return response.status, response.body
+
+    deps = replace(fetcher.deps, robots=RobotsCache(get, user_agent="DevouredBot"))
+
+    assert await fetch_article(article_request(url), deps=deps) == []
+
+    row = fetcher.db.tables.article_requests[article_id_for(url)]
+    assert row.fetched_at is None
+    assert row.error == "article: robots.txt unavailable"
+    assert row.retry_at is not None
+    assert row.retry_at >= fetcher.clock.now + timedelta(minutes=5)
+    assert "/story" not in site.paths()
+
+
+async def test_a_long_retry_after_puts_the_hosts_articles_off_instead_of_sleeping(
+    site: LocalSite,
+) -> None:
+    """A handler must finish well within the consumer's poll interval: an hour's Retry-After
+    becomes a retry time, not an hour asleep holding the partition."""
+    limited = HttpFetcher(
+        timeout_s=5.0,
+        max_bytes=64 * 1024,
+        user_agent="DevouredTest/1.0",
+        allowed_networks=(ip_network("127.0.0.0/8"),),
+        limiter=HostLimiter(concurrency=1, min_delay_s=0.0),
+    )
+    fetcher = Fetcher(limited)
+    try:
+        first = site.route("/a", Reply(429, b"", {"retry-after": "3600"}))
+        second = site.route("/b", Reply(200, b"<html><p>b</p></html>", HTML))
+
+        assert await fetcher.handle(article_request(first)) == []
+        outcome = await asyncio.wait_for(fetcher.handle(article_request(second)), timeout=10)
+    finally:
+        await limited.aclose()
+
+    assert outcome == []
+    rows = fetcher.db.tables.article_requests
+    hour = fetcher.clock.now + timedelta(hours=1)
+    assert rows[article_id_for(first)].retry_at == hour
+    later = rows[article_id_for(second)].retry_at
+    assert later is not None
+    assert later >= fetcher.clock.now + timedelta(minutes=59)
+    assert site.paths() == ["/a"]
 
 
 async def test_oversized_article_is_recorded_as_skipped(fetcher: Fetcher, site: LocalSite) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from devoured_core.errors import TransientError
 from devoured_core.messages import Message, PageFetched
 from devoured_infra.bus import Stage
 from devoured_infra.log_context import bound, current_fields
@@ -53,7 +52,7 @@ async def test_handler_logs_and_retries_carry_the_record_fields(lines: Lines) ->
         calls += 1
         logging.getLogger("devoured.extractor").info("working on it")
         if calls == 1:
-            raise TransientError("flaky")
+            raise ValueError("flaky")
         return []
 
     stage = Stage("extractor", PageFetched, handle)

@@ -8,7 +8,12 @@ import pytest
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
 from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import bootstrap
-from devoured_publisher.handlers import PublisherDeps, build_edition, build_pending_editions
+from devoured_publisher.handlers import (
+    PublisherDeps,
+    build_edition,
+    build_pending_editions,
+    write_files,
+)
 from devoured_publisher.sections import QUICK_LINKS
 from devoured_publisher.sinks import FileSink
 from tests.fakes import FakeClock, FakeDatabase
@@ -81,7 +86,7 @@ async def test_same_story_twice_is_one_item(publisher: Publisher) -> None:
     assert (await build_edition("2026-11-30", deps=publisher.deps)).item_count == 0
 
 
-async def test_build_edition_stores_record_writes_files_and_returns_digest(
+async def test_build_edition_stores_record_and_its_event_and_the_relay_writes_files(
     publisher: Publisher,
 ) -> None:
     await publisher.receive(summarized(1, tags=["ai"]))
@@ -89,6 +94,10 @@ async def test_build_edition_stores_record_writes_files_and_returns_digest(
     await publisher.receive(summarized(2, deep_dive=[]))
 
     digest = await build_edition("2026-11-29", deps=publisher.deps)
+    # The event is committed with the edition; its files are written when it is published.
+    assert publisher.db.tables.outbox == [digest]
+    assert not (publisher.out_dir / "index.html").exists()
+    await write_files(digest, deps=publisher.deps)
 
     assert isinstance(digest, DigestPublished)
     assert digest.title == "Devoured Daily - November 29, 2026"

@@ -1,0 +1,145 @@
+"""The transactional outbox and its relay, on a real PostgreSQL server and on SQLite.
+
+The property: a message exists exactly when the state it describes was committed, and every
+committed message is published at least once, whatever fails between the commit and the ack.
+"""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from devoured_core.messages import FetchRequested, Message
+from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.migrate import upgrade_async
+from devoured_infra.outbox import OutboxRelay
+from devoured_infra.uow import SqlUnitOfWork
+from tests.fakes import RecordingPublisher
+from tests.support.databases import create_database, drop_database
+from tests.unit import samples
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Sessions]:
+    server = ""
+    if request.param == "postgresql":
+        server = str(request.getfixturevalue("postgres_server_url"))
+        url = await create_database(server, f"t_{uuid.uuid4().hex[:16]}")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+    if server:
+        await drop_database(server, url)
+
+
+def requests(n: int, tag: str = "r") -> list[FetchRequested]:
+    return [samples.fetch_requested(url=f"https://site{i % 7}.test/{tag}/{i}") for i in range(n)]
+
+
+async def commit(sessions: Sessions, messages: Sequence[Message], *, service: str) -> None:
+    async with SqlUnitOfWork(sessions, service=service) as uow:
+        await uow.outbox.add(messages)
+        await uow.commit()
+
+
+class FailingAfter(RecordingPublisher):
+    """Acknowledges ``n`` messages, then the broker goes away."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
+        if len(self.published) >= self.n:
+            raise ConnectionRefusedError("broker gone")
+        await super().publish(messages, topic=topic)
+
+
+async def test_committed_messages_are_published_in_order_and_only_once(
+    sessions: Sessions,
+) -> None:
+    sent = requests(5)
+    await commit(sessions, sent, service="fetcher")
+    publisher = RecordingPublisher()
+    relay = OutboxRelay(sessions, publisher, service="fetcher")
+
+    assert await relay.flush() == 5
+    assert await relay.flush() == 0
+    assert [m for _, m in publisher.published] == sent
+    assert await relay.unsent() == 0
+
+
+async def test_a_rolled_back_transaction_leaves_nothing_to_publish(sessions: Sessions) -> None:
+    async with SqlUnitOfWork(sessions, service="fetcher") as uow:
+        await uow.outbox.add(requests(3))
+        # no commit: the handler failed half way
+    relay = OutboxRelay(sessions, RecordingPublisher(), service="fetcher")
+    assert await relay.flush() == 0
+
+
+async def test_a_crash_before_the_mark_publishes_again_rather_than_losing(
+    sessions: Sessions,
+) -> None:
+    sent = requests(6)
+    await commit(sessions, sent, service="extractor")
+
+    broken = OutboxRelay(sessions, FailingAfter(4), service="extractor")
+    with pytest.raises(ConnectionRefusedError):
+        await broken.flush()
+    assert await broken.unsent() == 6  # nothing was marked: the batch rolled back
+
+    publisher = RecordingPublisher()
+    assert await OutboxRelay(sessions, publisher, service="extractor").flush() == 6
+    assert [m for _, m in publisher.published] == sent
+
+
+async def test_each_service_relays_only_its_own_messages(sessions: Sessions) -> None:
+    await commit(sessions, requests(2, "f"), service="fetcher")
+    await commit(sessions, requests(3, "p"), service="publisher")
+    fetcher, everything = RecordingPublisher(), RecordingPublisher()
+
+    assert await OutboxRelay(sessions, fetcher, service="fetcher").flush() == 2
+    assert await OutboxRelay(sessions, everything, service=None).flush() == 3
+    assert all("/f/" in m.url for _, m in fetcher.published)  # type: ignore[attr-defined]
+
+
+async def test_a_failing_before_publish_hook_keeps_the_message_unsent(sessions: Sessions) -> None:
+    await commit(sessions, requests(1), service="publisher")
+
+    async def files_unwritable(message: Message) -> None:
+        raise PermissionError("out/ is read-only")
+
+    publisher = RecordingPublisher()
+    relay = OutboxRelay(sessions, publisher, service="publisher", before_publish=files_unwritable)
+    with pytest.raises(PermissionError):
+        await relay.flush()
+    assert publisher.published == []
+    assert await relay.unsent() == 1
+
+
+@pytest.mark.postgres
+async def test_concurrent_relays_on_postgresql_publish_each_message_once(
+    database_url: str,
+) -> None:
+    """Replicas share the outbox: SKIP LOCKED hands each row to one relay at a time."""
+    engine = create_engine(database_url)
+    sessions = create_sessionmaker(engine)
+    try:
+        sent = requests(400)
+        await commit(sessions, sent, service="summarizer")
+        publishers = [RecordingPublisher() for _ in range(3)]
+        relays = [OutboxRelay(sessions, p, service="summarizer", batch=25) for p in publishers]
+        counts = await asyncio.gather(*(r.flush() for r in relays))
+        published = [m.message_id for p in publishers for _, m in p.published]
+    finally:
+        await engine.dispose()
+    assert sum(counts) == 400
+    assert sorted(published) == sorted(m.message_id for m in sent)
