@@ -19,7 +19,7 @@ from devoured_infra import metrics
 from devoured_summarizer.backends import LlmSummarizer, summarize_text
 from devoured_summarizer.budget import DailyTokenBudget
 from devoured_summarizer.cache import MemoryAnswerCache
-from devoured_summarizer.llm import LlmClient, RetryPolicy
+from devoured_summarizer.llm import LlmClient, LlmError, RetryPolicy
 
 ARTICLE = "\n".join(
     [
@@ -214,6 +214,33 @@ async def test_persistent_500_backs_off_then_falls_back(llm_server: ScriptedLlm)
     assert run.waits == [0.5, 1.0]
     assert len(llm_server.requests) == 3
     assert _value(metrics.SUMMARY_FALLBACKS, "api") - fallbacks == 1
+
+
+async def test_retries_stop_at_the_deadline_so_a_handler_stays_within_its_poll_interval(
+    llm_server: ScriptedLlm,
+) -> None:
+    """Four 60 s timeouts and three 60 s Retry-After waits would hold a record for 7 minutes,
+    longer than the consumer's max poll interval (5): the deadline cuts it short."""
+    llm_server.steps = [Step(status=429, headers={"Retry-After": "30"})]
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    client = LlmClient(
+        api_key="test-key",
+        model="test-model",
+        base_url=llm_server.base_url,
+        retry=RetryPolicy(max_retries=5, max_retry_after_s=60, deadline_s=100),
+        sleep=sleep,
+        clock=lambda: now[0],
+    )
+    with pytest.raises(LlmError, match="out of time"):
+        await client.complete([{"role": "user", "content": "hi"}], {"type": "json_object"})
+    assert waits == [30.0, 30.0, 30.0]
+    assert len(llm_server.requests) == 4
 
 
 async def test_client_errors_are_not_retried(llm_server: ScriptedLlm) -> None:

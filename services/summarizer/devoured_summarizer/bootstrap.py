@@ -51,6 +51,7 @@ def build_summarizer(
             max_retries=settings.openai_max_retries,
             backoff_s=settings.openai_backoff_s,
             max_retry_after_s=settings.openai_max_retry_after_s,
+            deadline_s=settings.openai_deadline_s,
         ),
     )
     budget: TokenBudget

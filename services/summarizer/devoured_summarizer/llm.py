@@ -37,6 +37,9 @@ class RetryPolicy:
     max_retries: int = 3
     backoff_s: float = 1.0
     max_retry_after_s: float = 60.0
+    # One summary's calls, retries and waits together; past it the summarizer falls back to
+    # the extractive backend. It keeps a handler well inside the consumer's max poll interval.
+    deadline_s: float = 120.0
 
 
 class LlmClient:
@@ -51,8 +54,11 @@ class LlmClient:
         timeout_s: float = 60.0,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.model = model
+        self._timeout_s = timeout_s
+        self._clock = clock
         self._client = openai.AsyncOpenAI(
             api_key=api_key or "unused", base_url=base_url, timeout=timeout_s, max_retries=0
         )
@@ -62,6 +68,7 @@ class LlmClient:
     async def complete(
         self, messages: list[dict[str, str]], response_format: dict[str, object]
     ) -> Completion:
+        deadline = self._clock() + self._retry.deadline_s
         for attempt in range(self._retry.max_retries + 1):
             started = time.perf_counter()
             try:
@@ -71,6 +78,7 @@ class LlmClient:
                     messages=messages,
                     response_format=response_format,
                     temperature=0,
+                    timeout=max(0.1, min(self._timeout_s, deadline - self._clock())),
                 )
             except openai.APIError as exc:
                 reason, wait = self._failure(exc, attempt)
@@ -78,6 +86,8 @@ class LlmClient:
                 metrics.LLM_ERRORS.labels(reason).inc()
                 if wait is None or attempt == self._retry.max_retries:
                     raise LlmError(reason) from exc
+                if self._clock() + wait >= deadline:
+                    raise LlmError(f"{reason}; out of time to retry") from exc
                 await self._sleep(wait)
                 continue
             metrics.LLM_SECONDS.labels("success").observe(time.perf_counter() - started)

@@ -19,6 +19,7 @@ class SummarizerSettings(BaseSettings):
     openai_max_retries: int = 3
     openai_backoff_s: float = 1.0
     openai_max_retry_after_s: float = 60.0
+    openai_deadline_s: float = 120.0
     openai_concurrency: int = 4
     openai_daily_token_budget: int = 2_000_000
     # Dollars per million tokens, for the cost metric; 0 for a self-hosted model.
