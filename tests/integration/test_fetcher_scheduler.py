@@ -11,7 +11,8 @@ from devoured_core.messages import FetchRequested
 from devoured_core.model import Source
 from devoured_fetcher.bootstrap import bootstrap
 from devoured_fetcher.config import FetcherSettings
-from devoured_fetcher.handlers import FetcherDeps, fetch, poll_sources
+from devoured_fetcher.deps import FetcherDeps
+from devoured_fetcher.handlers import fetch, poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
 from devoured_infra.db import create_engine, create_sessionmaker

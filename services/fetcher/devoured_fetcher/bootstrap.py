@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from devoured_core.messages import FetchRequested, UrlSubmitted
 from devoured_fetcher.config import FetcherSettings
-from devoured_fetcher.handlers import FetcherDeps, fetch, submit_url
+from devoured_fetcher.deps import FetcherDeps
+from devoured_fetcher.handlers import fetch, submit_url
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from devoured_fetcher.handlers import FetcherDeps, schedule_due
+from devoured_fetcher.deps import FetcherDeps
+from devoured_fetcher.handlers import schedule_due
 from devoured_fetcher.sources import (
     SourceConfig,
     SourcesFileError,

@@ -11,8 +11,10 @@ import pytest
 from devoured_core.messages import FetchRequested, Message, PageFetched
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
+from devoured_fetcher.articles import fetch_article
 from devoured_fetcher.bootstrap import bootstrap
-from devoured_fetcher.handlers import FetcherDeps, fetch_article, poll_sources, schedule_due
+from devoured_fetcher.deps import FetcherDeps
+from devoured_fetcher.handlers import poll_sources, schedule_due
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache

@@ -14,7 +14,7 @@ import pytest
 from devoured_core.messages import FetchRequested
 from devoured_fetcher.bootstrap import bootstrap
 from devoured_fetcher.config import FetcherSettings
-from devoured_fetcher.handlers import FetcherDeps
+from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
 from devoured_fetcher.sources import SourcesFileError, load_source_configs, parse_source_configs
