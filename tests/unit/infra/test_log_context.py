@@ -10,7 +10,7 @@ from devoured_core.messages import Message, PageFetched
 from devoured_infra.bus import Stage
 from devoured_infra.log_context import bound, current_fields
 from devoured_infra.pump import Record, RecordProcessor
-from devoured_infra.runtime import JsonFormatter
+from devoured_infra.runtime import JsonFormatter, RepeatLimiter
 from tests.fakes import RecordingPublisher
 from tests.unit import samples
 
@@ -94,3 +94,24 @@ def test_bound_fields_nest_and_unwind() -> None:
             assert current_fields() == {"topic": "a", "offset": 2}
         assert current_fields() == {"topic": "a", "offset": 1}
     assert current_fields() == {}
+
+
+def test_repeated_client_library_lines_are_held_back_and_counted() -> None:
+    """A broker outage makes aiokafka log the same errors many times a second."""
+    now = [0.0]
+    limiter = RepeatLimiter(every_s=30.0, clock=lambda: now[0])
+
+    def line(name: str, msg: str, *args: object) -> logging.LogRecord:
+        return logging.LogRecord(name, logging.ERROR, __file__, 1, msg, args, None)
+
+    template = "Unable connect to node with id %s: %s"
+    passed = [limiter.filter(line("aiokafka", template, 1, f"errno {i}")) for i in range(500)]
+    assert passed == [True] + [False] * 499
+    assert limiter.filter(line("aiokafka.consumer.fetcher", "Failed fetch messages from %s", 1))
+    assert limiter.filter(line("devoured.pump", "handler failed"))
+    assert limiter.filter(line("devoured.pump", "handler failed"))  # ours are never held
+
+    now[0] = 31.0
+    summary = line("aiokafka", template, 1, "errno 111")
+    assert limiter.filter(summary)
+    assert getattr(summary, "repeated", None) == 499
