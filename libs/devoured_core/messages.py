@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from devoured_core import topics
 from devoured_core.urls import host_of
@@ -32,6 +32,7 @@ class Message(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     TOPIC: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int] = 1  # the newest schema_version this code understands
 
     schema_version: int = Field(1, description="Version of this message's schema.", examples=[1])
     message_id: str = Field(
@@ -47,6 +48,18 @@ class Message(BaseModel):
     def key(self) -> bytes:
         """Partition key of this message."""
         raise NotImplementedError
+
+    @field_validator("schema_version")
+    @classmethod
+    def _understood(cls, version: int) -> int:
+        # A record from a newer producer may mean something this version would get wrong:
+        # it is a bad record here (dead-lettered, to replay after the upgrade), not a guess.
+        if not 1 <= version <= cls.SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {version} is not one this version understands "
+                f"(1 to {cls.SCHEMA_VERSION})"
+            )
+        return version
 
 
 class FeedEntry(BaseModel):

@@ -10,9 +10,9 @@ import os
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from devoured_core.messages import ALL_MESSAGES, Message
+from devoured_core.messages import ALL_MESSAGES, Message, PageFetched
 from tests.contract.schemas import (
     SNAPSHOTS,
     UPDATE_ENV,
@@ -21,6 +21,7 @@ from tests.contract.schemas import (
     snapshot_path,
     write_snapshots,
 )
+from tests.unit import samples
 
 HOW_TO_REGENERATE = (
     f"If the change is intended, bump schema_version of the message in "
@@ -106,3 +107,11 @@ def test_unknown_fields_are_forbidden_everywhere(model: type[BaseModel]) -> None
     models = {"<root>": schema, **schema.get("$defs", {})}
     open_models = [n for n, d in models.items() if d.get("additionalProperties") is not False]
     assert open_models == [], f"{model.__name__}: models accepting unknown fields: {open_models}"
+
+
+@pytest.mark.parametrize("version", [0, 2, 99])
+def test_a_schema_version_this_code_does_not_understand_is_invalid(version: int) -> None:
+    """A newer producer's record is dead-lettered as invalid, not processed by guesswork."""
+    payload = samples.page_fetched().model_dump(mode="json") | {"schema_version": version}
+    with pytest.raises(ValidationError, match="schema_version"):
+        PageFetched.model_validate(payload)
