@@ -171,3 +171,18 @@ class Outage:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
+
+
+class Throttle:
+    """True at most once per ``every_s``: for loops that must not log a line per attempt."""
+
+    def __init__(self, every_s: float = 30.0) -> None:
+        self._every_s = every_s
+        self._last: float | None = None
+
+    def ready(self) -> bool:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self._every_s:
+            return False
+        self._last = now
+        return True

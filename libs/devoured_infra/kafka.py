@@ -28,7 +28,7 @@ from devoured_core.messages import Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.faults import Outage
+from devoured_infra.faults import Fault, Outage, Throttle, classify, dependency_of
 from devoured_infra.lag import export_lag, group_id
 from devoured_infra.outbox import BeforePublish, OutboxRelay
 from devoured_infra.pump import OutageContinues, Record, RecordProcessor
@@ -247,15 +247,24 @@ def _lag_exporter(settings: Settings, stage: Stage) -> BackgroundTask:
 
 
 async def _supervised(task: BackgroundTask, wake: Wake) -> None:
-    """Keep a background loop alive: log and restart it if it crashes."""
+    """Keep a background loop alive: restart it if it crashes. An outage (the database or the
+    broker away) is one warning per 30 s, not a traceback per restart."""
+    quiet = Throttle(30.0)
     while True:
         try:
             await task(wake)
             return
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("background task crashed; restarting in 5 s")
+        except Exception as exc:
+            if classify(exc) is not Fault.OUTAGE:
+                log.exception("background task crashed; restarting in 5 s")
+            elif quiet.ready():
+                log.warning(
+                    "background task waits for the %s; restarting it every 5 s",
+                    dependency_of(exc),
+                    extra={"error": f"{type(exc).__name__}: {exc}"[:300]},
+                )
             await asyncio.sleep(5)
 
 

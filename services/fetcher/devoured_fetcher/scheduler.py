@@ -22,6 +22,7 @@ from devoured_fetcher.sources import (
     parse_source_configs,
 )
 from devoured_infra import metrics
+from devoured_infra.faults import Fault, Throttle, classify
 
 log = logging.getLogger("devoured.fetcher.scheduler")
 
@@ -52,13 +53,21 @@ class Scheduler:
         self._batch = batch
         self.name = name
         self.leading = False
+        self._quiet = Throttle(30.0)
 
     async def tick(self) -> int:
         """One round: returns how many polls this replica emitted (0 when not the leader)."""
         try:
             self.leading = await self._lock.try_acquire()
-        except Exception:
-            log.exception("leader lock unavailable", extra={"scheduler": self.name})
+        except Exception as exc:
+            # Every tick during a database outage: one line per 30 s, not one per tick.
+            if classify(exc) is not Fault.OUTAGE:
+                log.exception("leader lease unavailable", extra={"scheduler": self.name})
+            elif self._quiet.ready():
+                log.warning(
+                    "leader lease unavailable: the database is away",
+                    extra={"scheduler": self.name, "error": f"{type(exc).__name__}: {exc}"[:300]},
+                )
             self.leading = False
         metrics.FETCH_SCHEDULER_LEADER.set(1 if self.leading else 0)
         if not self.leading:
