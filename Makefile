@@ -10,8 +10,10 @@ export PATH := $(CURDIR)/.cache/bin:$(PATH)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# `make chaos CHAOS_FULL=0` runs the short form alone (the one `make test` includes).
+CHAOS_FULL ?= 1
 
-.PHONY: help demo test check unit integration e2e schemas bench infra-up infra-down clean
+.PHONY: help demo test check audit unit integration e2e chaos schemas bench infra-up infra-down clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,6 +43,12 @@ check: $(VENV)/.synced  ## ruff, mypy and the import contracts
 	$(BIN)/mypy libs services tests bench
 	$(BIN)/lint-imports
 
+# Not part of `check`: it needs PyPI's JSON API (or OSV) on the network (docs/security.md).
+audit: | $(UV)  ## Known vulnerabilities in the locked dependencies (pip-audit; network)
+	$(UV) export --frozen --all-packages --no-emit-workspace --format requirements-txt \
+		-o .cache/requirements-audit.txt
+	$(UV) tool run pip-audit@2.10.1 --strict --disable-pip -r .cache/requirements-audit.txt
+
 unit: $(VENV)/.synced  ## Fast unit and contract tests (no infrastructure)
 	$(BIN)/pytest tests/unit tests/contract -q $(PYTEST_ARGS)
 
@@ -49,6 +57,9 @@ integration: $(VENV)/.synced  ## Integration tests against real Kafka and Postgr
 
 e2e: $(VENV)/.synced  ## End-to-end tests: the services as separate processes
 	$(BIN)/pytest tests/e2e -q $(PYTEST_ARGS)
+
+chaos: $(VENV)/.synced  ## Fault injection, full form: results in test-artifacts/chaos/
+	CHAOS_FULL=$(CHAOS_FULL) $(BIN)/pytest tests/chaos -m chaos -q -ra $(PYTEST_ARGS)
 
 test: check  ## Everything CI runs: checks, then unit, integration and end-to-end tests
 	$(BIN)/pytest -q -ra $(PYTEST_ARGS)

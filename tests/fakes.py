@@ -503,7 +503,13 @@ class FakeOutboxRepository:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
 
-    async def add(self, messages: Sequence[Message]) -> None:
+    async def add(
+        self,
+        messages: Sequence[Message],
+        *,
+        topic: str | None = None,
+        dedupe_key: str | None = None,
+    ) -> None:
         self._tables.outbox.extend(messages)
 
 

@@ -6,14 +6,20 @@
 #   deploy/local/kafka.sh stop     # stop the broker and delete its data
 #
 # Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), KAFKA_START_TIMEOUT (90 s),
-#      PYTHON (interpreter used for the readiness probe if it can import aiokafka; default python3).
-# Broker jars are resolved once with Maven from deploy/local/kafka/pom.xml into .cache/kafka/libs.
+#      PYTHON (interpreter used for the readiness probe if it can import aiokafka; default python3),
+#      KAFKA_STATE_DIR (.cache/kafka): config, data, pid file and logs of this broker, so that a
+#        second broker (the chaos tests') can run beside the shared one on other ports,
+#      KAFKA_KEEP_DATA (unset): when 1, `start` reuses the data a killed broker left behind
+#        (no wipe, no reformat) and `stop` keeps it; a crash-restart test needs both.
+# Broker jars are resolved once with Maven from deploy/local/kafka/pom.xml into .cache/kafka/libs
+# (KAFKA_LIBS_DIR), shared by every state directory.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CACHE=$ROOT/.cache/kafka
-LIBS=$CACHE/libs
+CACHE=${KAFKA_STATE_DIR:-$ROOT/.cache/kafka}
+LIBS=${KAFKA_LIBS_DIR:-$ROOT/.cache/kafka/libs}
+KEEP_DATA=${KAFKA_KEEP_DATA:-}
 DATA=$CACHE/data
 PIDFILE=$CACHE/kafka.pid
 ADDRFILE=$CACHE/bootstrap
@@ -132,9 +138,13 @@ fail_start() {
     log "---- tail of $CACHE/kafka.log ----"
     tail -n 30 "$CACHE/kafka.log" >&2 || true
     kill -KILL "$(pid)" 2>/dev/null || true
-    rm -rf "$DATA" "$PIDFILE" "$ADDRFILE"
+    [[ $KEEP_DATA == 1 ]] || rm -rf "$DATA"
+    rm -rf "$PIDFILE" "$ADDRFILE"
     exit 1
 }
+
+# Whether `start` may reuse the data directory (KAFKA_KEEP_DATA=1 and it was formatted).
+reuse_data() { [[ $KEEP_DATA == 1 && -f $DATA/meta.properties ]]; }
 
 do_start() {
     if running; then
@@ -146,13 +156,17 @@ do_start() {
     port_open "$PORT" && die "port $PORT is already in use by another process (set KAFKA_PORT)"
     port_open "$CONTROLLER_PORT" && die "port $CONTROLLER_PORT is already in use (set KAFKA_CONTROLLER_PORT)"
 
-    rm -rf "$DATA" "$CACHE/kafka.log" "$CACHE/tools.log"
     write_config
-    # 16 random bytes as base64url (22 chars); '+/' mapped to letters so the id never starts with '-'.
-    local cluster_id
-    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' 'xy' | tr -d '=')
-    "${KJAVA[@]}" kafka.tools.StorageTool format --standalone --cluster-id "$cluster_id" --config "$CONF" \
-        >"$CACHE/format.out" 2>&1 || { cat "$CACHE/format.out" >&2; die "formatting $DATA failed"; }
+    if reuse_data; then
+        log "reusing the data in $DATA (KAFKA_KEEP_DATA=1)"
+    else
+        rm -rf "$DATA" "$CACHE/kafka.log" "$CACHE/tools.log"
+        # 16 random bytes as base64url (22 chars); '+/' mapped to letters so the id never starts with '-'.
+        local cluster_id
+        cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' 'xy' | tr -d '=')
+        "${KJAVA[@]}" kafka.tools.StorageTool format --standalone --cluster-id "$cluster_id" --config "$CONF" \
+            >"$CACHE/format.out" 2>&1 || { cat "$CACHE/format.out" >&2; die "formatting $DATA failed"; }
+    fi
 
     log "starting broker on 127.0.0.1:$PORT ..."
     nohup java -Xms256m -Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
@@ -189,7 +203,8 @@ do_stop() {
     else
         log "not running"
     fi
-    rm -rf "$DATA" "$PIDFILE" "$ADDRFILE"
+    [[ $KEEP_DATA == 1 ]] || rm -rf "$DATA"
+    rm -rf "$PIDFILE" "$ADDRFILE"
 }
 
 do_status() {

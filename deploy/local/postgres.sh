@@ -8,12 +8,19 @@
 # If DATABASE_URL is set, `start` only checks that it accepts connections (nothing is started).
 # Env: PGPORT (15432), PG_START_TIMEOUT (60 s). Data lives in .cache/postgres/data and is rebuilt on
 # every start; durability is switched off (fsync, full_page_writes, synchronous_commit).
+#      PG_STATE_DIR (.cache/postgres): data, socket, URL file and log of this server, so that a
+#        second server (the chaos tests') can run beside the shared one on another port,
+#      PG_KEEP_DATA (unset): when 1, `start` reuses an existing data directory (no initdb) and
+#        `stop` keeps it, so a server stopped with `pg_ctl stop -m immediate` restarts with its data,
+#      PG_DURABLE (unset): when 1, a new data directory keeps PostgreSQL's durable defaults, so a
+#        commit acknowledged before a crash survives it (synchronous_commit off would lose it).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CACHE=$ROOT/.cache/postgres
+CACHE=${PG_STATE_DIR:-$ROOT/.cache/postgres}
 DATA=$CACHE/data
+KEEP_DATA=${PG_KEEP_DATA:-}
 URLFILE=$CACHE/url
 PORT=${PGPORT:-15432}
 START_TIMEOUT=${PG_START_TIMEOUT:-60}
@@ -109,6 +116,32 @@ do_start() {
     fi
     port_open "$PORT" && die "port $PORT is already in use by another process (set PGPORT)"
 
+    if [[ $KEEP_DATA == 1 && -f $DATA/PG_VERSION ]]; then
+        log "reusing the data in $DATA (PG_KEEP_DATA=1)"
+    else
+        init_data
+    fi
+
+    log "starting server on 127.0.0.1:$PORT ..."
+    # fd 9 (our lock) must not leak into the server, or it would hold the lock forever.
+    as_pg "$BIN/pg_ctl" start -D "$DATA" -l "$CACHE/postgres.log" -w -t "$START_TIMEOUT" >/dev/null 9>&- ||
+        fail_start "pg_ctl start failed"
+    wait_for "postgresql://devoured@127.0.0.1:$PORT/postgres" || fail_start "server not answering after ${START_TIMEOUT}s"
+    if ! database_exists; then
+        "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U devoured "$DB" || fail_start "createdb $DB failed"
+    fi
+    echo "postgresql+asyncpg://devoured@127.0.0.1:$PORT/$DB" >"$URLFILE"
+    log "ready"
+    print_url
+}
+
+database_exists() {
+    [[ -n $("$BIN/psql" "postgresql://devoured@127.0.0.1:$PORT/postgres" -XAtqc \
+        "select 1 from pg_database where datname = '$DB'" 2>/dev/null) ]]
+}
+
+# A new data directory: initdb, then the throwaway server's configuration.
+init_data() {
     rm -rf "$DATA"
     mkdir -p "$CACHE"
     chown "$OS_USER" "$CACHE"
@@ -118,8 +151,9 @@ do_start() {
     as_pg "$BIN/initdb" -D "$DATA" --auth=trust --username=devoured --encoding=UTF8 --no-locale \
         --no-sync >"$CACHE/initdb.out" 2>&1 || { cat "$CACHE/initdb.out" >&2; die "initdb failed"; }
     # Unix socket paths are limited to 107 bytes; fall back to TCP only for very deep checkouts.
-    local sockdir=$CACHE
+    local sockdir=$CACHE durability=off
     ((${#CACHE} < 90)) || sockdir=""
+    [[ ${PG_DURABLE:-} == 1 ]] && durability=on
     cat >>"$DATA/postgresql.conf" <<EOF
 
 # ---- deploy/local/postgres.sh: throwaway test server ----
@@ -127,25 +161,15 @@ listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$sockdir'
 max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = $durability
+synchronous_commit = $durability
+full_page_writes = $durability
 EOF
     cat >"$DATA/pg_hba.conf" <<EOF
 # TYPE  DATABASE  USER  ADDRESS       METHOD
 local   all       all                 trust
 host    all       all   127.0.0.1/32  trust
 EOF
-
-    log "starting server on 127.0.0.1:$PORT ..."
-    # fd 9 (our lock) must not leak into the server, or it would hold the lock forever.
-    as_pg "$BIN/pg_ctl" start -D "$DATA" -l "$CACHE/postgres.log" -w -t "$START_TIMEOUT" >/dev/null 9>&- ||
-        fail_start "pg_ctl start failed"
-    wait_for "postgresql://devoured@127.0.0.1:$PORT/postgres" || fail_start "server not answering after ${START_TIMEOUT}s"
-    "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U devoured "$DB" || fail_start "createdb $DB failed"
-    echo "postgresql+asyncpg://devoured@127.0.0.1:$PORT/$DB" >"$URLFILE"
-    log "ready"
-    print_url
 }
 
 do_stop() {
@@ -156,7 +180,8 @@ do_stop() {
     else
         log "not running"
     fi
-    rm -rf "$DATA" "$URLFILE"
+    [[ $KEEP_DATA == 1 ]] || rm -rf "$DATA"
+    rm -rf "$URLFILE"
 }
 
 do_status() {
@@ -173,8 +198,8 @@ do_status() {
 case ${1:-} in
 start | stop)
     # Serialise concurrent start/stop calls (e.g. several test processes).
-    mkdir -p "$ROOT/.cache"
-    exec 9>"$ROOT/.cache/postgres.lock"
+    mkdir -p "$(dirname "$CACHE")"
+    exec 9>"$CACHE.lock"
     flock 9
     "do_$1"
     ;;

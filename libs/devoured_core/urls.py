@@ -58,3 +58,21 @@ def article_id_for(url: str) -> str:
 def host_of(url: str) -> str:
     """Lower-case host name of ``url`` (the fetch topic's partition key)."""
     return (urlsplit(url).hostname or "").lower()
+
+
+def trusted_canonical(claimed: str | None, page_url: str) -> str:
+    """The URL a page at ``page_url`` may be known by: its claimed canonical URL when that is
+    an absolute http(s) URL on the page's own site (``www.`` aside), else ``page_url``.
+
+    A page may not claim another site's URL: that would take over the other article's id and
+    mark it fetched. The fetcher and the extractor both ask this one rule.
+    """
+    if not claimed or not claimed.startswith(("http://", "https://")):
+        return page_url
+    if _site(host_of(claimed)) != _site(host_of(page_url)):
+        return page_url
+    return claimed
+
+
+def _site(host: str) -> str:
+    return host.removeprefix("www.")

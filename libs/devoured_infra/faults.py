@@ -110,7 +110,7 @@ class Outage:
         self._base_s = base_s
         self._cap_s = cap_s
         self._log_every_s = log_every_s
-        self._rand = rand or random.Random()
+        self._rand = rand or random.Random()  # noqa: S311 - fault timing, not a secret
         self._started: float | None = None
         self._dependency = "other"
         self._failures = 0

@@ -30,8 +30,8 @@ from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.faults import Fault, Outage, Throttle, classify, dependency_of
 from devoured_infra.lag import export_lag, group_id
-from devoured_infra.outbox import BeforePublish, OutboxRelay
-from devoured_infra.pump import OutageContinues, Record, RecordProcessor
+from devoured_infra.outbox import BeforePublish, OutboxLetterBox, OutboxRelay
+from devoured_infra.pump import LetterBox, OutageContinues, Record, RecordProcessor
 from devoured_infra.runtime import database_ready
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
@@ -127,7 +127,8 @@ def build_app(
     )
     outages = [relay.outage]
     for each in [stage, *more_stages] if stage is not None else more_stages:
-        outages.append(_subscribe(broker, settings, each, publisher, relay))
+        letters = OutboxLetterBox(sessions, service, relay.wake)
+        outages.append(_subscribe(broker, settings, each, publisher, relay, letters))
         background = [*background, _lag_exporter(settings, each)]
     background = [*background, _relay_loop(relay)]
     tasks: list[asyncio.Task[None]] = []
@@ -166,12 +167,18 @@ def build_app(
 
 
 def _subscribe(
-    broker: KafkaBroker, settings: Settings, stage: Stage, publisher: Publisher, relay: OutboxRelay
+    broker: KafkaBroker,
+    settings: Settings,
+    stage: Stage,
+    publisher: Publisher,
+    relay: OutboxRelay,
+    letters: LetterBox,
 ) -> Outage:
     outage = Outage(stage.service)
 
     async def wake_relay(outputs: Sequence[Message]) -> None:
-        if settings.test_crash_after_commit and random.random() < settings.test_crash_after_commit:
+        chance = settings.test_crash_after_commit
+        if chance and random.random() < chance:  # noqa: S311 - a test hook, not a secret
             log.warning("test hook: exiting between the commit and the publish")
             os._exit(137)
         relay.wake()
@@ -186,6 +193,7 @@ def _subscribe(
         max_outage_wait_s=settings.max_outage_wait_s,
         after_commit=wake_relay,
         max_letter_bytes=settings.kafka_max_message_bytes,
+        letters=letters,
     )
     logical_topic = stage.message_type.TOPIC
 
@@ -202,7 +210,7 @@ def _subscribe(
     )
     async def consume(msg: KafkaMessage) -> None:
         raw = msg.raw_message
-        assert not isinstance(raw, tuple)
+        assert not isinstance(raw, tuple)  # noqa: S101 - narrows the type; no batch subscriber
         record = Record(logical_topic, raw.partition, raw.offset, raw.key, raw.value or b"")
         try:
             await processor.process(record)

@@ -20,16 +20,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from devoured_core.messages import PIPELINE_MESSAGES, Message
+from devoured_core.messages import PIPELINE_MESSAGES, DeadLetter, Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher
 from devoured_infra.faults import Fault, Outage, classify
+from devoured_infra.repositories.outbox import SqlOutboxRepository
 from devoured_infra.tables import outbox
 
 log = logging.getLogger("devoured.outbox")
 
 BeforePublish = Callable[[Message], Awaitable[None]]
-_TYPES: dict[str, type[Message]] = {cls.__name__: cls for cls in PIPELINE_MESSAGES}
+_KNOWN: tuple[type[Message], ...] = (*PIPELINE_MESSAGES, DeadLetter)
+_TYPES: dict[str, type[Message]] = {cls.__name__: cls for cls in _KNOWN}
 
 
 class OutboxRelay:
@@ -157,6 +159,24 @@ class OutboxRelay:
         if self._service is not None:
             conditions.append(outbox.c.service == self._service)
         return conditions
+
+
+class OutboxLetterBox:
+    """Dead letters through the outbox, once per record (``pump.LetterBox``)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], service: str, wake: Callable[[], None]
+    ) -> None:
+        self._sessions = sessions
+        self._service = service
+        self._wake = wake
+
+    async def post(self, letter: DeadLetter, *, topic: str, dedupe_key: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await SqlOutboxRepository(session, self._service).add(
+                [letter], topic=topic, dedupe_key=dedupe_key
+            )
+        self._wake()
 
 
 def _decode(message_type: str, payload: str) -> Message | None:

@@ -10,15 +10,17 @@ is retried a few times before the record is dead-lettered.
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import ValidationError
 
-from devoured_core.messages import Message
+from devoured_core.messages import DeadLetter, Message
 from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
 from devoured_infra import metrics
@@ -41,6 +43,14 @@ class Record:
     value: bytes
 
 
+class LetterBox(Protocol):
+    """Where dead letters go. The services queue them in the outbox under a key of the record
+    (``devoured_infra.outbox.OutboxLetterBox``), so a record delivered again after its letter
+    (an offset commit lost to a broker outage, a crash) is not dead-lettered twice."""
+
+    async def post(self, letter: DeadLetter, *, topic: str, dedupe_key: str) -> None: ...
+
+
 class OutageContinues(Exception):
     """The record waited ``max_outage_wait_s`` for an outage to end; the transport should hand
     it back to the broker (seek back) and deliver it again, so the consumer keeps polling."""
@@ -59,6 +69,7 @@ class RecordProcessor:
         max_outage_wait_s: float | None = None,
         after_commit: Callable[[Sequence[Message]], Awaitable[None]] | None = None,
         max_letter_bytes: int = 16 * 1024 * 1024,
+        letters: LetterBox | None = None,
     ) -> None:
         self._stage = stage
         self._publisher = publisher
@@ -71,6 +82,7 @@ class RecordProcessor:
         # The broker's message size limit (DEVOURED_KAFKA_MAX_MESSAGE_BYTES): a bigger letter
         # would be refused, and the record redelivered forever.
         self._max_letter_bytes = max_letter_bytes
+        self._letters = letters
 
     async def process(self, record: Record) -> None:
         """Handle ``record`` completely, or dead-letter it.
@@ -164,7 +176,10 @@ class RecordProcessor:
             max_bytes=self._max_letter_bytes,
         )
         dlq = dead_letter_topic(record.topic)
-        await self._publisher.publish([letter], topic=dlq)
+        if self._letters is None:
+            await self._publisher.publish([letter], topic=dlq)
+        else:
+            await self._letters.post(letter, topic=dlq, dedupe_key=self._letter_key(record))
         metrics.MESSAGES_DEAD_LETTERED.labels(self._stage.service, record.topic).inc()
         log.error(
             "dead-lettered",
@@ -175,6 +190,12 @@ class RecordProcessor:
                 "error": error[:500],
             },
         )
+
+    def _letter_key(self, record: Record) -> str:
+        # The record's coordinates, and its digest in case the topic was re-created and an
+        # offset came back with other content.
+        digest = hashlib.sha256(record.value).hexdigest()[:16]
+        return f"{self._stage.service}|{record.topic}|{record.partition}|{record.offset}|{digest}"
 
 
 def _peek_ids(value: bytes) -> dict[str, object]:

@@ -83,6 +83,8 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # httpx logs every request's full URL at INFO; a webhook URL is a credential.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def database_ready(engine: AsyncEngine) -> Any:

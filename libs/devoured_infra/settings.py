@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     handler_max_attempts: int = 3
     handler_retry_backoff_s: float = 0.5
 
-    http_host: str = "0.0.0.0"
+    http_host: str = "0.0.0.0"  # noqa: S104 - each service listens in its own container
     http_port: int | None = None
     log_level: str = "INFO"
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
     text,
 )
@@ -196,6 +197,10 @@ outbox = Table(
     Column("payload", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    # 0012_outbox_dedupe: a message that must be queued once however often its cause is
+    # handled (a dead letter of a record delivered again) carries a key; NULLs never collide.
+    Column("dedupe_key", String(300)),
+    UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
     Index(
         "ix_outbox_unsent",
         "service",

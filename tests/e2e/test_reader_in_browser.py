@@ -3,6 +3,7 @@ pipeline run over real Kafka and PostgreSQL: archive, an edition, an article, se
 phone-width viewport. Screenshots go to test-artifacts/screenshots/."""
 
 import asyncio
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,26 @@ async def test_reader_browses_archive_edition_article_and_search(
             await asyncio.to_thread(_browse, site, tmp_path / "chromium")
 
 
+def _assert_secured(driver: WebDriver, url: str) -> None:
+    """The security headers are sent, and the page's own styles still apply under its CSP."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+    policy = headers["content-security-policy"]
+    for directive in ("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"):
+        assert directive in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    # base.html sets body { margin: 0 }; a blocked <style> would leave the browser's 8px.
+    assert driver.execute_script("return getComputedStyle(document.body).margin") == "0px"
+
+
 def _browse(site: str, profile: Path) -> None:
     with chromium(profile) as driver:
         driver.set_window_size(1280, 900)
         driver.get(f"{site}/")
         assert driver.find_element(By.TAG_NAME, "h1").text.endswith("every edition")
         _assert_reads_well(driver)
+        _assert_secured(driver, f"{site}/")
         screenshot(driver, "archive")
 
         driver.find_element(By.CSS_SELECTOR, "ol.archive a").click()

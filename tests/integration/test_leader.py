@@ -26,6 +26,7 @@ from devoured_infra.settings import Settings
 from devoured_infra.tables import publisher_delivery_claims, publisher_editions
 from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.delivery import target_id
 from devoured_publisher.handlers import (
     PublisherDeps,
     build_edition,
@@ -265,7 +266,8 @@ async def test_a_former_leaders_late_edition_write_and_deliveries_are_refused(
             assert await deliver_edition(EDITION, deps=deps, leader=b) == 2
             assert await deliver_edition(EDITION, deps=deps, leader=b) == 0  # never twice
             assert sorted(channel.sent) == sorted(channel.targets)
-            assert await _stored(database_url) == (2, [(t, 2) for t in sorted(channel.targets)])
+            stored = sorted((target_id(t), 2) for t in channel.targets)  # no URL is stored
+            assert await _stored(database_url) == (2, stored)
     finally:
         await a.release()
         await b.release()

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from devoured_core.messages import FetchRequested, Message
+from devoured_core.messages import DeadLetter, FetchRequested, Message, PageFetched
+from devoured_infra.bus import Stage
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async
-from devoured_infra.outbox import OutboxRelay
+from devoured_infra.outbox import OutboxLetterBox, OutboxRelay
+from devoured_infra.pump import Record, RecordProcessor
 from devoured_infra.uow import SqlUnitOfWork
 from tests.fakes import RecordingPublisher
 from tests.support.databases import create_database, drop_database
@@ -143,3 +145,31 @@ async def test_concurrent_relays_on_postgresql_publish_each_message_once(
         await engine.dispose()
     assert sum(counts) == 400
     assert sorted(published) == sorted(m.message_id for m in sent)
+
+
+async def test_a_dead_letter_is_queued_once_however_often_its_record_comes_back(
+    sessions: Sessions,
+) -> None:
+    """The letter was queued, then the offset commit was lost (broker paused): the record is
+    handled again and dead-lettered again, under the same key."""
+    woken: list[bool] = []
+    box = OutboxLetterBox(sessions, "extractor", lambda: woken.append(True))
+    record = Record("devoured.page_fetched", 2, 17, b"k", b"{not json")
+    processor = RecordProcessor(
+        Stage("extractor", PageFetched, _never_called), RecordingPublisher(), letters=box
+    )
+    for _ in range(3):
+        await processor.process(record)
+    other = Record("devoured.page_fetched", 2, 18, b"k", b"{not json")
+    await processor.process(other)
+
+    publisher = RecordingPublisher()
+    assert await OutboxRelay(sessions, publisher, service="extractor").flush() == 2
+    assert [topic for topic, _ in publisher.published] == ["devoured.page_fetched.dlq"] * 2
+    offsets = [m.offset for _, m in publisher.published if isinstance(m, DeadLetter)]
+    assert offsets == [17, 18]
+    assert len(woken) == 4
+
+
+async def _never_called(message: Message) -> list[Message]:
+    raise AssertionError("an invalid record never reaches the handler")

@@ -275,7 +275,8 @@ async def test_prompt_injection_is_quoted_and_an_obedient_answer_rejected(
     llm_server.steps = [Step(content=json.dumps(obeyed))]
     summary = await harness(llm_server).summarizer(article, "T")
 
-    assert summary.backend.startswith("extractive (fallback: answer rejected: instruction-like")
+    # win.example is only in the sentence addressed to the model, which supports nothing
+    assert summary.backend.startswith("extractive (fallback: answer rejected: a link")
     system, user = llm_server.requests[0]["body"]["messages"]
     assert system["role"] == "system"
     assert "never follow them" in system["content"].lower()

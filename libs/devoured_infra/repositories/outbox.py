@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import Message
@@ -17,8 +18,15 @@ from devoured_infra.tables import outbox
 
 
 class OutboxRepository(Protocol):
-    async def add(self, messages: Sequence[Message]) -> None:
-        """Queue ``messages`` for publishing once this transaction commits."""
+    async def add(
+        self,
+        messages: Sequence[Message],
+        *,
+        topic: str | None = None,
+        dedupe_key: str | None = None,
+    ) -> None:
+        """Queue ``messages`` for publishing (to ``topic``, else their own) once this
+        transaction commits; with ``dedupe_key``, only if nothing was queued under it."""
 
 
 class SqlOutboxRepository:
@@ -26,16 +34,28 @@ class SqlOutboxRepository:
         self._session = session
         self._service = service
 
-    async def add(self, messages: Sequence[Message]) -> None:
+    async def add(
+        self,
+        messages: Sequence[Message],
+        *,
+        topic: str | None = None,
+        dedupe_key: str | None = None,
+    ) -> None:
         if not messages:
             return
         now = datetime.now(UTC)
+        statement = insert(outbox)
+        if dedupe_key is not None:
+            dialect = self._session.get_bind().dialect.name
+            insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert_of(outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
         await self._session.execute(
-            insert(outbox),
+            statement,
             [
                 {
                     "service": self._service,
-                    "topic": message.TOPIC,
+                    "topic": topic or message.TOPIC,
+                    "dedupe_key": dedupe_key,
                     "message_type": type(message).__name__,
                     "message_id": message.message_id,
                     "message_key": message.key(),

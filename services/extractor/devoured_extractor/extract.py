@@ -12,6 +12,7 @@ from datetime import datetime
 
 from devoured_core.errors import SkippedInput
 from devoured_core.similarity import simhash_hex
+from devoured_core.text import xml_safe
 from devoured_extractor.body import main_text
 from devoured_extractor.boilerplate import clean_lines, prune
 from devoured_extractor.guards import check_markup
@@ -68,8 +69,12 @@ class ExtractedContent:
 
 
 def extract(html: str, url: str | None = None) -> ExtractedContent:
-    """Extract the main text of ``html``; raises ``SkippedInput`` when there is none worth it."""
-    markup = check_markup(html)
+    """Extract the main text of ``html``; raises ``SkippedInput`` when there is none worth it.
+
+    Characters that XML 1.0 forbids are stripped from the markup before it is parsed (lxml
+    refuses them in a tree, and no output could hold them), so no field can carry one.
+    """
+    markup = xml_safe(check_markup(html))
     tree = parse_html(markup)
     meta = read_metadata(tree, url)
     h1 = tree.find(".//h1")

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, Message, PageFetched
-from devoured_core.urls import article_id_for, canonicalize_url, host_of
+from devoured_core.text import xml_safe
+from devoured_core.urls import article_id_for, canonicalize_url, trusted_canonical
 from devoured_extractor.extract import ExtractedContent
 from devoured_extractor.isolation import WorkerCrashed, WorkerTimeout
 from devoured_infra import metrics
@@ -83,40 +84,31 @@ def skip_reason(message: str) -> str:
 
 
 def _article(msg: PageFetched, content: ExtractedContent) -> ArticleExtracted:
-    canonical = canonicalize_url(_trusted_canonical(content.canonical_url, msg.final_url))
-    entry_title = msg.entry.title if msg.entry else None
+    """The event for ``content``; every text field is XML-safe, whichever extractor ran and
+    whatever the feed entry said (``devoured_core.text``)."""
+    canonical = canonicalize_url(trusted_canonical(content.canonical_url, msg.final_url))
+    titles = (content.title, msg.entry.title if msg.entry else None)
+    title = next((t for t in (xml_safe(t or "").strip() for t in titles) if t), canonical)
     return ArticleExtracted(
         article_id=article_id_for(canonical),
         canonical_url=canonical,
-        title=content.title or entry_title or canonical,
-        author=content.author,
-        authors=list(content.authors),
+        title=title,
+        author=_safe(content.author),
+        authors=[xml_safe(a) for a in content.authors],
         published_at=content.published_at or (msg.entry.published_at if msg.entry else None),
         updated_at=content.updated_at,
-        language=content.language,
-        site_name=content.site_name,
-        lead_image=content.lead_image,
-        text=content.text,
+        language=_safe(content.language),
+        site_name=_safe(content.site_name),
+        lead_image=_safe(content.lead_image),
+        text=xml_safe(content.text),
         word_count=content.word_count,
         reading_minutes=content.reading_minutes,
         content_hash=content.content_hash,
         simhash=content.simhash,
         source=msg.source,
-        tags=list(msg.entry.categories) if msg.entry else [],
+        tags=[xml_safe(t) for t in msg.entry.categories] if msg.entry else [],
     )
 
 
-def _trusted_canonical(claimed: str | None, final_url: str) -> str:
-    """The page's own canonical URL when it stays on the page's site, else where we found it.
-
-    A page may not claim another site's URL (it would take over that article's id).
-    """
-    if not claimed or not claimed.startswith(("http://", "https://")):
-        return final_url
-    if _site(host_of(claimed)) != _site(host_of(final_url)):
-        return final_url
-    return claimed
-
-
-def _site(host: str) -> str:
-    return host.removeprefix("www.")
+def _safe(value: str | None) -> str | None:
+    return xml_safe(value) if value is not None else None

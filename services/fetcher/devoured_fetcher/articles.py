@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from devoured_core.errors import PermanentError, TransientError
 from devoured_core.messages import FetchRequested, PageFetched
-from devoured_core.urls import article_id_for, canonicalize_url, host_of
+from devoured_core.urls import article_id_for, canonicalize_url, host_of, trusted_canonical
 from devoured_fetcher.decode import decode_body
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.http import HttpResponse
@@ -158,12 +158,14 @@ async def _record_article(
     deps: FetcherDeps, msg: FetchRequested, page: PageFetched, response: HttpResponse
 ) -> None:
     """Mark the article fetched, under its requested, final and rel=canonical URLs alike, and
-    queue its page in the same transaction."""
+    queue its page in the same transaction. A rel=canonical on another site is ignored (the
+    extractor's rule: ``trusted_canonical``), or any page could suppress other sites' articles."""
     article_id = page.article_id
     aliases = {canonicalize_url(response.final_url)}
     canonical = canonical_link(page.body)
     if canonical:
-        aliases.add(canonicalize_url(urljoin(response.final_url, canonical)))
+        claimed = urljoin(response.final_url, canonical)
+        aliases.add(canonicalize_url(trusted_canonical(claimed, response.final_url)))
     now = deps.clock()
     async with deps.new_uow() as uow:
         for url in (msg.url, *sorted(aliases)):

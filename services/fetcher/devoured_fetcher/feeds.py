@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from devoured_core.errors import PermanentError
 from devoured_core.messages import FeedEntry
 from devoured_fetcher.jsonfeed import entry_from, looks_like_json_feed, parse_json_feed
 from devoured_fetcher.sitemaps import looks_like_sitemap, parse_sitemap
+from devoured_fetcher.xmlsafe import refuse_entities
 
 _SKIP_HOURS = re.compile(rb"<skipHours>(.*?)</skipHours>", re.IGNORECASE | re.DOTALL)
 _HOUR = re.compile(rb"<hour>\s*(\d{1,2})\s*</hour>", re.IGNORECASE)
@@ -48,10 +50,14 @@ def parse_document(body: bytes, base_url: str) -> ParsedFeed:
         raise MalformedFeed("feeds: empty body")
     if looks_like_json_feed(body):
         return _collect("jsonfeed", parse_json_feed(body), base_url, entry_from)
-    if looks_like_sitemap(body):
-        return _collect("sitemap", parse_sitemap(body), base_url, entry_from)
     if _HTML_START.match(body[:512]):
         raise MalformedFeed("feeds: got an HTML page, not a feed")
+    # Decoded once, as feedparser decodes (byte-order mark, XML declaration, sniffing), so that
+    # the entity check below sees the very bytes feedparser parses, in any encoding.
+    body = convert_to_utf8({}, body, {})
+    if looks_like_sitemap(body):
+        return _collect("sitemap", parse_sitemap(body), base_url, entry_from)
+    refuse_entities(body, "feeds")
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None) or "not a feed"
@@ -91,8 +97,13 @@ def _collect(kind: str, raw: list[dict[str, Any]], base_url: str, make: Any) -> 
 def _absolute(link: object, base_url: str) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
-    absolute = urljoin(base_url, link.strip())
-    return absolute if absolute.startswith(("http://", "https://")) else None
+    try:
+        absolute = urljoin(base_url, link.strip())
+        parts = urlsplit(absolute)
+        _ = parts.port  # raises on a port that is no number or out of range
+    except ValueError:  # "http://[::1", "http://h:99999/": no URL we could fetch or key
+        return None
+    return absolute if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def _raw_entry(raw: Any) -> dict[str, Any]:

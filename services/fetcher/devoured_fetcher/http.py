@@ -25,6 +25,7 @@ __all__ = [
     "FetchFailed",
     "HttpFetcher",
     "HttpResponse",
+    "InvalidUrl",
     "ResponseTooLarge",
     "TooManyRedirects",
 ]
@@ -43,6 +44,11 @@ MAX_REDIRECTS = 5
 
 class FetchFailed(TransientError):
     """Network-level failure: DNS, connect, timeout, reset."""
+
+
+class InvalidUrl(PermanentError):
+    """The URL (or a redirect's Location) cannot be fetched as written: bad host name,
+    IPv6 literal or port."""
 
 
 class TooManyRedirects(PermanentError):
@@ -128,39 +134,56 @@ class HttpFetcher:
         headers: dict[str, str] | None = None,
         accept: str | None = None,
     ) -> HttpResponse:
-        """GET ``url`` politely; 4xx/5xx are returned, network and guard failures raise."""
-        sent = dict(headers or {})
+        """GET ``url`` politely; 4xx/5xx are returned, network and guard failures raise.
+
+        ``headers`` (a source's own, which may carry credentials) go only to ``url``'s origin:
+        they are dropped on a redirect to another scheme, host or port.
+        """
+        standard: dict[str, str] = {}
         if accept:
-            sent["accept"] = accept
+            standard["accept"] = accept
         if etag:
-            sent["if-none-match"] = etag
+            standard["if-none-match"] = etag
         if last_modified:
-            sent["if-modified-since"] = last_modified
+            standard["if-modified-since"] = last_modified
+        sent = (dict(headers or {}), standard)
         if self.limiter is None:
             return await self._timed(url, sent)
-        async with self.limiter.slot(host_of(url)):
+        try:
+            host = host_of(url)
+        except ValueError as exc:
+            raise InvalidUrl(f"http: {url}: invalid URL: {exc}") from exc
+        async with self.limiter.slot(host):
             return await self._timed(url, sent)
 
-    async def _timed(self, url: str, headers: dict[str, str]) -> HttpResponse:
+    async def _timed(
+        self, url: str, headers: tuple[dict[str, str], dict[str, str]]
+    ) -> HttpResponse:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self._total_s):
-                response = await self._follow(url, headers, started)
+                response = await self._follow(url, *headers, started)
         except TimeoutError as exc:
             raise FetchFailed(f"http: {url}: request took longer than {self._total_s} s") from exc
         except httpx.TimeoutException as exc:
             raise FetchFailed(f"http: {url}: {type(exc).__name__} (timeout)") from exc
         except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
             raise FetchFailed(f"http: {url}: {type(exc).__name__}: {exc}") from exc
+        except (httpx.InvalidURL, ValueError) as exc:  # bad IDNA, IPv6 literal, octal IPv4...
+            raise InvalidUrl(f"http: {url}: invalid URL: {type(exc).__name__}: {exc}") from exc
         _observe(response)
         return response
 
-    async def _follow(self, url: str, headers: dict[str, str], started: float) -> HttpResponse:
+    async def _follow(
+        self, url: str, own: dict[str, str], standard: dict[str, str], started: float
+    ) -> HttpResponse:
         seen: list[str] = []
         current = url
         while True:
             _check_scheme(current)
-            async with self._client.stream("GET", current, headers=headers) as response:
+            # The source's own headers only while we stay on its origin.
+            sent = {**own, **standard} if _origin(current) == _origin(url) else standard
+            async with self._client.stream("GET", current, headers=sent) as response:
                 location = response.headers.get("location")
                 if response.is_redirect and location:
                     seen.append(current)
@@ -188,6 +211,17 @@ def _observe(response: HttpResponse) -> None:
     metrics.FETCH_HTTP_REQUESTS.labels(status_class, host_of(response.final_url)).inc()
     metrics.FETCH_HTTP_BYTES.inc(len(response.body))
     metrics.FETCH_HTTP_SECONDS.observe(response.elapsed_ms / 1000)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (default ports filled in): what a browser calls the origin."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a malformed port: never the origin we started from
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _check_scheme(url: str) -> None:

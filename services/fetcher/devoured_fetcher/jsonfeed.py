@@ -5,6 +5,7 @@ from typing import Any
 
 from devoured_core.errors import PermanentError
 from devoured_core.messages import FeedEntry
+from devoured_core.text import xml_safe
 from devoured_core.times import parse_iso_datetime
 
 
@@ -41,13 +42,14 @@ def parse_json_feed(body: bytes) -> list[dict[str, Any]]:
 
 
 def entry_from(raw: dict[str, Any], link: str) -> FeedEntry:
+    """The entry of any feed format; its text is XML-safe (``devoured_core.text``)."""
     return FeedEntry(
-        title=raw["title"],
+        title=xml_safe(raw["title"] or "") or None,
         link=link,
         guid=raw["guid"],
         published_at=raw["published"],
-        summary=(raw["summary"] or "")[:2000] or None,
-        categories=raw["tags"],
+        summary=xml_safe((raw["summary"] or "")[:2000]) or None,
+        categories=[xml_safe(tag) for tag in raw["tags"]],
     )
 
 

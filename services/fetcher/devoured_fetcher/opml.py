@@ -1,9 +1,12 @@
 """OPML import and export of feed sources (pure)."""
 
 import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from devoured_core.text import xml_safe
 from devoured_fetcher.xmlsafe import local, parse_xml
 
 
@@ -18,19 +21,23 @@ def parse_opml(body: bytes) -> list[OpmlFeed]:
     """Every outline with an ``xmlUrl``; the enclosing outline's title becomes its category."""
     root = parse_xml(body, "opml")
     feeds: dict[str, OpmlFeed] = {}
-
-    def walk(node: object, category: str | None) -> None:
-        for child in node:  # type: ignore[attr-defined]
-            if local(child.tag) != "outline":
-                walk(child, category)
-                continue
-            title = (child.get("title") or child.get("text") or "").strip()
-            url = (child.get("xmlUrl") or "").strip()
-            if url and url.startswith(("http://", "https://")):
-                feeds.setdefault(url, OpmlFeed(title or url, url, category))
-            walk(child, category if url else (title or category))
-
-    walk(root, None)
+    # Depth first in document order, with a stack of our own: a file nested thousands of
+    # levels deep must not exhaust Python's recursion limit.
+    stack: list[tuple[Iterator[ET.Element], str | None]] = [(iter(root), None)]
+    while stack:
+        children, category = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        if local(child.tag) != "outline":
+            stack.append((iter(child), category))
+            continue
+        title = (child.get("title") or child.get("text") or "").strip()
+        url = (child.get("xmlUrl") or "").strip()
+        if url and url.startswith(("http://", "https://")):
+            feeds.setdefault(url, OpmlFeed(title or url, url, category))
+        stack.append((iter(child), category if url else (title or category)))
     return list(feeds.values())
 
 
@@ -47,12 +54,12 @@ def render_opml(feeds: list[OpmlFeed], title: str = "Devoured sources") -> str:
     for category, members in sorted(by_category.items(), key=lambda kv: kv[0] or ""):
         indent = "    "
         if category:
-            lines.append(f"    <outline text={quoteattr(category)} title={quoteattr(category)}>")
+            lines.append(f"    <outline text={_attr(category)} title={_attr(category)}>")
             indent = "      "
         for feed in members:
             lines.append(
-                f'{indent}<outline type="rss" text={quoteattr(feed.title)} '
-                f"title={quoteattr(feed.title)} xmlUrl={quoteattr(feed.url)}/>"
+                f'{indent}<outline type="rss" text={_attr(feed.title)} '
+                f"title={_attr(feed.title)} xmlUrl={_attr(feed.url)}/>"
             )
         if category:
             lines.append("    </outline>")
@@ -65,4 +72,9 @@ def slug(name: str) -> str:
 
 
 def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_safe(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    """A quoted attribute value holding only what XML 1.0 allows."""
+    return quoteattr(xml_safe(value))

@@ -31,12 +31,47 @@ class ResolutionFailed(TransientError):
     """The host name did not resolve (may work later)."""
 
 
+# IPv6 ranges whose last 32 bits are an IPv4 address: NAT64 (RFC 6052), IPv4-compatible
+# (deprecated) and IPv4-translated (RFC 2765). Mapped, 6to4 and Teredo ``ipaddress`` decodes.
+_LAST_32_BITS = (
+    IPv6Network("64:ff9b::/96"),
+    IPv6Network("::/96"),
+    IPv6Network("::ffff:0:0:0/96"),
+)
+_NAT64_LOCAL = IPv6Network("64:ff9b:1::/48")  # RFC 8215; RFC 6052's /48 layout
+
+
+def embedded_ipv4(address: IPv6Address) -> list[IPv4Address]:
+    """The IPv4 addresses ``address`` carries (and would reach through a translator or a
+    tunnel): IPv4-mapped, -compatible, -translated, 6to4, Teredo (server and client) and
+    NAT64. Empty for an ordinary IPv6 address."""
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return list(address.teredo)
+    if address.is_loopback or address.is_unspecified:  # ::1 and :: are in ::/96
+        return []
+    packed = address.packed
+    if address in _NAT64_LOCAL:  # bits 48-63 and 72-87; bits 64-71 are the "u" octet
+        return [IPv4Address(packed[6:8] + packed[9:11])]
+    if any(address in network for network in _LAST_32_BITS):
+        return [IPv4Address(packed[12:])]
+    return []
+
+
 def blocked_reason(address: Address, allowed: Iterable[Network]) -> str | None:
-    """Why ``address`` is refused, or None when it is public or explicitly allowed."""
+    """Why ``address`` is refused, or None when it is public or explicitly allowed.
+
+    An IPv6 address that embeds an IPv4 address is judged by the IPv4 address it leads to.
+    """
     if any(address in network for network in allowed):
         return None
-    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
-        return blocked_reason(address.ipv4_mapped, allowed)
+    embedded = embedded_ipv4(address) if isinstance(address, IPv6Address) else []
+    if embedded:
+        reasons = (blocked_reason(ipv4, allowed) for ipv4 in embedded)
+        return next((reason for reason in reasons if reason), None)
     for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
         if getattr(address, f"is_{name}"):
             return name.replace("_", "-")

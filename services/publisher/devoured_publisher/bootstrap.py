@@ -56,6 +56,9 @@ def channels(options: PublisherSettings) -> list[Channel]:
                 username=options.smtp_username,
                 password=options.smtp_password,
                 starttls=options.smtp_starttls,
+                implicit_tls=options.smtp_implicit_tls,
+                allow_plaintext=options.smtp_allow_plaintext,
+                ca_file=options.smtp_ca_file,
             )
         )
     if options.webhooks:

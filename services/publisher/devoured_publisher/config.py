@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from devoured_publisher.sections import DEFAULT_SECTIONS
@@ -24,16 +24,30 @@ class PublisherSettings(BaseSettings):
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
+    smtp_implicit_tls: bool = False
+    smtp_allow_plaintext: bool = False
+    smtp_ca_file: Path | None = None
     email_from: str = "digest@devoured.local"
     email_to: str = ""
 
-    webhook_urls: str = ""
+    webhook_urls: SecretStr = SecretStr("")
     webhook_format: Literal["slack", "discord", "json"] = "json"
-    webhook_secret: str = ""
+    webhook_secret: SecretStr = SecretStr("")
     delivery_attempts: int = 4
     delivery_backoff_s: float = 2.0
+
+    @model_validator(mode="after")
+    def _email_needs_tls(self) -> "PublisherSettings":
+        if self.smtp_host and not (
+            self.smtp_starttls or self.smtp_implicit_tls or self.smtp_allow_plaintext
+        ):
+            raise ValueError(
+                "SMTP without TLS: set DEVOURED_PUBLISHER_SMTP_STARTTLS or _SMTP_IMPLICIT_TLS, "
+                "or _SMTP_ALLOW_PLAINTEXT for a loopback relay"
+            )
+        return self
 
     @property
     def subscribers(self) -> list[str]:
@@ -41,7 +55,8 @@ class PublisherSettings(BaseSettings):
 
     @property
     def webhooks(self) -> list[str]:
-        return [u.strip() for u in self.webhook_urls.split(",") if u.strip()]
+        urls = self.webhook_urls.get_secret_value()
+        return [u.strip() for u in urls.split(",") if u.strip()]
 
 
 class _SectionsFile(BaseModel):

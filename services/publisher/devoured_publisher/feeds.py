@@ -1,4 +1,8 @@
-"""RSS 2.0 and Atom feeds of editions (pure)."""
+"""RSS 2.0 and Atom feeds of editions (pure).
+
+Every text and attribute value is made XML-safe (``devoured_core.text``) on its way in, so a
+title with a control character cannot make the feed invalid XML.
+"""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -6,8 +10,17 @@ from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
 from devoured_core.model import EditionRecord
+from devoured_core.text import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """A child element whose text and attributes hold only what XML 1.0 allows."""
+    element = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = xml_safe(text)
+    return element
 
 
 def _published(edition: EditionRecord) -> datetime:
@@ -16,37 +29,37 @@ def _published(edition: EditionRecord) -> datetime:
 
 def rss_feed(editions: Sequence[EditionRecord], *, title: str, base_url: str) -> str:
     rss = ET.Element("rss", version="2.0")
-    channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = title
-    ET.SubElement(channel, "link").text = f"{base_url}/"
-    ET.SubElement(channel, "description").text = f"Every edition of {title}."
+    channel = _add(rss, "channel")
+    _add(channel, "title", title)
+    _add(channel, "link", f"{base_url}/")
+    _add(channel, "description", f"Every edition of {title}.")
     for edition in editions:
-        item = ET.SubElement(channel, "item")
+        item = _add(channel, "item")
         link = f"{base_url}/editions/{edition.edition_id}"
-        ET.SubElement(item, "title").text = edition.title
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true").text = link
-        ET.SubElement(item, "pubDate").text = format_datetime(_published(edition))
-        ET.SubElement(item, "description").text = edition.overview
+        _add(item, "title", edition.title)
+        _add(item, "link", link)
+        _add(item, "guid", link, isPermaLink="true")
+        _add(item, "pubDate", format_datetime(_published(edition)))
+        _add(item, "description", edition.overview)
     return ET.tostring(rss, encoding="unicode", xml_declaration=True)
 
 
 def atom_feed(editions: Sequence[EditionRecord], *, title: str, base_url: str) -> str:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base_url}/"
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base_url}/atom.xml", rel="self")
+    _add(feed, f"{{{ATOM}}}title", title)
+    _add(feed, f"{{{ATOM}}}id", f"{base_url}/")
+    _add(feed, f"{{{ATOM}}}link", href=f"{base_url}/atom.xml", rel="self")
     newest = max((_published(e) for e in editions), default=datetime.fromtimestamp(0, UTC))
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
+    _add(feed, f"{{{ATOM}}}updated", newest.isoformat())
     for edition in editions:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        entry = _add(feed, f"{{{ATOM}}}entry")
         link = f"{base_url}/editions/{edition.edition_id}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = edition.title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=link)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _published(edition).isoformat()
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = edition.overview
-        author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(author, f"{{{ATOM}}}name").text = title
+        _add(entry, f"{{{ATOM}}}title", edition.title)
+        _add(entry, f"{{{ATOM}}}id", link)
+        _add(entry, f"{{{ATOM}}}link", href=link)
+        _add(entry, f"{{{ATOM}}}updated", _published(edition).isoformat())
+        _add(entry, f"{{{ATOM}}}summary", edition.overview)
+        author = _add(entry, f"{{{ATOM}}}author")
+        _add(author, f"{{{ATOM}}}name", title)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True)

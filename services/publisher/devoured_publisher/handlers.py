@@ -12,7 +12,7 @@ from devoured_core.model import EditionRecord, Story
 from devoured_infra import metrics
 from devoured_infra.leader import Leadership, LeaderTerm
 from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
-from devoured_publisher.delivery import Channel, with_retries
+from devoured_publisher.delivery import Channel, target_id, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
 from devoured_publisher.pages import render_html
 from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
@@ -153,14 +153,15 @@ async def deliver_edition(
             (channel, target)
             for channel in deps.channels
             for target in channel.targets
-            if not await uow.deliveries.delivered(edition_id, channel.name, target)
+            if not await uow.deliveries.delivered(edition_id, channel.name, target_id(target))
         ]
         if not pending:
             return 0
         edition, _ = await assemble_stored_edition(uow, edition_id, deps)
     delivered = 0
     for channel, target in pending:
-        claim = await _claim(edition_id, channel.name, target, deps=deps, leader=leader)
+        key = target_id(target)  # stored and logged: a webhook URL is a credential
+        claim = await _claim(edition_id, channel.name, key, deps=deps, leader=leader)
         if claim is None:
             continue  # delivered, or an attempt claimed, since the list was read
         error = await with_retries(
@@ -169,19 +170,22 @@ async def deliver_edition(
             backoff_s=deps.delivery_backoff_s,
         )
         async with deps.new_uow() as uow:
-            await uow.deliveries.record(
-                edition_id, channel.name, target, at=deps.clock(), error=error
-            )
+            await uow.deliveries.record(edition_id, channel.name, key, at=deps.clock(), error=error)
             if error:  # a later round tries again
                 await uow.deliveries.unclaim(
-                    edition_id, channel.name, target, epoch=claim.epoch, by=claim.holder
+                    edition_id, channel.name, key, epoch=claim.epoch, by=claim.holder
                 )
             await uow.commit()
         metrics.DELIVERIES.labels(channel.name, "error" if error else "success").inc()
         if error:
             log.warning(
                 "delivery failed",
-                extra={"edition_id": edition_id, "channel": channel.name, "error": error},
+                extra={
+                    "edition_id": edition_id,
+                    "channel": channel.name,
+                    "target": key,
+                    "error": error,
+                },
             )
         delivered += error is None
     return delivered

@@ -16,16 +16,18 @@ def headline(story: Story) -> str:
 
 
 def render_markdown(edition: Edition) -> str:
-    lines = [f"# {edition.title}", "", edition.overview, ""]
+    lines = [f"# {_md(edition.title)}", "", _md(edition.overview), ""]
     for name, stories in edition.sections:
-        lines += [f"## {name}", ""]
+        lines += [f"## {_md(name)}", ""]
         for story in stories:
             lines += _story_markdown(story, edition.also(story))
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _link(url: str) -> str:
-    return safe_url(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """A Markdown link destination: characters that could end it or open HTML, encoded."""
+    encoded = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22"}
+    return "".join(encoded.get(c, c) for c in safe_url(url))
 
 
 def _story_markdown(story: Story, also: list[Story]) -> list[str]:

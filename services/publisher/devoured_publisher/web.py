@@ -9,6 +9,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -17,6 +18,7 @@ from devoured_core.model import EditionRecord, Story
 from devoured_publisher.edition import Edition
 from devoured_publisher.feeds import atom_feed, rss_feed
 from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
+from devoured_publisher.headers import SecurityHeaders
 from devoured_publisher.pages import (
     render_archive,
     render_article_page,
@@ -41,7 +43,8 @@ def create_web_app(deps: PublisherDeps, *, base_url: str) -> Starlette:
             Route("/api/editions", site.api_editions),
             Route("/api/editions/{edition_id}", site.api_edition),
             Route("/api/articles", site.api_articles),
-        ]
+        ],
+        middleware=[Middleware(SecurityHeaders)],
     )
 
 

@@ -78,7 +78,7 @@ class LlmSummarizer:
         key = content_key(prepared.text, title, self._client.model)
         if (cached := await self._cache.get(key)) is not None:
             metrics.LLM_CACHE.labels("hit").inc()
-            return parse_answer(cached, prepared.text, self.backend)
+            return parse_answer(cached, prepared.text, self.backend, title)
         metrics.LLM_CACHE.labels("miss").inc()
         messages = build_messages(prepared.text, title)
         estimate = sum(len(m["content"]) for m in messages) // 3 + MAX_ANSWER_TOKENS
@@ -96,7 +96,7 @@ class LlmSummarizer:
                 await self._budget.settle(reservation, used)
         self._charge(completion.tokens_in, completion.tokens_out)
         try:
-            summary = parse_answer(completion.content, prepared.text, self.backend)
+            summary = parse_answer(completion.content, prepared.text, self.backend, title)
         except RejectedAnswer as exc:
             return _fallback(text, title, "rejected", f"answer rejected: {exc}")
         await self._cache.put(key, json.dumps(summary.as_json()))

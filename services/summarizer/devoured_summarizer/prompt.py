@@ -2,8 +2,9 @@
 
 The article is untrusted data. It goes in its own message, between unique delimiters, quoted
 line by line, and the system prompt says that anything inside is material to summarise, never
-an instruction. The answer must match ``LlmSummary``'s JSON schema, respect the lengths the
-digest uses, and contain no link the article lacks and no instruction-like text at all.
+an instruction. The answer must match ``LlmSummary``'s JSON schema and respect the lengths
+the digest uses; its links, figures and names must come from the article (not from the
+article's sentences addressed to the model), and it must never tell the reader to act.
 """
 
 import hashlib
@@ -96,37 +97,88 @@ class RejectedAnswer(ValueError):
     """The model's answer failed a check; the message says which."""
 
 
-_URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|net|org|io|ai|ly|xyz)/\S*", re.I)
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore (?:all |any )?(?:previous|prior|above)|disregard (?:the|all|previous)|"
-    r"system prompt|you are now|as an ai|click (?:here|the link)|visit \S+|subscribe|"
-    r"send (?:your|us)|password|api key)\b",
+_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+# A domain name written without a scheme: "win.example", "evil.co.uk/x".
+_DOMAIN = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?", re.I)
+_LINK_MARKUP = re.compile(r"\]\(|<a\s|href\s*=", re.I)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+# A capitalised word not at the start of a sentence: a name, as far as the answer goes.
+_NAME = re.compile(r"(?<=[^.!?:;\s]\s)[A-Z][\w&-]*[A-Za-z0-9]")
+# A sentence that tells its reader to act: a digest item states facts, it never asks.
+_CALL_TO_ACTION = re.compile(
+    r"(?:^|[.!?:;]\s+)(?:please\s+)?(?:click|visit|subscribe|sign up|send|buy|reply|contact|"
+    r"ignore|disregard|forget|share|donate|register|log in|follow|go to)\b",
     re.I,
 )
+# A sentence of the article addressed to the model (an injection): nothing it says can
+# support the answer.
+_TO_THE_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompt|rules|above)\b|"
+    r"\b(?:ai|assistants?|language models?|llms?|chatbots?|models?|summari[sz]\w*)\b.{0,80}"
+    r"\b(?:must|should|shall|write|say|state|report|tell|include|mention|claim)\b|"
+    r"\b(?:you are now|system prompt|new instructions)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+MAX_BULLET_WORDS = 60
 
 
-def parse_answer(raw: str, article: str, backend: str) -> Summary:
-    """The model's JSON answer as a ``Summary``, or ``RejectedAnswer`` saying why not."""
+def parse_answer(raw: str, article: str, backend: str, title: str = "") -> Summary:
+    """The model's JSON answer as a ``Summary``, or ``RejectedAnswer`` saying why not.
+
+    No word is banned: a summary of a breach may say "password". The answer is refused when
+    its shape is wrong (schema, lengths, line breaks, link markup), when it has a link or
+    domain the article lacks, when its TL;DR or deep dive names a figure or a name the article
+    does not support, or when it tells the reader to act. Sentences of the article addressed
+    to the model support nothing, so an answer that obeys them fails the same checks.
+    """
     try:
         answer = LlmSummary.model_validate_json(raw)
     except ValidationError as exc:
         raise RejectedAnswer(f"invalid schema: {exc.error_count()} error(s)") from exc
     if len(answer.tldr.split()) > 45:
         raise RejectedAnswer("tldr longer than 45 words")
-    texts = [answer.tldr, *answer.deep_dive]
-    texts += [f"{d.term} {d.definition}" for d in answer.decoder]
-    lowered = article.lower()
+    if any(len(b.split()) > MAX_BULLET_WORDS for b in answer.deep_dive):
+        raise RejectedAnswer(f"a bullet longer than {MAX_BULLET_WORDS} words")
+    facts = [answer.tldr, *answer.deep_dive]
+    texts = [*facts, *(f"{d.term}: {d.definition}" for d in answer.decoder)]
+    support = _supported_text(f"{title}\n{article}")
     for text in texts:
-        for url in _URL.findall(text):
-            if url.lower().rstrip(".,)") not in lowered:
-                raise RejectedAnswer("a link that is not in the article")
-        # A digest never tells its reader to click, visit or ignore anything: such text is
-        # an injection that got through, even when the article contains it.
-        if match := _INSTRUCTION.search(text):
-            raise RejectedAnswer(f"instruction-like text {match.group()!r}")
+        _check_shape_and_links(text, support)
+    for text in facts:  # a decoder definition may explain beyond the article
+        _check_grounded(text, support)
     return Summary(
         tldr=answer.tldr.strip(),
         deep_dive=[b.strip() for b in answer.deep_dive if b.strip()],
         decoder=[Term(d.term.strip(), d.definition.strip()) for d in answer.decoder],
         backend=backend,
     )
+
+
+def _supported_text(article: str) -> str:
+    """The article, lowercased, without its sentences addressed to the model."""
+    sentences = _SENTENCE.split(article)
+    return "\n".join(s for s in sentences if not _TO_THE_MODEL.search(s)).lower()
+
+
+def _check_shape_and_links(text: str, support: str) -> None:
+    if "\n" in text.strip():
+        raise RejectedAnswer("a line break inside a field")
+    if _LINK_MARKUP.search(text):
+        raise RejectedAnswer("link markup")
+    for link in _URL.findall(text) + _DOMAIN.findall(text):
+        if link.lower().rstrip(".,)") not in support:
+            raise RejectedAnswer("a link that is not in the article")
+    if match := _CALL_TO_ACTION.search(text):
+        raise RejectedAnswer(f"a call to action {match.group().strip(' .!?:;')!r}")
+
+
+def _check_grounded(text: str, support: str) -> None:
+    digits = re.sub(r"(?<=\d)[,\s](?=\d{3})", "", support)
+    for figure in _FIGURE.findall(text):
+        if figure.replace(",", "") not in digits:
+            raise RejectedAnswer(f"a figure that is not in the article {figure!r}")
+    for name in _NAME.findall(text):
+        stem = re.sub(r"(?:'s|’s|s)$", "", name).lower()
+        if stem not in support:
+            raise RejectedAnswer(f"a name that is not in the article {name!r}")

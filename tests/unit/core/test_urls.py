@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from devoured_core.urls import article_id_for, canonicalize_url, host_of
+from devoured_core.urls import article_id_for, canonicalize_url, host_of, trusted_canonical
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,24 @@ def test_ipv6_host_keeps_its_brackets() -> None:
     canonical = canonicalize_url("http://[::1]:8080/a")
     assert canonical == "http://[::1]:8080/a"
     assert canonicalize_url(canonical) == canonical
+
+
+@pytest.mark.parametrize(
+    ("claimed", "trusted"),
+    [
+        ("https://news.test/a", "https://news.test/a"),
+        ("https://www.news.test/a", "https://www.news.test/a"),
+        ("http://news.test:8080/a", "http://news.test:8080/a"),
+        ("https://other.test/a", "https://news.test/p"),
+        ("https://news.test.evil.test/a", "https://news.test/p"),
+        ("https://news.test@evil.test/a", "https://news.test/p"),
+        ("https://nеws.test/a", "https://news.test/p"),  # Cyrillic е: a homograph
+        ("/relative", "https://news.test/p"),
+        ("javascript:alert(1)", "https://news.test/p"),
+        (None, "https://news.test/p"),
+    ],
+)
+def test_a_canonical_url_is_trusted_only_on_the_pages_own_site(
+    claimed: str | None, trusted: str
+) -> None:
+    assert trusted_canonical(claimed, "https://news.test/p") == trusted

@@ -1,5 +1,6 @@
 """Bad input: each page ends with a clear reason (SkippedInput) or a correct result."""
 
+import re
 import time
 
 import pytest
@@ -112,3 +113,19 @@ def test_japanese_page() -> None:
     assert content.title == "水道管の交換計画"
     assert "老朽化した水道管" in content.text
     assert content.word_count > 300
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def test_control_characters_in_title_and_text_are_stripped_not_fatal() -> None:
+    """A ``<title>`` with \\x01 and a control character after a <br> used to crash lxml
+    ("All strings must be XML compatible"); issue 13."""
+    head = "<title>Ferry\x01 trial\x0b</title><meta name='author' content='Eve\x02 Doe'>"
+    body = f"<article><p>{SENTENCE * 6}</p><p>line<br>after\x01 the\x1f break {SENTENCE}</p>"
+    content = extract(page(body + "</article>", head=head), "https://news.test/ferry")
+    assert content.title == "Ferry trial"
+    assert content.author == "Eve Doe"
+    assert "after the break" in content.text
+    fields = [content.title, content.text, *content.authors, content.site_name or ""]
+    assert not any(_NOT_XML.search(field) for field in fields)

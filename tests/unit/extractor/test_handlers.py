@@ -72,6 +72,23 @@ async def test_feed_metadata_fills_what_the_page_lacks() -> None:
     assert article.article_id == article_id_for(page.final_url)
 
 
+async def test_control_characters_in_title_and_feed_tags_are_stripped() -> None:
+    """Text entering the pipeline is XML-safe, the feed's tags too (issue 13)."""
+    stage = bootstrap(FakeDatabase().new_uow)
+    text = " ".join(f"Sentence number {i} tells a little more of the story." for i in range(12))
+    html = (
+        "<html><head><title>Tidal\x01 pilot\x1b ends</title></head><body><article>"
+        f"<p>{text}</p><p>line<br>\x01{text}</p></article></body></html>"
+    )
+    entry = samples.entry(categories=["en\x02ergy"])
+
+    [article] = await stage.handle(samples.page_fetched(body=html, entry=entry))
+
+    assert isinstance(article, ArticleExtracted)
+    assert (article.title, article.tags) == ("Tidal pilot ends", ["energy"])
+    assert "\x01" not in article.text
+
+
 async def test_page_without_main_text_emits_nothing_and_stores_nothing() -> None:
     db = FakeDatabase()
     stage = bootstrap(db.new_uow)

@@ -7,6 +7,8 @@ import pytest
 
 from devoured_core.errors import PermanentError
 from devoured_fetcher.feeds import MalformedFeed, parse_feed
+from devoured_fetcher.opml import parse_opml
+from devoured_fetcher.xmlsafe import UnsafeXml
 
 FEEDS = Path(__file__).parents[2] / "testdata" / "feeds"
 BASE = "https://feeds.example.com/path/feed.xml"
@@ -111,3 +113,36 @@ def test_empty_body_is_rejected() -> None:
 def test_valid_feed_without_items_has_no_entries() -> None:
     body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
     assert parse_feed(body, BASE) == []
+
+
+def test_utf16_opml_and_sitemap_cannot_declare_entities() -> None:
+    """The old check looked for ASCII "<!DOCTYPE" only (issue 13); the corpus in
+    tests/security/test_hostile_xml.py runs every encoding."""
+    dtd = '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    opml = (
+        f'<?xml version="1.0" encoding="utf-16"?>{dtd}'
+        '<opml><body><outline text="&b;"/></body></opml>'
+    )
+    with pytest.raises(UnsafeXml):
+        parse_opml(opml.encode("utf-16"))
+    sitemap = (
+        f'<?xml version="1.0" encoding="utf-16"?>{dtd}<urlset><url><loc>&b;</loc></url></urlset>'
+    )
+    with pytest.raises(UnsafeXml):
+        parse_feed(sitemap.encode("utf-16"), BASE)
+
+
+def test_feeds_with_a_plain_doctype_or_entity_text_in_cdata_are_still_read() -> None:
+    netscape = (
+        b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"'
+        b' "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel>'
+        b"<title>T</title><item><title>Old</title><link>https://a.test/old</link></item>"
+        b"</channel></rss>"
+    )
+    assert [e.link for e in parse_feed(netscape, BASE)] == ["https://a.test/old"]
+    xxe_post = (
+        b'<rss version="2.0"><channel><title>T</title><item><title>XXE explained</title>'
+        b'<link>https://a.test/xxe</link><description><![CDATA[<!ENTITY x SYSTEM "file:///">]]>'
+        b"</description></item></channel></rss>"
+    )
+    assert [e.link for e in parse_feed(xxe_post, BASE)] == ["https://a.test/xxe"]

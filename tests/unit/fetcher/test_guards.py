@@ -47,6 +47,33 @@ def test_blocked_reason(address: str, reason: str | None) -> None:
     assert blocked_reason(ip_address(address), ()) == reason
 
 
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("2002:7f00:1::", "loopback"),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", "private"),  # 6to4 of 169.254.169.254
+        ("2002:c0a8:101::1", "private"),  # 6to4 of 192.168.1.1
+        ("2002:808:808::1", None),  # 6to4 of 8.8.8.8
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),  # Teredo, client 127.0.0.1
+        ("2001:0:a00:1:8000:63bf:f7f7:f7f7", "private"),  # Teredo, server 10.0.0.1
+        ("2001:0:808:808:0:0:f7ff:f7f7", None),  # Teredo, 8.8.8.8 and client 8.0.8.8
+        ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", "private"),  # NAT64 of 169.254.169.254
+        ("64:ff9b::808:808", None),  # NAT64 of 8.8.8.8
+        ("64:ff9b:1:7f00:1::", "loopback"),  # local-use NAT64 (/48 layout) of 127.0.0.1
+        ("64:ff9b:1:808:8:800::", None),  # local-use NAT64 of 8.8.8.8
+        ("::ffff:127.0.0.1", "loopback"),  # IPv4-mapped
+        ("::127.0.0.1", "loopback"),  # IPv4-compatible
+        ("::ffff:0:a00:1", "private"),  # IPv4-translated (SIIT) of 10.0.0.1
+        ("::1", "loopback"),
+        ("::", "private"),
+    ],
+)
+def test_addresses_that_embed_ipv4_are_judged_by_it(address: str, reason: str | None) -> None:
+    """6to4, Teredo, NAT64, mapped, compatible and translated addresses (issue 13)."""
+    assert blocked_reason(ip_address(address), ()) == reason
+
+
 def test_allowed_networks_open_a_hole() -> None:
     allowed = (ip_network("10.0.0.0/8"),)
     assert blocked_reason(ip_address("10.9.9.9"), allowed) is None

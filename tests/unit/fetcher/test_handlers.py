@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -286,6 +287,42 @@ async def test_redirected_article_keeps_its_id_and_reports_canonical_final_url(
     assert isinstance(page, PageFetched)
     assert page.article_id == article_id_for(url)
     assert page.final_url == canonicalize_url(site.url("/articles/full"))
+
+
+@pytest.mark.parametrize(
+    "claimed",
+    [
+        "https://victim.test/posts/1",
+        "https://www.victim.test/posts/1",
+        "//victim.test/posts/1",  # scheme-relative: still another site
+        "https://user@victim.test/posts/1",
+        "https://xn--vctim-9ya.test/posts/1",  # a homograph of victim.test is another site too
+    ],
+)
+async def test_canonical_on_another_site_does_not_mark_its_article_fetched(
+    fetcher: Fetcher, site: LocalSite, claimed: str
+) -> None:
+    """A page cannot suppress another site's article by claiming its URL (issue 13)."""
+    page = f'<html><head><link rel="canonical" href="{claimed}"></head><p>x</p></html>'
+    url = site.route("/articles/hijack", Reply(200, page.encode(), {"content-type": "text/html"}))
+
+    [fetched] = await fetcher.handle(article_request(url))
+
+    assert isinstance(fetched, PageFetched)
+    victim = article_id_for(urljoin(url, claimed))
+    assert victim not in fetcher.db.tables.article_requests
+    assert set(fetcher.db.tables.article_requests) == {article_id_for(url)}
+
+
+async def test_canonical_on_the_same_site_marks_its_article_fetched(
+    fetcher: Fetcher, site: LocalSite
+) -> None:
+    page = b'<html><head><link rel="canonical" href="/articles/real"></head><p>x</p></html>'
+    url = site.route("/articles/alias", Reply(200, page, {"content-type": "text/html"}))
+
+    await fetcher.handle(article_request(url))
+
+    assert article_id_for(site.url("/articles/real")) in fetcher.db.tables.article_requests
 
 
 async def test_missing_article_is_recorded_without_output(

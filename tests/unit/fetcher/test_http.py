@@ -13,7 +13,7 @@ from devoured_fetcher.http import (
     HttpFetcher,
     ResponseTooLarge,
 )
-from tests.unit.localsite import LocalSite, Reply
+from tests.unit.localsite import LocalSite, Reply, serving
 
 
 async def test_get_returns_status_body_and_kept_headers(site: LocalSite, http: HttpFetcher) -> None:
@@ -130,3 +130,23 @@ async def test_refused_connection_is_transient(http: HttpFetcher) -> None:
         port = probe.getsockname()[1]
     with pytest.raises(FetchFailed):
         await http.get(f"http://127.0.0.1:{port}/")
+
+
+async def test_source_headers_do_not_follow_a_redirect_to_another_origin(
+    site: LocalSite, http: HttpFetcher
+) -> None:
+    """Credentials in a source's headers stay on its origin (issue 13)."""
+    with serving() as elsewhere:  # same host, another port: another origin
+        landing = elsewhere.route("/feed", Reply(200, b"ok", {"content-type": "text/xml"}))
+        site.route("/feed", Reply(302, b"", {"location": site.url("/moved")}))
+        site.route("/moved", Reply(302, b"", {"location": landing}))
+        own = {"authorization": "Bearer s3cret", "cookie": "session=s3cret"}
+        response = await http.get(site.url("/feed"), headers=own, accept="text/xml", etag='"v1"')
+    assert response.final_url == landing
+    same_origin_hop = site.requests[1].headers
+    assert same_origin_hop["authorization"] == "Bearer s3cret"
+    assert same_origin_hop["cookie"] == "session=s3cret"
+    [arrived] = elsewhere.requests
+    assert "authorization" not in arrived.headers
+    assert "cookie" not in arrived.headers
+    assert (arrived.headers["accept"], arrived.headers["if-none-match"]) == ("text/xml", '"v1"')

@@ -71,7 +71,8 @@ def test_feeds_are_valid_xml_listing_editions() -> None:
 
 
 def test_webhook_payloads_for_slack_discord_and_json() -> None:
-    from devoured_publisher.delivery import sign, webhook_payload
+    from devoured_publisher.delivery import webhook_payload
+    from devoured_publisher.signature import sign
 
     edition = assemble_edition([story("a", title="Alpha")], digest_name="D", day=date(2026, 11, 29))
     slack = webhook_payload(edition, "slack", "https://d.example")
@@ -80,4 +81,5 @@ def test_webhook_payloads_for_slack_discord_and_json() -> None:
     discord = webhook_payload(edition, "discord", "")
     assert len(str(discord["content"])) <= 2000
     assert webhook_payload(edition, "json", "")["edition_id"] == "2026-11-29"
-    assert sign(b"body", "k") != sign(b"body", "other") != sign(b"Body", "k")
+    assert sign(b"body", "k", 1) != sign(b"body", "other", 1) != sign(b"Body", "k", 1)
+    assert sign(b"body", "k", 1) != sign(b"body", "k", 2)
