@@ -132,7 +132,7 @@ class Outage:
             log.warning(
                 "outage: waiting for the %s to come back",
                 dependency,
-                extra={"dependency": dependency, "error": _describe(exc)},
+                extra={"dependency": dependency, "error": describe(exc)[:300]},
             )
         elif now - self._logged_at >= self._log_every_s:
             self._logged_at = now
@@ -143,7 +143,7 @@ class Outage:
                     "dependency": self._dependency,
                     "waited_s": round(now - self._started, 1),
                     "retries": self._failures,
-                    "error": _describe(exc),
+                    "error": describe(exc)[:300],
                 },
             )
         # Full jitter over a capped exponential: replicas do not retry in lockstep.
@@ -169,8 +169,9 @@ class Outage:
         self._started, self._failures = None, 0
 
 
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:300]
+def describe(exc: BaseException) -> str:
+    """``"<ExceptionType>: <message>"``, as logs and dead letters name an error."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 class Throttle:

@@ -28,7 +28,14 @@ from devoured_core.messages import Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.faults import Fault, Outage, Throttle, classify, dependency_of
+from devoured_infra.faults import (
+    Fault,
+    Outage,
+    Throttle,
+    classify,
+    dependency_of,
+    describe,
+)
 from devoured_infra.lag import export_lag, group_id
 from devoured_infra.outbox import BeforePublish, OutboxLetterBox, OutboxRelay
 from devoured_infra.pump import LetterBox, OutageContinues, Record, RecordProcessor
@@ -271,7 +278,7 @@ async def _supervised(task: BackgroundTask, wake: Wake) -> None:
                 log.warning(
                     "background task waits for the %s; restarting it every 5 s",
                     dependency_of(exc),
-                    extra={"error": f"{type(exc).__name__}: {exc}"[:300]},
+                    extra={"error": describe(exc)[:300]},
                 )
             await asyncio.sleep(5)
 

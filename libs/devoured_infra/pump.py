@@ -26,7 +26,7 @@ from devoured_core.urls import article_id_for
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.dlq import build_dead_letter
-from devoured_infra.faults import Fault, Outage, classify
+from devoured_infra.faults import Fault, Outage, classify, describe
 from devoured_infra.log_context import bind, bound
 
 log = logging.getLogger("devoured.pump")
@@ -140,9 +140,9 @@ class RecordProcessor:
                     if unexpected < self._max_attempts:
                         await self._sleep(self._backoff_s * 2 ** (unexpected - 1))
                         continue
-                    reason = f"gave up after {unexpected} attempts: {_describe(exc)}"
+                    reason = f"gave up after {unexpected} attempts: {describe(exc)}"
                 else:
-                    reason = _describe(exc)
+                    reason = describe(exc)
                 await self._send_letter(record, reason, attempts=attempts, started=started)
                 return None
 
@@ -150,7 +150,7 @@ class RecordProcessor:
         wait = self._outage.failed(exc)
         limit = self._max_outage_wait_s
         if limit is not None and time.perf_counter() - started + wait > limit:
-            raise OutageContinues(_describe(exc)) from exc
+            raise OutageContinues(describe(exc)) from exc
         await self._sleep(wait)
 
     async def _send_letter(
@@ -229,9 +229,5 @@ def _context(record: Record, attempt: int, exc: Exception) -> dict[str, object]:
         "partition": record.partition,
         "offset": record.offset,
         "attempt": attempt,
-        "error": f"{type(exc).__name__}: {exc}",
+        "error": describe(exc),
     }
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"

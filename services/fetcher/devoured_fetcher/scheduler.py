@@ -22,7 +22,7 @@ from devoured_fetcher.sources import (
     parse_source_configs,
 )
 from devoured_infra import metrics
-from devoured_infra.faults import Fault, Throttle, classify
+from devoured_infra.faults import Fault, Throttle, classify, describe
 
 log = logging.getLogger("devoured.fetcher.scheduler")
 
@@ -66,7 +66,7 @@ class Scheduler:
             elif self._quiet.ready():
                 log.warning(
                     "leader lease unavailable: the database is away",
-                    extra={"scheduler": self.name, "error": f"{type(exc).__name__}: {exc}"[:300]},
+                    extra={"scheduler": self.name, "error": describe(exc)[:300]},
                 )
             self.leading = False
         metrics.FETCH_SCHEDULER_LEADER.set(1 if self.leading else 0)
