@@ -50,7 +50,7 @@ audit: | $(UV)  ## Known vulnerabilities in the locked dependencies (pip-audit; 
 	$(UV) tool run pip-audit@2.10.1 --strict --disable-pip -r .cache/requirements-audit.txt
 
 unit: $(VENV)/.synced  ## Fast unit and contract tests (no infrastructure)
-	$(BIN)/pytest tests/unit tests/contract -q $(PYTEST_ARGS)
+	$(BIN)/pytest tests/unit tests/contract tests/fifth_stage -q $(PYTEST_ARGS)
 
 integration: $(VENV)/.synced  ## Integration tests against real Kafka and PostgreSQL
 	$(BIN)/pytest tests/integration -q $(PYTEST_ARGS)

@@ -86,7 +86,7 @@ async def bench_pipeline() -> list[str]:
             fetch_allowed_networks="127.0.0.0/8",
         )
         started = time.perf_counter()
-        report = await run_once(settings, fetcher=FetcherSettings(host_delay_s=0))
+        report = await run_once(settings, overrides=[FetcherSettings(host_delay_s=0)])
         total_s = time.perf_counter() - started
     articles = report.editions[0].item_count if report.editions else 0
     return [

@@ -7,12 +7,14 @@ scripts in deploy/local/. Whatever the session started, it stops.
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
 from devoured_infra.migrate import upgrade_async
 from tests.support import infra
 from tests.support.databases import create_database, drop_database
+from tests.support.sqlite import TestDatabase, sqlite_database
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,10 @@ async def database_url(postgres_server_url: str) -> AsyncIterator[str]:
 def topic_prefix() -> str:
     """Topics and consumer groups of one test never meet another test's."""
     return f"t{uuid.uuid4().hex[:10]}."
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[TestDatabase]:
+    """A fresh SQLite database with every table, for unit tests of handlers and repositories."""
+    async with sqlite_database(tmp_path / "unit.db") as created:
+        yield created

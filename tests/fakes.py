@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from devoured_core.errors import StaleLeader
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, Message
-from devoured_core.model import EditionRecord, FeedState, Source, Story
+from devoured_core.model import EditionRecord, FeedState, Source, SourceSettings, Story
 from devoured_infra.leader import LeaderTerm, LeaseRepository
 from devoured_infra.repositories.extractor import ExtractionRepository
 from devoured_infra.repositories.fetcher import (
@@ -52,7 +52,7 @@ class SourceRow:
     last_status: int | None = None
     last_error: str | None = None
     error_count: int = 0
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: object = None  # as the JSON column holds it (SourceSettings.stored)
     next_poll_at: datetime | None = None
     poll_interval_s: float | None = None
     gone: bool = False
@@ -165,13 +165,13 @@ class FakeSourceRepository:
             row.next_poll_at, row.poll_interval_s = schedule.next_poll_at, schedule.interval_s
             row.gone = schedule.gone
 
-    async def save_settings(self, source_id: str, settings: dict[str, Any]) -> None:
+    async def save_settings(self, source_id: str, settings: SourceSettings) -> None:
         if source_id in self._rows:
-            self._rows[source_id].settings = dict(settings)
+            self._rows[source_id].settings = settings.stored()
 
-    async def settings_of(self, source_id: str) -> dict[str, Any]:
+    async def settings_of(self, source_id: str) -> SourceSettings:
         row = self._rows.get(source_id)
-        return dict(row.settings) if row else {}
+        return SourceSettings.from_stored(row.settings if row else None)
 
     async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]:
         due = [
@@ -182,7 +182,10 @@ class FakeSourceRepository:
         due.sort(
             key=lambda r: (r.next_poll_at is not None, r.next_poll_at or now, r.source.source_id)
         )
-        return [DueSource(r.source, r.next_poll_at, dict(r.settings)) for r in due[:limit]]
+        return [
+            DueSource(r.source, r.next_poll_at, SourceSettings.from_stored(r.settings))
+            for r in due[:limit]
+        ]
 
     async def lease(self, source_id: str, until: datetime) -> None:
         if source_id in self._rows:
@@ -192,7 +195,7 @@ class FakeSourceRepository:
         return [
             SourceStatus(
                 r.source,
-                dict(r.settings),
+                SourceSettings.from_stored(r.settings),
                 r.last_polled_at,
                 r.last_status,
                 r.last_error,

@@ -7,15 +7,25 @@ host's politeness, and the article id for everything about an article, so one ar
 stay ordered.
 """
 
+import contextlib
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from devoured_core import topics
-from devoured_core.urls import host_of
+from devoured_core.urls import article_id_for, host_of
 
 
 def _new_id() -> str:
@@ -48,6 +58,13 @@ class Message(BaseModel):
     def key(self) -> bytes:
         """Partition key of this message."""
         raise NotImplementedError
+
+    @classmethod
+    def log_ids(cls, raw: Mapping[str, object]) -> dict[str, object]:
+        """The ids worth logging from ``raw``, a record of this type parsed as JSON but not
+        validated (it may be invalid): its ``article_id`` and ``url`` when they are strings.
+        Never raises."""
+        return {k: raw[k] for k in ("article_id", "url") if isinstance(raw.get(k), str)}
 
     @field_validator("schema_version")
     @classmethod
@@ -102,6 +119,10 @@ class UrlSubmitted(Message):
 class FetchRequested(Message):
     """Command: fetch one URL (a feed to poll or an article page)."""
 
+    # On the wire one topic and one schema (docs/schemas), told apart by ``kind``; in code two
+    # types, ``PollFeed`` and ``FetchArticle``. Validating a ``FetchRequested`` (as the
+    # transport does) and constructing one both give the type its ``kind`` names.
+
     TOPIC: ClassVar[str] = topics.FETCH_REQUESTED
 
     url: str = Field(description="URL to fetch.", examples=["https://example.org/feed.xml"])
@@ -110,8 +131,60 @@ class FetchRequested(Message):
     attempt: int = Field(0, ge=0, description="How many times this fetch was tried before.")
     entry: FeedEntry | None = Field(None, description="Feed entry metadata, for articles.")
 
+    def __new__(cls, *args: Any, **data: Any) -> Self:
+        # ``FetchRequested(kind=...)`` (older call sites) builds the typed command.
+        if cls is FetchRequested:
+            typed = _FETCH_KINDS.get(data.get("kind"))
+            if typed is not None:
+                return super().__new__(typed)  # type: ignore[return-value]
+        return super().__new__(cls)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _typed(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
+    ) -> Self:
+        # ``FetchRequested.model_validate(_json)`` gives the typed command its kind names.
+        if cls is FetchRequested and isinstance(data, Mapping):
+            typed = _FETCH_KINDS.get(data.get("kind"))
+            if typed is not None:
+                return typed.model_validate(data, context=info.context)  # type: ignore[return-value]
+        return handler(data)
+
     def key(self) -> bytes:
         return host_of(self.url).encode()
+
+    @classmethod
+    def log_ids(cls, raw: Mapping[str, object]) -> dict[str, object]:
+        """An article fetch request has no id yet: it is derived from the URL, as the fetcher
+        does (only for the logs: an unparsable URL must not stop the record)."""
+        found = super().log_ids(raw)
+        if "article_id" not in found and raw.get("kind") == "article" and "url" in found:
+            with contextlib.suppress(Exception):
+                found["article_id"] = article_id_for(str(found["url"]))
+        return found
+
+
+class PollFeed(FetchRequested):
+    """Command: poll the feed at ``url`` (``kind`` "feed"); it carries no entry."""
+
+    kind: Literal["feed"] = Field("feed", description="What the URL is expected to be.")
+    entry: None = Field(None, description="Always null for a feed poll.")
+
+    @field_validator("entry", mode="before")
+    @classmethod
+    def _no_entry(cls, entry: object) -> None:
+        # The schema lets any request carry an entry; a feed poll never used one.
+        return None
+
+
+class FetchArticle(FetchRequested):
+    """Command: fetch the article page at ``url`` (``kind`` "article")."""
+
+    kind: Literal["article"] = Field("article", description="What the URL is expected to be.")
+
+
+_FETCH_KINDS: dict[object, type[FetchRequested]] = {"feed": PollFeed, "article": FetchArticle}
 
 
 class PageFetched(Message):
@@ -159,7 +232,7 @@ class ArticleExtracted(Message):
     simhash: str | None = Field(
         None,
         description="64-bit SimHash of the text as 16 hex digits; near duplicates differ in "
-        "at most 3 bits (devoured_extractor.signature.is_near_duplicate).",
+        "at most 3 bits.",
         examples=["9f3a5c0d12e4b788"],
     )
 

@@ -1,9 +1,10 @@
 """Domain values the stages keep in their stores (not messages)."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from devoured_core.messages import DecoderTerm, SourceInfo
 
@@ -25,6 +26,44 @@ class Source(BaseModel):
         return SourceInfo(
             source_id=self.source_id, name=self.name, section=self.section, weight=self.weight
         )
+
+
+class SourceSettings(BaseModel):
+    """Per-source fetch settings from the sources file, stored with the source as JSON.
+
+    Strict where it is read from the file (an unknown key or a bad value is an error there);
+    lenient where it is read back from the store (``from_stored``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    poll_min_s: float | None = None
+    poll_max_s: float | None = None
+    user_agent: str | None = None
+    headers: dict[str, str] | None = None
+
+    def stored(self) -> dict[str, Any] | None:
+        """The JSON the store keeps: only the settings given (None when there are none)."""
+        return self.model_dump(mode="json", exclude_none=True) or None
+
+    @classmethod
+    def from_stored(cls, value: object) -> "SourceSettings":
+        """The settings a stored value holds. Never raises: a stored row is not a place to
+        stop polling over, so unknown keys and invalid values are left out (defaults apply)."""
+        if not isinstance(value, Mapping):
+            return cls()
+        known = {k: v for k, v in value.items() if k in cls.model_fields}
+        try:
+            return cls.model_validate(known)
+        except ValidationError:
+            kept = {}
+            for key, item in known.items():
+                try:
+                    cls.model_validate({key: item})
+                except ValidationError:
+                    continue
+                kept[key] = item
+            return cls.model_validate(kept)
 
 
 class FeedState(BaseModel):

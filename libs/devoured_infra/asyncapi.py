@@ -4,45 +4,37 @@ Built on a broker that is never connected, with handlers typed by the message mo
 document carries the same JSON Schemas the services validate against.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import BaseModel
 
-from devoured_core.messages import (
-    ArticleExtracted,
-    ArticleSummarized,
-    DeadLetter,
-    DigestPublished,
-    FetchRequested,
-    Message,
-    PageFetched,
-    UrlSubmitted,
-)
+from devoured_core.messages import DeadLetter, Message
 from devoured_core.topics import dead_letter_topic
-
-# (service, message it consumes, messages it produces in reply)
-TOPOLOGY: tuple[tuple[str, type[Message], tuple[type[Message], ...]], ...] = (
-    ("fetcher", UrlSubmitted, (FetchRequested,)),
-    ("fetcher", FetchRequested, (FetchRequested, PageFetched)),
-    ("extractor", PageFetched, (ArticleExtracted,)),
-    ("summarizer", ArticleExtracted, (ArticleSummarized,)),
-    ("publisher", ArticleSummarized, (DigestPublished,)),
-)
+from devoured_infra import registry
+from devoured_infra.service import ServiceDescriptor
 
 
-def asyncapi_document(version: str) -> dict[str, Any]:
+def asyncapi_document(
+    version: str, services: Sequence[ServiceDescriptor] | None = None
+) -> dict[str, Any]:
+    """The document of ``services`` (every installed one by default), from their descriptors:
+    each input is a subscription, what it produces and its dead-letter topic publications."""
     broker = KafkaBroker("kafka:9092", description="The Devoured pipeline's Kafka cluster")
     published: set[tuple[str, str]] = set()
-    for service, consumed, produced in TOPOLOGY:
-        _subscribe(broker, service, consumed)
-        outputs: list[tuple[str, type[BaseModel]]] = [(m.TOPIC, m) for m in produced]
-        outputs.append((dead_letter_topic(consumed.TOPIC), DeadLetter))
-        for topic, model in outputs:
-            if (service, topic) not in published:
-                published.add((service, topic))
-                _publish(broker, service, topic, model)
+    for descriptor in registry.installed() if services is None else services:
+        service = descriptor.name
+        for each in descriptor.inputs:
+            consumed = each.message
+            _subscribe(broker, service, consumed)
+            outputs: list[tuple[str, type[BaseModel]]] = [(m.TOPIC, m) for m in each.produces]
+            outputs.append((dead_letter_topic(consumed.TOPIC), DeadLetter))
+            for topic, model in outputs:
+                if (service, topic) not in published:
+                    published.add((service, topic))
+                    _publish(broker, service, topic, model)
     spec = AsyncAPI(
         broker,
         title="Devoured pipeline",

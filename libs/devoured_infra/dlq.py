@@ -24,7 +24,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
 from devoured_core.messages import PIPELINE_MESSAGES, DeadLetter
-from devoured_core.topics import CONSUMED_TOPICS, DLQ_SUFFIX, dead_letter_topic
+from devoured_core.topics import DLQ_SUFFIX, dead_letter_topic
+from devoured_infra.registry import consumed_topics
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import topic_partitions
 
@@ -129,10 +130,9 @@ class ReplayedLetter:
 def input_topic(name: str) -> str:
     """The logical input topic named by ``name`` (``devoured.page_fetched`` or its ``.dlq``)."""
     topic = name.removesuffix(DLQ_SUFFIX)
-    if topic not in CONSUMED_TOPICS:
-        raise ValueError(
-            f"{name!r} is not a consumed topic; choose from {', '.join(CONSUMED_TOPICS)}"
-        )
+    consumed = consumed_topics()
+    if topic not in consumed:
+        raise ValueError(f"{name!r} is not a consumed topic; choose from {', '.join(consumed)}")
     return topic
 
 

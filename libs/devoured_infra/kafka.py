@@ -14,6 +14,7 @@ import logging
 import os
 import random
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
@@ -40,17 +41,21 @@ from devoured_infra.lag import export_lag, group_id
 from devoured_infra.outbox import BeforePublish, OutboxLetterBox, OutboxRelay
 from devoured_infra.pump import LetterBox, OutageContinues, Record, RecordProcessor
 from devoured_infra.runtime import database_ready
+from devoured_infra.service import (
+    Asgi,
+    ReadinessCheck,
+    ServiceContext,
+    ServiceDescriptor,
+    Wake,
+)
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("devoured.kafka")
 
-Wake = Callable[[], None]
 BackgroundTask = Callable[[Wake], Awaitable[None]]
 """A service's background loop; it is handed the relay's ``wake`` to call after it committed
 messages to the outbox."""
 SERVICE_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
-ReadinessCheck = Callable[[], Awaitable[bool]]
 
 
 class ShutdownSettings(BaseSettings):
@@ -104,23 +109,67 @@ class KafkaPublisher:
             metrics.MESSAGES_PRODUCED.labels(self._service, logical).inc()
 
 
+def service_app(
+    settings: Settings,
+    descriptor: ServiceDescriptor,
+    *,
+    context: Callable[[ServiceContext], ServiceContext] | None = None,
+) -> Asgi:
+    """The ASGI app of one service: its descriptor's ``bootstrap`` wired onto Kafka, with the
+    database, the service endpoints and, when it has one, its website on the same port.
+
+    ``context`` may adjust the context the service is bootstrapped with (tests)."""
+    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
+    sessions = create_sessionmaker(engine)
+    given = ServiceContext(settings=settings, engine=engine, sessions=sessions)
+    wiring = descriptor.bootstrap(context(given) if context is not None else given)
+    descriptor.check(wiring.stages)
+    app = build_app(
+        settings,
+        wiring.stages,
+        service=descriptor.name,
+        sessions=sessions,
+        background=[loop.run for loop in wiring.loops],
+        ready=database_ready(engine),
+        on_shutdown=[*wiring.on_shutdown, engine.dispose],
+        before_publish=wiring.before_publish,
+        messages=descriptor.produces(),
+    )
+    return app if wiring.web is None else WithWebsite(app, wiring.web)
+
+
+class WithWebsite:
+    """One ASGI app on a service's port: the service's own endpoints (metrics, health, the
+    lifespan that runs the consumers) and the service's website for every other path."""
+
+    def __init__(self, service: Asgi, website: Asgi) -> None:
+        self.service = service
+        self.website = website
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan" or scope.get("path") in SERVICE_PATHS:
+            await self.service(scope, receive, send)
+        else:
+            await self.website(scope, receive, send)
+
+
 def build_app(
     settings: Settings,
-    stage: Stage | None,
+    stages: Sequence[Stage],
     *,
     service: str,
     sessions: async_sessionmaker[AsyncSession],
     background: Sequence[BackgroundTask] = (),
     ready: ReadinessCheck | None = None,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
-    more_stages: Sequence[Stage] = (),
     before_publish: BeforePublish | None = None,
+    messages: Sequence[type[Message]] = (),
 ) -> AsgiFastStream:
     """The FastStream ASGI app of a service: consumers, outbox relay, background tasks and
     HTTP endpoints.
 
-    ``stage`` is the service's main input; ``more_stages`` are further inputs consumed in the
-    same consumer group (the fetcher's submitted URLs)."""
+    The first of ``stages`` is the service's main input; each further input is consumed by a
+    consumer group of its own (``devoured_infra.lag.group_id``)."""
     broker = make_broker(settings, service)
     publisher = KafkaPublisher(broker, settings, service)
     # The relay has a producer of its own, so that it can still flush after the consumers
@@ -131,9 +180,10 @@ def build_app(
         KafkaPublisher(relay_broker, settings, service),
         service=service,
         before_publish=before_publish,
+        messages=messages,
     )
     outages = [relay.outage]
-    for each in [stage, *more_stages] if stage is not None else more_stages:
+    for each in stages:
         letters = OutboxLetterBox(sessions, service, relay.wake)
         outages.append(_subscribe(broker, settings, each, publisher, relay, letters))
         background = [*background, _lag_exporter(settings, each)]
@@ -305,20 +355,3 @@ def _readyz(
         return AsgiResponse(body.encode(), 503)
 
     return readyz
-
-
-def stage_app(
-    settings: Settings, service: str, make_stage: Callable[[UnitOfWorkFactory], Stage]
-) -> AsgiFastStream:
-    """The app of a stage that needs only the database: engine, stage, consumer, endpoints."""
-    engine = create_engine(settings.database_url)
-    sessions = create_sessionmaker(engine)
-    stage = make_stage(lambda: SqlUnitOfWork(sessions, service=service))
-    return build_app(
-        settings,
-        stage,
-        service=service,
-        sessions=sessions,
-        ready=database_ready(engine),
-        on_shutdown=[engine.dispose],
-    )

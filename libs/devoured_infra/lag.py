@@ -14,8 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from devoured_core.topics import STAGE_INPUTS
-from devoured_infra import metrics
+from devoured_infra import metrics, registry
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import topic_partitions
 
@@ -34,9 +33,10 @@ def group_id(settings: Settings, service: str, topic: str | None = None) -> str:
     """The consumer group of ``service`` on ``topic``; the Kafka transport subscribes with the
     same id. A service's main input uses ``devoured-<service>``; another input gets a group of
     its own (``devoured-fetcher-url_submitted``), so stopping one consumer never rebalances the
-    other in the middle of a record and fails its commit."""
+    other in the middle of a record and fails its commit. The main input is the first of the
+    service's descriptor's inputs; a service not installed here has only named inputs."""
     group = f"{settings.kafka_topic_prefix}devoured-{service}"
-    if topic is None or STAGE_INPUTS.get(service) == topic:
+    if topic is None or registry.main_inputs().get(service) == topic:
         return group
     return f"{group}-{topic.removeprefix('devoured.')}"
 

@@ -44,10 +44,6 @@ from devoured_infra.tables import leader_leases
 
 log = logging.getLogger("devoured.leader")
 
-# Lease names, one per singleton job.
-FETCH_SCHEDULER = "fetcher.scheduler"
-EDITION_BUILDER = "publisher.edition_builder"
-
 DEFAULT_TTL_S = 15.0
 # PostgreSQL ends a fenced transaction left idle this long (its process froze mid-write), so
 # the lease row it locks cannot hold off a takeover for longer.

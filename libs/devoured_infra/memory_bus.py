@@ -19,8 +19,10 @@ Relay = Callable[[], Awaitable[int]]
 
 class InMemoryBus:
     def __init__(self, *, max_attempts: int = 3, backoff_s: float = 0.0) -> None:
-        self._processors: dict[str, RecordProcessor] = {}
-        self._queue: deque[Record] = deque()
+        # Each consumed topic's consumers: several services may consume one topic, each in its
+        # own consumer group on Kafka, so each gets every record.
+        self._processors: dict[str, list[RecordProcessor]] = {}
+        self._queue: deque[tuple[RecordProcessor, Record]] = deque()
         self._offsets: dict[str, int] = {}
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
@@ -30,13 +32,14 @@ class InMemoryBus:
     def attach(self, stages: Sequence[Stage], *, relay: Relay | None = None) -> None:
         self._relay = relay
         for stage in stages:
-            self._processors[stage.message_type.TOPIC] = RecordProcessor(
+            processor = RecordProcessor(
                 stage,
                 self,
                 max_attempts=self._max_attempts,
                 backoff_s=self._backoff_s,
                 after_commit=self._after_commit,
             )
+            self._processors.setdefault(stage.message_type.TOPIC, []).append(processor)
 
     async def _after_commit(self, outputs: Sequence[Message]) -> None:
         if self._relay is not None:
@@ -51,9 +54,8 @@ class InMemoryBus:
             if name in self._processors:
                 offset = self._offsets.get(name, 0)
                 self._offsets[name] = offset + 1
-                self._queue.append(
-                    Record(name, 0, offset, message.key(), message.model_dump_json().encode())
-                )
+                record = Record(name, 0, offset, message.key(), message.model_dump_json().encode())
+                self._queue.extend((p, record) for p in self._processors[name])
 
     @property
     def pending(self) -> int:
@@ -69,8 +71,8 @@ class InMemoryBus:
             await self._relay()
         processed = 0
         while self._queue:
-            record = self._queue.popleft()
-            await self._processors[record.topic].process(record)
+            processor, record = self._queue.popleft()
+            await processor.process(record)
             processed += 1
             if on_record is not None:
                 on_record(record)

@@ -1,31 +1,66 @@
-"""Database migrations (Alembic), runnable from code: ``devoured migrate`` and embedded mode."""
+"""Database migrations (Alembic), runnable from code: ``devoured migrate`` and embedded mode.
+
+One Alembic history in several folders: this library's ``migrations/versions`` (the root
+``0001`` and the shared tables) and each service's own ``migrations`` folder, a branch from
+``0001`` labelled with the service's name. ``locations`` names the services' folders; by default
+those of every installed service (``registry.migration_locations``).
+"""
 
 import asyncio
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
+from devoured_infra.registry import migration_locations
+
 _MIGRATIONS = Path(__file__).parent / "migrations"
+VERSIONS = _MIGRATIONS / "versions"
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str, locations: Sequence[Path] | None = None) -> Config:
+    """The Alembic configuration for ``database_url`` over the shared revisions and those in
+    ``locations`` (default: every installed service's)."""
+    folders = [VERSIONS, *(migration_locations() if locations is None else locations)]
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.set_main_option("script_location", _escaped(str(_MIGRATIONS)))
+    config.set_main_option("sqlalchemy.url", _escaped(database_url))
+    # "os" splits on os.pathsep (":"), never on spaces; ``path_separator`` is read by
+    # Alembic >= 1.16, ``version_path_separator`` by older releases.
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_path_separator", "os")
+    config.set_main_option("version_locations", _escaped(_joined(folders)))
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(
+    database_url: str, revision: str = "heads", *, locations: Sequence[Path] | None = None
+) -> None:
     """Bring the schema to ``revision``; safe to run again (and from several services at once
     on PostgreSQL, where Alembic's version table is updated transactionally)."""
     _ensure_sqlite_dir(database_url)
-    command.upgrade(alembic_config(database_url), revision)
+    command.upgrade(alembic_config(database_url, locations), revision)
 
 
-async def upgrade_async(database_url: str, revision: str = "heads") -> None:
+async def upgrade_async(
+    database_url: str, revision: str = "heads", *, locations: Sequence[Path] | None = None
+) -> None:
     """``upgrade`` from async code: Alembic's env runs its own event loop, so use a thread."""
-    await asyncio.to_thread(upgrade, database_url, revision)
+    await asyncio.to_thread(upgrade, database_url, revision, locations=locations)
+
+
+def _joined(folders: Sequence[Path]) -> str:
+    for folder in folders:
+        if os.pathsep in str(folder):
+            raise ValueError(f"migrate: a migrations folder path holds {os.pathsep!r}: {folder}")
+    return os.pathsep.join(str(folder) for folder in folders)
+
+
+def _escaped(value: str) -> str:
+    """``value`` for Alembic's config parser, which reads ``%`` as interpolation."""
+    return value.replace("%", "%%")
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:

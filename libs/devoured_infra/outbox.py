@@ -14,7 +14,7 @@ one of them at a time.
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select, update
@@ -31,7 +31,6 @@ log = logging.getLogger("devoured.outbox")
 
 BeforePublish = Callable[[Message], Awaitable[None]]
 _KNOWN: tuple[type[Message], ...] = (*PIPELINE_MESSAGES, DeadLetter)
-_TYPES: dict[str, type[Message]] = {cls.__name__: cls for cls in _KNOWN}
 
 
 class OutboxRelay:
@@ -52,8 +51,16 @@ class OutboxRelay:
         batch: int = 200,
         before_publish: BeforePublish | None = None,
         keep_sent: timedelta = timedelta(hours=1),
+        messages: Sequence[type[Message]] = (),
     ) -> None:
         self._sessions = sessions
+        # The types it can meet: the pipeline's, and any a service of its own declares; a
+        # subclass (a typed command) is found by its topic's type, which validates to it.
+        known = (*_KNOWN, *messages)
+        self._types = {
+            **{m.TOPIC: m for m in known if m is not DeadLetter},
+            **{m.__name__: m for m in known},
+        }
         self._publisher = publisher
         self._service = service
         self._label = service or "embedded"
@@ -83,7 +90,7 @@ class OutboxRelay:
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.execute(query)).mappings().all()
             for row in rows:
-                message = _decode(row["message_type"], row["payload"])
+                message = _decode(self._types, row["message_type"], row["topic"], row["payload"])
                 if message is None:
                     continue
                 if self._before_publish is not None:
@@ -179,8 +186,10 @@ class OutboxLetterBox:
         self._wake()
 
 
-def _decode(message_type: str, payload: str) -> Message | None:
-    cls = _TYPES.get(message_type)
+def _decode(
+    types: dict[str, type[Message]], message_type: str, topic: str, payload: str
+) -> Message | None:
+    cls = types.get(message_type) or types.get(topic)
     if cls is None:
         # Only a newer version of Devoured can write a type this one does not know; publishing
         # it is beyond this version, and keeping it would block the rows behind it.

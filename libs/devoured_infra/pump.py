@@ -9,7 +9,6 @@ is retried a few times before the record is dead-lettered.
 """
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -22,7 +21,6 @@ from pydantic import ValidationError
 
 from devoured_core.messages import DeadLetter, Message
 from devoured_core.topics import dead_letter_topic
-from devoured_core.urls import article_id_for
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.dlq import build_dead_letter
@@ -92,7 +90,7 @@ class RecordProcessor:
         key = record.key.decode("utf-8", "replace") if record.key else None
         # Every log line while the record is handled carries where it came from (log_context).
         with bound(topic=record.topic, partition=record.partition, offset=record.offset, key=key):
-            bind(**_peek_ids(record.value))
+            bind(**_peek_ids(self._stage.message_type, record.value))
             await self._process(record)
 
     async def _process(self, record: Record) -> None:
@@ -198,23 +196,16 @@ class RecordProcessor:
         return f"{self._stage.service}|{record.topic}|{record.partition}|{record.offset}|{digest}"
 
 
-def _peek_ids(value: bytes) -> dict[str, object]:
-    """The record's ``article_id`` and ``url`` for the logs, even from an invalid message.
-
-    An article fetch request has no id yet: it is derived from the URL, as the fetcher does.
-    """
+def _peek_ids(message_type: type[Message], value: bytes) -> dict[str, object]:
+    """The record's ids for the logs, even from an invalid message; which ids a record of
+    ``message_type`` has is that type's knowledge (``Message.log_ids``)."""
     try:
         parsed = json.loads(value)
     except ValueError:
         return {}
     if not isinstance(parsed, dict):
         return {}
-    found = {k: parsed[k] for k in ("article_id", "url") if isinstance(parsed.get(k), str)}
-    if "article_id" not in found and parsed.get("kind") == "article" and "url" in found:
-        # Only for the logs: an unparsable URL must not stop the record (the handler reports it).
-        with contextlib.suppress(Exception):
-            found["article_id"] = article_id_for(str(found["url"]))
-    return found
+    return message_type.log_ids(parsed)
 
 
 def _summarize(exc: ValidationError) -> str:

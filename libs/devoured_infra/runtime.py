@@ -99,12 +99,14 @@ def database_ready(engine: AsyncEngine) -> Any:
     return ready
 
 
-async def serve(app: Any, settings: Settings, service: str) -> None:
-    """Run an ASGI app (the service) until SIGTERM/SIGINT, then shut it down gracefully."""
+async def serve(app: Any, settings: Settings, port: int) -> None:
+    """Run an ASGI app (the service) until SIGTERM/SIGINT, then shut it down gracefully.
+
+    ``port`` is the service's own; ``DEVOURED_HTTP_PORT`` overrides it."""
     config = uvicorn.Config(
         app,
         host=settings.http_host,
-        port=settings.port_for(service),
+        port=settings.http_port if settings.http_port is not None else port,
         lifespan="on",
         log_config=None,
         access_log=False,

@@ -1,33 +1,35 @@
-"""``python -m devoured_infra.serve <stage>``: run one stage as a service.
+"""``python -m devoured_infra.serve <service>``: run one installed service.
 
-The entry point of the service images (deploy/Dockerfile), which hold only their own stage's
-package and ``devoured-libs``; ``devoured serve <stage>`` does the same from the full CLI.
+The entry point of the service images (deploy/Dockerfile), which hold only their own service's
+package and ``devoured-libs``; ``devoured serve <service>`` does the same from the full CLI.
+The service is found by its descriptor in the registry (``devoured.services`` entry points).
 """
 
 import asyncio
-import importlib
 import sys
 
+from devoured_infra import registry
+from devoured_infra.kafka import service_app
 from devoured_infra.runtime import configure_logging, serve
-from devoured_infra.settings import SERVICE_PORTS, Settings
+from devoured_infra.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0] not in SERVICE_PORTS:
+    if len(args) != 1:
         print(
-            f"usage: python -m devoured_infra.serve {{{'|'.join(SERVICE_PORTS)}}}", file=sys.stderr
+            f"usage: python -m devoured_infra.serve {{{'|'.join(registry.names())}}}",
+            file=sys.stderr,
         )
         return 2
-    stage = args[0]
     try:
-        module = importlib.import_module(f"devoured_{stage}.app")
-    except ModuleNotFoundError as exc:
-        print(f"stage {stage!r} is not installed in this image: {exc}", file=sys.stderr)
+        descriptor = registry.find(args[0])
+    except LookupError as exc:
+        print(f"{exc.args[0]}", file=sys.stderr)
         return 2
     settings = Settings()
     configure_logging(settings.log_level)
-    asyncio.run(serve(module.create_app(settings), settings, stage))
+    asyncio.run(serve(service_app(settings, descriptor), settings, descriptor.port))
     return 0
 
 

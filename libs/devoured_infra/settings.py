@@ -8,8 +8,6 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICE_PORTS = {"fetcher": 9101, "extractor": 9102, "summarizer": 9103, "publisher": 9104}
-
 
 @dataclass(frozen=True)
 class DatabaseTimeouts:
@@ -96,10 +94,6 @@ class Settings(BaseSettings):
             idle_in_transaction_s=self.db_idle_in_transaction_timeout_s,
             pool_s=self.db_pool_timeout_s,
         )
-
-    def port_for(self, service: str) -> int:
-        """The HTTP port (metrics and health) of ``service``."""
-        return self.http_port if self.http_port is not None else SERVICE_PORTS[service]
 
     @cached_property
     def allowed_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:

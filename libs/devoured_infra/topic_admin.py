@@ -15,7 +15,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
-from devoured_core.topics import all_topics
+from devoured_infra.registry import all_topics
 from devoured_infra.settings import Settings
 
 

@@ -58,6 +58,40 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
+class UnitOfWorkBase:
+    """The base of every service's unit of work: a fresh session per ``async with``, the
+    service's outbox bound to it, and the service's own repositories, which a subclass binds
+    to the same session in ``bind``. A handler given a service's unit of work can reach only
+    that service's tables (and the outbox)."""
+
+    outbox: OutboxRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, service: str) -> None:
+        self._sessions = sessions
+        self._service = service
+
+    def bind(self, session: AsyncSession) -> None:
+        """Attach the service's repositories to ``session``."""
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessions()
+        self.outbox = SqlOutboxRepository(self._session, self._service)
+        self.bind(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._session.rollback()
+        await self._session.close()
+
+    async def commit(self) -> None:
+        await self._session.commit()
+
+
 class SqlUnitOfWork:
     """A fresh session per ``async with``; repositories share its transaction."""
 

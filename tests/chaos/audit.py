@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from devoured_core.topics import CONSUMED_TOPICS, STAGE_INPUTS, URL_SUBMITTED, dead_letter_topic
+from devoured_core.topics import dead_letter_topic
+from devoured_infra import registry
 from devoured_infra.lag import group_id, measure_lag
 from devoured_infra.settings import Settings
 from devoured_infra.tables import (
@@ -36,7 +37,7 @@ TRANSIENT_ERROR = re.compile(
     r"|starting up|shutting down|KafkaConnectionError|NodeNotReady|RequestTimedOut",
     re.IGNORECASE,
 )
-CONSUMER_GROUPS = (*STAGE_INPUTS.items(), ("fetcher", URL_SUBMITTED))
+CONSUMER_GROUPS = tuple((d.name, i.topic) for d in registry.installed() for i in d.inputs)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class PipelineStore:
 async def read_dead_letters(settings: Settings, timeout_s: float = 60.0) -> list[DeadLetterSeen]:
     """Everything on every dead-letter topic, from the beginning to the current end."""
     letters: list[DeadLetterSeen] = []
-    for topic in CONSUMED_TOPICS:
+    for topic in registry.consumed_topics():
         for value in await _read_topic(settings, dead_letter_topic(topic), timeout_s):
             letters.append(_dead_letter(topic, value))
     return letters

@@ -27,12 +27,12 @@ from devoured_core.messages import (
 from devoured_core.topics import (
     ARTICLE_EXTRACTED,
     ARTICLE_SUMMARIZED,
-    CONSUMED_TOPICS,
     FETCH_REQUESTED,
     PAGE_FETCHED,
     URL_SUBMITTED,
 )
 from devoured_core.urls import article_id_for
+from devoured_infra.registry import consumed_topics
 from devoured_infra.settings import Settings
 from tests.chaos.stream import ArticleStream
 
@@ -118,7 +118,7 @@ def poison_value(topic: str, kind: str, *, url: str, max_bytes: int, rng: Random
     if kind == "invalid-json":
         return b'{"schema_version": 1, "url": "http://'
     if kind == "wrong-schema":
-        others = [t for t in CONSUMED_TOPICS if t != topic]
+        others = [t for t in consumed_topics() if t != topic]
         return valid_message(rng.choice(others), url).model_dump_json().encode()
     if kind == "future-schema-version":
         document = json.loads(valid_message(topic, url).model_dump_json())
@@ -144,7 +144,7 @@ async def inject_poison(settings: Settings, stream: ArticleStream, rng: Random) 
     await producer.start()
     injected = []
     try:
-        for topic in CONSUMED_TOPICS:
+        for topic in consumed_topics():
             for kind in POISON_KINDS:
                 url = stream.missing_url(f"{topic.removeprefix('devoured.')}-{kind}")
                 value = poison_value(topic, kind, url=url, max_bytes=max_bytes, rng=rng)

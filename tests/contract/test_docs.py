@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from devoured_core.messages import ALL_MESSAGES
 from devoured_embedded.schemas import SCHEMA_VERSION
-from devoured_infra import metrics
+from devoured_infra import metrics, registry
 from devoured_infra.asyncapi import asyncapi_document
 from devoured_infra.settings import Settings
 
@@ -34,6 +34,10 @@ def test_every_setting_is_documented() -> None:
 
 def test_every_metric_is_documented() -> None:
     documented = (DOCS / "metrics.md").read_text()
+    # Each service's own metrics are registered when its package loads.
+    services = registry.installed()
     names = {m.name for m in metrics.REGISTRY.collect()}
+    for service in services:
+        assert any(n.startswith(f"devoured_{service.name}_") for n in names), service.name
     missing = sorted(n for n in names if n not in documented)
     assert missing == []

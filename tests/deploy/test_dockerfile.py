@@ -56,7 +56,7 @@ def test_image_installs_only_its_own_stage(service: str, tmp_path: Path) -> None
     python = str(tmp_path / "venv" / "bin" / "python")
     for stage in STAGES:
         probe = subprocess.run(
-            [python, "-c", f"import devoured_{stage}.app"], capture_output=True, check=False
+            [python, "-c", f"import devoured_{stage}.service"], capture_output=True, check=False
         )
         expected = service in (stage, "cli")
         assert (probe.returncode == 0) == expected, (
@@ -70,3 +70,5 @@ def test_image_installs_only_its_own_stage(service: str, tmp_path: Path) -> None
         )
         assert usage.returncode == 2
         assert "usage" in usage.stderr
+        # The image's registry holds its own service and no other.
+        assert f"{{{service}}}" in usage.stderr, usage.stderr

@@ -9,17 +9,16 @@ from typing import Any
 import pytest
 import yaml
 
-from devoured_core.topics import STAGE_INPUTS
+from devoured_infra import registry
 from devoured_infra.kafka import ShutdownSettings
 from devoured_infra.lag import group_id
-from devoured_infra.settings import SERVICE_PORTS, Settings
+from devoured_infra.settings import Settings
 from tests.deploy.tools import DEPLOY, kustomize_build, render, run_tool
 
 K8S = DEPLOY / "k8s"
 BUILDS = {"base": K8S / "base", "dev": K8S / "overlays/dev", "prod": K8S / "overlays/prod"}
 CRD_SCHEMAS = Path(__file__).parent / "crd_schemas"
 CUSTOM_KINDS = {"ScaledObject", "ServiceMonitor", "PrometheusRule"}
-INPUT_TOPIC = STAGE_INPUTS
 
 
 def _by_kind(docs: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
@@ -72,7 +71,7 @@ def test_every_stage_has_probes_resources_pdb_monitor_and_one_autoscaler(build: 
     docs = kustomize_build(BUILDS[build])
     deployments = _by_kind(docs, "Deployment")
     grace = ShutdownSettings().shutdown_grace_s
-    for stage, port in SERVICE_PORTS.items():
+    for stage, port in ((d.name, d.port) for d in registry.installed()):
         name = f"devoured-{stage}"
         pod = deployments[name]["spec"]["template"]["spec"]
         (container,) = pod["containers"]
@@ -101,7 +100,7 @@ def test_keda_scales_each_stage_on_its_own_group_and_input_topic() -> None:
     config = _by_kind(docs, "ConfigMap")["devoured-config"]["data"]
     settings = Settings(kafka_topic_prefix=config["DEVOURED_KAFKA_TOPIC_PREFIX"])
     partitions = int(config["DEVOURED_TOPIC_PARTITIONS"])
-    for stage, topic in INPUT_TOPIC.items():
+    for stage, topic in registry.main_inputs().items():
         scaled = _by_kind(docs, "ScaledObject")[f"devoured-{stage}"]
         kafka = next(t for t in scaled["spec"]["triggers"] if t["type"] == "kafka")["metadata"]
         assert kafka["consumerGroup"] == group_id(settings, stage)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from devoured_core.topics import CONSUMED_TOPICS, DIGEST_PUBLISHED, dead_letter_topic
+from devoured_core.topics import DIGEST_PUBLISHED, dead_letter_topic
+from devoured_infra.registry import consumed_topics
 from tests.e2e.pipeline import (
     Pipeline,
     prepare,
@@ -49,7 +50,7 @@ async def test_feed_of_five_becomes_an_edition_of_five_and_poison_is_dead_letter
             feed_url=f"{site.base_url}/feed.xml",
             workdir=tmp_path,
         )
-        for topic in CONSUMED_TOPICS:
+        for topic in consumed_topics():
             await produce(
                 kafka_bootstrap_servers,
                 settings.physical_topic(topic),
@@ -62,7 +63,7 @@ async def test_feed_of_five_becomes_an_edition_of_five_and_poison_is_dead_letter
             assert await pipeline.count("publisher") == 5
             assert await pipeline.distinct_story_urls() == 5
 
-            for topic in CONSUMED_TOPICS:
+            for topic in consumed_topics():
                 letters = await collect(
                     kafka_bootstrap_servers,
                     settings.physical_topic(dead_letter_topic(topic)),

@@ -14,7 +14,8 @@ from devoured_core.errors import PermanentError
 from devoured_core.messages import DeadLetter, Message, PageFetched
 from devoured_core.topics import dead_letter_topic
 from devoured_infra.bus import Stage
-from devoured_infra.kafka import stage_app
+from devoured_infra.kafka import service_app
+from devoured_infra.service import Input, ServiceDescriptor, Wiring
 from tests.support.asgi import serve_asgi
 from tests.support.kafka import collect, provisioned_settings
 from tests.support.services import free_port
@@ -63,7 +64,13 @@ async def test_a_record_at_the_topics_size_limit_lands_on_the_dlq(
     finally:
         await producer.stop()
 
-    app = stage_app(settings, "extractor", lambda _: Stage("extractor", PageFetched, _refuse))
+    refusing = ServiceDescriptor(
+        name="extractor",
+        port=0,
+        inputs=(Input(PageFetched),),
+        bootstrap=lambda _: Wiring(stages=[Stage("extractor", PageFetched, _refuse)]),
+    )
+    app = service_app(settings, refusing)
     async with serve_asgi(app, settings.http_port or 0):
         [raw] = await collect(
             kafka_bootstrap_servers,

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from devoured_core.messages import FetchRequested
-from devoured_core.model import Source
-from devoured_fetcher.bootstrap import bootstrap
+from devoured_core.model import Source, SourceSettings
+from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.handlers import fetch, poll_sources
 from devoured_fetcher.http import HttpFetcher
+from devoured_fetcher.scheduler import LEASE_NAME as FETCH_SCHEDULER
 from devoured_fetcher.scheduler import Scheduler
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.leader import FETCH_SCHEDULER, LeaderLease
+from devoured_infra.leader import LeaderLease
 from devoured_infra.outbox import OutboxRelay
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
@@ -40,7 +41,7 @@ class Replica:
             timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK
         )
         fetcher = FetcherSettings(lease_s=600, poll_min_s=300)
-        _, self.deps = bootstrap(
+        _, self.deps = wire(
             Settings(),
             lambda: SqlUnitOfWork(sessions, service=f"fetcher-{name}"),
             http=self.http,
@@ -124,10 +125,9 @@ async def test_sources_live_in_postgres_with_settings_and_schedule(
     a, _, _ = replicas
     await a.scheduler.tick()  # seeds the YAML, per-source settings included
     async with a.deps.new_uow() as uow:
-        assert await uow.sources.settings_of("slow") == {
-            "poll_min_s": 3600.0,
-            "user_agent": "Custom/1.0",
-        }
+        assert await uow.sources.settings_of("slow") == SourceSettings(
+            poll_min_s=3600.0, user_agent="Custom/1.0"
+        )
     with serving() as site:
         feed = site.route("/feed", Reply(503, b"busy", {"retry-after": "7200"}))
         requests = await poll_sources([Source(source_id="busy", name="B", url=feed)], deps=a.deps)

@@ -21,11 +21,12 @@ from sqlalchemy.exc import DBAPIError
 from devoured_core.errors import StaleLeader
 from devoured_infra import leader
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.leader import EDITION_BUILDER, LeaderLease
+from devoured_infra.leader import LeaderLease
 from devoured_infra.settings import Settings
 from devoured_infra.tables import publisher_delivery_claims, publisher_editions
 from devoured_infra.uow import SqlUnitOfWork
-from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.bootstrap import wire
+from devoured_publisher.builder import LEASE_NAME as EDITION_BUILDER
 from devoured_publisher.delivery import target_id
 from devoured_publisher.handlers import (
     PublisherDeps,
@@ -209,7 +210,7 @@ async def publisher(
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
     settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
-    _, deps = bootstrap(
+    _, deps = wire(
         settings, lambda: SqlUnitOfWork(sessions, service="publisher"), clock=FakeClock(NOON)
     )
     try:

@@ -23,7 +23,7 @@ from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher import web
-from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.bootstrap import wire
 from devoured_publisher.config import PublisherSettings
 from devoured_publisher.handlers import (
     PublisherDeps,
@@ -98,7 +98,7 @@ async def publisher(
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
     settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
-    _, deps = bootstrap(
+    _, deps = wire(
         settings,
         lambda: SqlUnitOfWork(sessions, service="test"),
         clock=clock,

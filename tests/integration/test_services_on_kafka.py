@@ -1,7 +1,6 @@
 """Each service in this process on the real broker and database: a good message flows through,
 a poison message lands in the input topic's dead-letter topic, and the service carries on."""
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -21,6 +20,8 @@ from devoured_core.messages import (
 )
 from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
+from devoured_infra import registry
+from devoured_infra.kafka import service_app
 from devoured_infra.settings import Settings
 from tests.support.asgi import serve_asgi
 from tests.support.kafka import collect, produce, produce_messages, provisioned_settings
@@ -80,7 +81,7 @@ OUTPUT_TOPIC = {
 
 @asynccontextmanager
 async def serving(service: str, settings: Settings) -> AsyncIterator[None]:
-    app = importlib.import_module(f"devoured_{service}.app").create_app(settings)
+    app = service_app(settings, registry.find(service))
     async with serve_asgi(app, settings.http_port or 0):
         yield
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from devoured_infra import metrics
+from devoured_summarizer import metrics
 from devoured_summarizer.backends import LlmSummarizer, summarize_text
 from devoured_summarizer.budget import DailyTokenBudget
 from devoured_summarizer.cache import MemoryAnswerCache

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from devoured_core.messages import ArticleExtracted, SourceInfo
 from devoured_core.urls import article_id_for
 from devoured_infra.db import create_engine
-from devoured_summarizer.app import create_app
+from devoured_infra.kafka import service_app
+from devoured_summarizer.service import SERVICE
 from tests.integration.test_summarizer_llm import ARTICLE, GOOD, ScriptedLlm, Step
 from tests.integration.test_summarizer_llm import llm_server as llm_server  # the fixture
 from tests.support.asgi import serve_asgi
@@ -57,7 +58,7 @@ async def test_service_uses_the_configured_llm_and_falls_back_when_it_fails(
         kafka_session_timeout_ms=6000,
     )
     first, second = _extracted(1, ARTICLE), _extracted(2, ARTICLE + "\nA closing line here.")
-    async with serve_asgi(create_app(settings), settings.http_port or 0):
+    async with serve_asgi(service_app(settings, SERVICE), settings.http_port or 0):
         await produce_messages(kafka_bootstrap_servers, settings, [first, second])
         outputs = await collect(
             kafka_bootstrap_servers,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from devoured_core.topics import all_topics
+from devoured_infra.registry import all_topics
 from devoured_infra.settings import Settings
 from devoured_infra.topic_admin import TopicReport, ensure_topics
 

@@ -12,7 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.bootstrap import wire
 from devoured_publisher.delivery import DeliveryFailed, EmailChannel, WebhookChannel
 from devoured_publisher.edition import assemble_edition
 from devoured_publisher.sinks import FileSink
@@ -27,7 +27,7 @@ PATHS = ["/", "/search?q=x", "/feed.xml", "/atom.xml", "/api/editions", "/editio
 @pytest.fixture
 def site(tmp_path: Path) -> httpx.AsyncClient:
     settings = Settings(digest_name="D", out_dir=tmp_path)
-    _, deps = bootstrap(settings, FakeDatabase().new_uow, sink=FileSink(tmp_path))
+    _, deps = wire(settings, FakeDatabase().new_uow, sink=FileSink(tmp_path))
     app = create_web_app(deps, base_url="http://testserver")
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

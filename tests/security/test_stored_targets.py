@@ -13,7 +13,7 @@ HOOK = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
 def test_migration_replaces_stored_webhook_urls_by_their_ids(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url, "0008_leader_lease")
+    upgrade(url, "0008_publisher_claims")
     upgrade(url, "0003_publisher")
     with sqlite3.connect(path) as db:
         db.executemany(

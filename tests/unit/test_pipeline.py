@@ -10,15 +10,15 @@ from pathlib import Path
 from devoured_core.messages import ArticleSummarized, PageFetched
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
-from devoured_extractor.bootstrap import bootstrap as bootstrap_extractor
-from devoured_fetcher.bootstrap import bootstrap as bootstrap_fetcher
+from devoured_extractor.bootstrap import wire as bootstrap_extractor
+from devoured_fetcher.bootstrap import wire as bootstrap_fetcher
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import bootstrap as bootstrap_publisher
+from devoured_publisher.bootstrap import wire as bootstrap_publisher
 from devoured_publisher.handlers import build_pending_editions, write_files
-from devoured_summarizer.bootstrap import bootstrap as bootstrap_summarizer
+from devoured_summarizer.bootstrap import wire as bootstrap_summarizer
 from tests.fakes import FakeClock, FakeDatabase, FakeOutboxRelay
 from tests.unit.localsite import LocalSite, Reply
 

@@ -4,12 +4,12 @@ handled after a newer one, leaves the row alone (the handlers pass the message's
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from devoured_extractor.bootstrap import bootstrap as extractor
+from devoured_extractor.bootstrap import wire as extractor
 from devoured_extractor.extract import extract
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import bootstrap as publisher
+from devoured_publisher.bootstrap import wire as publisher
 from devoured_publisher.sinks import FileSink
-from devoured_summarizer.bootstrap import bootstrap as summarizer
+from devoured_summarizer.bootstrap import wire as summarizer
 from devoured_summarizer.settings import SummarizerSettings
 from tests.fakes import FakeClock, FakeDatabase
 from tests.unit import samples

@@ -3,12 +3,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from devoured_core.model import FeedState, Source
+from devoured_core.model import FeedState, Source, SourceSettings
 from devoured_infra.db import as_utc, upsert
 from devoured_infra.tables import fetcher_articles, fetcher_sources
 
@@ -21,7 +21,7 @@ class DueSource:
 
     source: Source
     planned_at: datetime | None
-    settings: dict[str, Any]
+    settings: SourceSettings
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class SourceStatus:
     """What an operator sees of a source (``devoured sources list``)."""
 
     source: Source
-    settings: dict[str, Any]
+    settings: SourceSettings
     last_polled_at: datetime | None
     last_status: int | None
     last_error: str | None
@@ -63,8 +63,8 @@ class SourceRepository(Protocol):
         last_modified: str | None = None,
         schedule: PollSchedule | None = None,
     ) -> None: ...
-    async def save_settings(self, source_id: str, settings: dict[str, Any]) -> None: ...
-    async def settings_of(self, source_id: str) -> dict[str, Any]: ...
+    async def save_settings(self, source_id: str, settings: SourceSettings) -> None: ...
+    async def settings_of(self, source_id: str) -> SourceSettings: ...
     async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]: ...
     async def lease(self, source_id: str, until: datetime) -> None: ...
     async def statuses(self) -> list[SourceStatus]: ...
@@ -187,19 +187,19 @@ class SqlSourceRepository:
             update(fetcher_sources).where(c.source_id == source_id).values(**values)
         )
 
-    async def save_settings(self, source_id: str, settings: dict[str, Any]) -> None:
+    async def save_settings(self, source_id: str, settings: SourceSettings) -> None:
         await self._session.execute(
             update(fetcher_sources)
             .where(fetcher_sources.c.source_id == source_id)
-            .values(settings=settings or None)
+            .values(settings=settings.stored())
         )
 
-    async def settings_of(self, source_id: str) -> dict[str, Any]:
+    async def settings_of(self, source_id: str) -> SourceSettings:
         c = fetcher_sources.c
         value = (
             await self._session.execute(select(c.settings).where(c.source_id == source_id))
         ).scalar()
-        return dict(value or {})
+        return SourceSettings.from_stored(value)
 
     async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]:
         c = fetcher_sources.c
@@ -217,7 +217,7 @@ class SqlSourceRepository:
                 DueSource(
                     Source.model_validate(values),
                     as_utc(planned) if planned else None,
-                    dict(settings or {}),
+                    SourceSettings.from_stored(settings),
                 )
             )
         return due
@@ -238,7 +238,7 @@ class SqlSourceRepository:
             out.append(
                 SourceStatus(
                     source=Source.model_validate({k: m[k] for k in ("source_id", *_SOURCE_FIELDS)}),
-                    settings=dict(m["settings"] or {}),
+                    settings=SourceSettings.from_stored(m["settings"]),
                     last_polled_at=_utc_or_none(m["last_polled_at"]),
                     last_status=m["last_status"],
                     last_error=m["last_error"],

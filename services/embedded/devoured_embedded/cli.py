@@ -1,7 +1,6 @@
 """The ``devoured`` command line."""
 
 import asyncio
-import importlib
 import os
 import tempfile
 import time
@@ -15,7 +14,8 @@ from rich.table import Table
 
 from devoured_embedded.digest_cli import digest_app
 from devoured_fetcher.config import FetcherSettings
-from devoured_infra.settings import SERVICE_PORTS, Settings
+from devoured_infra import registry
+from devoured_infra.settings import Settings
 
 app = typer.Typer(
     help="Devoured: turn the open web into a daily, readable tech digest.",
@@ -30,8 +30,6 @@ app.add_typer(digest_app, name="digest")
 dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 console = Console(stderr=True)
-
-SERVICES = tuple(SERVICE_PORTS)
 
 
 @app.command()
@@ -70,7 +68,7 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
         _run_embedded(settings, FetcherSettings(host_delay_s=0))
 
 
-def _run_embedded(settings: Settings, fetcher: FetcherSettings | None = None) -> None:
+def _run_embedded(settings: Settings, *overrides: FetcherSettings) -> None:
     from devoured_embedded.runner import run_once
     from devoured_infra.pump import Record
 
@@ -94,7 +92,7 @@ def _run_embedded(settings: Settings, fetcher: FetcherSettings | None = None) ->
                 description=f"{record.topic.removeprefix('devoured.')}",
             )
 
-        report = asyncio.run(run_once(settings, advance, fetcher=fetcher))
+        report = asyncio.run(run_once(settings, advance, overrides=overrides))
         progress.update(task, description="done")
     table = Table(title="Processed", show_header=True)
     table.add_column("topic")
@@ -115,17 +113,21 @@ def _run_embedded(settings: Settings, fetcher: FetcherSettings | None = None) ->
 
 
 @app.command()
-def serve(stage: Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}")]) -> None:
+def serve(
+    stage: Annotated[str, typer.Argument(help=f"One of: {', '.join(registry.names())}")],
+) -> None:
     """Run one stage as a service on Kafka and PostgreSQL (metrics and health on its port)."""
-    if stage not in SERVICES:
-        raise typer.BadParameter(f"unknown stage {stage!r}; choose from {', '.join(SERVICES)}")
+    try:
+        descriptor = registry.find(stage)
+    except LookupError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    from devoured_infra.kafka import service_app
     from devoured_infra.runtime import configure_logging
     from devoured_infra.runtime import serve as serve_app
 
     settings = Settings()
     configure_logging(settings.log_level)
-    module = importlib.import_module(f"devoured_{stage}.app")
-    asyncio.run(serve_app(module.create_app(settings), settings, stage))
+    asyncio.run(serve_app(service_app(settings, descriptor), settings, descriptor.port))
 
 
 @app.command()

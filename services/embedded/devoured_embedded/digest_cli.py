@@ -17,7 +17,7 @@ from devoured_infra.migrate import upgrade_async
 from devoured_infra.outbox import OutboxRelay
 from devoured_infra.settings import Settings
 from devoured_infra.uow import SqlUnitOfWork
-from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.bootstrap import wire
 from devoured_publisher.handlers import (
     PublisherDeps,
     build_edition,
@@ -105,6 +105,6 @@ async def _deps(
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     try:
-        yield bootstrap(settings, lambda: SqlUnitOfWork(sessions, service="publisher"))[1], sessions
+        yield wire(settings, lambda: SqlUnitOfWork(sessions, service="publisher"))[1], sessions
     finally:
         await engine.dispose()

@@ -1,26 +1,28 @@
-"""Embedded mode: the four stages' own handlers on the in-process bus, with SQLite by default."""
+"""Embedded mode: every installed service's own wiring on the in-process bus, with SQLite by
+default.
 
-import functools
-from collections.abc import Callable
+Each service is bootstrapped exactly as its Kafka app bootstraps it (``descriptor.bootstrap``);
+only the transport differs. A run makes one pass of every loop that feeds the pipeline (the
+fetcher's scheduler polls every source), drains the stages, then one pass of every loop that
+settles it (the publisher builds the edition), and drains again.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devoured_core.messages import DeadLetter, DigestPublished
-from devoured_extractor.bootstrap import bootstrap as bootstrap_extractor
-from devoured_fetcher.bootstrap import bootstrap as bootstrap_fetcher
-from devoured_fetcher.config import FetcherSettings
-from devoured_fetcher.handlers import poll_sources
-from devoured_fetcher.sources import load_sources
+from pydantic_settings import BaseSettings
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from devoured_core.messages import DeadLetter, DigestPublished, Message
+from devoured_infra import registry
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.migrate import upgrade_async
-from devoured_infra.outbox import OutboxRelay
+from devoured_infra.outbox import BeforePublish, OutboxRelay
 from devoured_infra.pump import Record
+from devoured_infra.service import Phase, ServiceContext, ServiceDescriptor, Wiring
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork
-from devoured_publisher.bootstrap import bootstrap as bootstrap_publisher
-from devoured_publisher.handlers import build_pending_editions, write_files
-from devoured_summarizer.bootstrap import bootstrap as bootstrap_summarizer
 
 
 @dataclass
@@ -35,34 +37,61 @@ async def run_once(
     settings: Settings,
     on_record: Callable[[Record, int], None] | None = None,
     *,
-    fetcher: FetcherSettings | None = None,
+    overrides: Sequence[BaseSettings] = (),
+    services: Sequence[ServiceDescriptor] | None = None,
 ) -> RunReport:
-    """Poll every source once, run every stage until the pipeline is empty, build the edition.
+    """Run the pipeline once, until it is empty; ``services`` defaults to every installed one.
 
-    ``on_record`` is told of each processed record and how many are still queued.
+    ``on_record`` is told of each processed record and how many are still queued;
+    ``overrides`` replace settings classes a service would read from the environment.
     """
-    await upgrade_async(settings.database_url)
+    chosen = registry.installed() if services is None else registry.ordered(services)
+    # Every installed service's migrations, whichever run: they share one version table.
+    everyone = {d.name: d for d in (*registry.installed(), *chosen)}
+    await upgrade_async(
+        settings.database_url, locations=registry.migration_locations(list(everyone.values()))
+    )
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
+    context = ServiceContext(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        overrides={type(o): o for o in overrides},
+        embedded=True,
+    )
+    wirings: list[Wiring] = []
+    try:
+        for descriptor in chosen:
+            wiring = descriptor.bootstrap(context)
+            descriptor.check(wiring.stages)
+            wirings.append(wiring)
+        return await _run(settings, sessions, wirings, registry.messages(chosen), on_record)
+    finally:
+        for wiring in wirings:
+            for close in wiring.on_shutdown:
+                await close()
+        await engine.dispose()
 
-    def new_uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, service="embedded")
 
-    fetch_stage, fetch_deps = bootstrap_fetcher(settings, new_uow, fetcher=fetcher)
-    publish_stage, publish_deps = bootstrap_publisher(settings, new_uow)
+async def _run(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    wirings: Sequence[Wiring],
+    messages: Sequence[type[Message]],
+    on_record: Callable[[Record, int], None] | None,
+) -> RunReport:
     bus = InMemoryBus(max_attempts=settings.handler_max_attempts, backoff_s=0.2)
     # One relay for the one database: every stage's outbox reaches the bus after its commit,
-    # and an edition's files are written just before its DigestPublished, as in the services.
+    # and each service's before-publish hook runs just before its messages go out.
     relay = OutboxRelay(
         sessions,
         bus,
         service=None,
-        before_publish=functools.partial(write_files, deps=publish_deps),
+        before_publish=_each(w.before_publish for w in wirings),
+        messages=messages,
     )
-    bus.attach(
-        [fetch_stage, bootstrap_extractor(new_uow), bootstrap_summarizer(new_uow), publish_stage],
-        relay=relay.flush,
-    )
+    bus.attach([s for w in wirings for s in w.stages], relay=relay.flush)
     report = RunReport()
 
     def count(record: Record) -> None:
@@ -70,14 +99,27 @@ async def run_once(
         if on_record is not None:
             on_record(record, bus.pending)
 
-    try:
-        await poll_sources(load_sources(settings.sources_file), deps=fetch_deps)
+    def wake() -> None:
+        """The relay runs on the next drain."""
+
+    for phase in Phase:
+        for loop in (loop for w in wirings for loop in w.loops if loop.phase is phase):
+            await loop.once(wake)
         await bus.drain(count)
-        report.editions = await build_pending_editions(deps=publish_deps)
-        await relay.flush()
-    finally:
-        await fetch_deps.http.aclose()
-        await engine.dispose()
+    await relay.flush()
+    report.editions = [m for _, m in bus.published if isinstance(m, DigestPublished)]
     report.dead_letters = bus.dead_letters
     report.files = sorted(settings.out_dir.glob("*.*"))
     return report
+
+
+def _each(hooks: Iterable[BeforePublish | None]) -> BeforePublish | None:
+    chosen = [h for h in hooks if h is not None]
+    if not chosen:
+        return None
+
+    async def before_publish(message: Message) -> None:
+        for hook in chosen:
+            await hook(message)
+
+    return before_publish

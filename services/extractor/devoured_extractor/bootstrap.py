@@ -1,4 +1,5 @@
-"""Composition root of the extractor."""
+"""Composition root of the extractor: ``bootstrap`` is the service's wiring, ``wire`` the
+stage with test seams (clock, extraction function)."""
 
 import functools
 from collections.abc import Callable
@@ -10,10 +11,21 @@ from devoured_extractor.handlers import Extractor, ExtractorDeps, extract_articl
 from devoured_extractor.isolation import IsolatedExtractor
 from devoured_extractor.settings import ExtractorSettings
 from devoured_infra.bus import Stage
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_infra.service import ServiceContext, Wiring
+from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 
-def bootstrap(
+def bootstrap(context: ServiceContext) -> Wiring:
+    """The extractor: fetched pages in, articles out."""
+    stage = wire(
+        lambda: SqlUnitOfWork(context.sessions, service="extractor"),
+        clock=context.clock,
+        settings=context.settings_of(ExtractorSettings),
+    )
+    return Wiring(stages=[stage])
+
+
+def wire(
     new_uow: UnitOfWorkFactory,
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),

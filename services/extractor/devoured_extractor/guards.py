@@ -8,7 +8,7 @@ right far more often), then the declared charset, then cp1252, which never fails
 import codecs
 import re
 
-from devoured_core.errors import SkippedInput
+from devoured_core.errors import SkipCode, SkippedInput
 
 MAX_MARKUP_CHARS = 10_000_000
 """Markup left after dropping scripts and styles; beyond this a page is refused, not parsed."""
@@ -25,17 +25,19 @@ _MOJIBAKE = re.compile(
 def check_markup(html: str) -> str:
     """The markup worth parsing, or ``SkippedInput`` with the reason there is none."""
     if not html.strip().lstrip("\ufeff"):
-        raise SkippedInput("extract: empty document")
+        raise SkippedInput("extract: empty document", code=SkipCode.EMPTY)
     head = html[:4096]
     if "\x00" in head or len(_CONTROL.findall(head)) > len(head) // 20:
-        raise SkippedInput("extract: not HTML (binary content)")
+        raise SkippedInput("extract: not HTML (binary content)", code=SkipCode.NOT_HTML)
     if "<" not in head and "<" not in html[:65536]:
-        raise SkippedInput("extract: not HTML (no markup)")
+        raise SkippedInput("extract: not HTML (no markup)", code=SkipCode.NOT_HTML)
     html = _XML_DECL.sub("", html, count=1)
     if len(html) > MAX_MARKUP_CHARS // 2:
         html = _SCRIPTS.sub("", html)
     if len(html) > MAX_MARKUP_CHARS:
-        raise SkippedInput(f"extract: page too large ({len(html):,} characters of markup)")
+        raise SkippedInput(
+            f"extract: page too large ({len(html):,} characters of markup)", code=SkipCode.TOO_LARGE
+        )
     return repair_mojibake(html)
 
 

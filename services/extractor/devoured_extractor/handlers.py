@@ -8,26 +8,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from devoured_core.errors import SkippedInput
+from devoured_core.errors import SkipCode, SkippedInput
 from devoured_core.messages import ArticleExtracted, Message, PageFetched
 from devoured_core.text import xml_safe
 from devoured_core.urls import article_id_for, canonicalize_url, trusted_canonical
+from devoured_extractor import metrics
 from devoured_extractor.extract import ExtractedContent
 from devoured_extractor.isolation import WorkerCrashed, WorkerTimeout
-from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
 
 log = logging.getLogger("devoured.extractor")
 
 Extractor = Callable[[str, str | None], ExtractedContent]
+# Only for skips that arrive without a code: the ones the worker process reports as text
+# (isolation.py) and the raisers not yet given one (extract.py, parse.py).
 _REASONS = (
-    ("empty", re.compile(r"empty document")),
-    ("not_html", re.compile(r"not HTML")),
-    ("too_large", re.compile(r"too large")),
-    ("too_deep", re.compile(r"nesting deeper")),
-    ("paywalled", re.compile(r"paywalled")),
-    ("javascript_shell", re.compile(r"JavaScript")),
-    ("no_text", re.compile(r"no main text")),
+    (SkipCode.EMPTY, re.compile(r"empty document")),
+    (SkipCode.NOT_HTML, re.compile(r"not HTML")),
+    (SkipCode.TOO_LARGE, re.compile(r"too large")),
+    (SkipCode.TOO_DEEP, re.compile(r"nesting deeper")),
+    (SkipCode.PAYWALLED, re.compile(r"paywalled")),
+    (SkipCode.JAVASCRIPT_SHELL, re.compile(r"JavaScript")),
+    (SkipCode.NO_TEXT, re.compile(r"no main text")),
 )
 
 
@@ -49,7 +51,10 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
     try:
         content = await asyncio.to_thread(deps.extract, msg.body, msg.final_url)
         if content.paywalled:
-            raise SkippedInput(f"extract: paywalled, only a {content.word_count}-word teaser")
+            raise SkippedInput(
+                f"extract: paywalled, only a {content.word_count}-word teaser",
+                code=SkipCode.PAYWALLED,
+            )
     except (WorkerTimeout, WorkerCrashed) as exc:
         reason = "timeout" if isinstance(exc, WorkerTimeout) else "crashed"
         metrics.EXTRACTIONS.labels(reason).inc()
@@ -58,7 +63,7 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
         raise
     except SkippedInput as exc:
         metrics.EXTRACTIONS.labels("skipped").inc()
-        metrics.EXTRACTOR_SKIPS.labels(skip_reason(str(exc))).inc()
+        metrics.EXTRACTOR_SKIPS.labels(skip_code(exc)).inc()
         metrics.EXTRACTOR_SECONDS.labels("skipped").observe(time.perf_counter() - started)
         log.info("page skipped", extra={"article_id": msg.article_id, "reason": str(exc)})
         return []
@@ -78,9 +83,14 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
     return outputs
 
 
-def skip_reason(message: str) -> str:
-    """The metric label for a skip message."""
-    return next((label for label, pattern in _REASONS if pattern.search(message)), "other")
+def skip_code(exc: SkippedInput) -> SkipCode:
+    """The metric label of a skip: the code its raiser gave, else read from its message."""
+    return exc.code if exc.code is not None else skip_reason(str(exc))
+
+
+def skip_reason(message: str) -> SkipCode:
+    """The code for a skip message that came without one (see ``_REASONS``)."""
+    return next((code for code, pattern in _REASONS if pattern.search(message)), SkipCode.OTHER)
 
 
 def _article(msg: PageFetched, content: ExtractedContent) -> ArticleExtracted:

@@ -8,20 +8,20 @@ from datetime import timedelta
 from urllib.parse import urljoin
 
 from devoured_core.errors import PermanentError, TransientError
-from devoured_core.messages import FetchRequested, PageFetched
+from devoured_core.messages import FetchArticle, PageFetched
 from devoured_core.urls import article_id_for, canonicalize_url, host_of, trusted_canonical
+from devoured_fetcher import metrics
 from devoured_fetcher.decode import decode_body
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.http import HttpResponse
 from devoured_fetcher.outcome import canonical_link, judge
 from devoured_fetcher.schedule import retry_after_s
-from devoured_infra import metrics
 
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 ROBOTS_RETRY_S = 300.0  # how long a robots.txt failure is remembered (robots.py)
 
 
-async def fetch_article(msg: FetchRequested, *, deps: FetcherDeps) -> list[PageFetched]:
+async def fetch_article(msg: FetchArticle, *, deps: FetcherDeps) -> list[PageFetched]:
     """Fetch an article page and hand it to the extractor; record why when we cannot.
 
     When the site cannot answer now (server errors, 429, network failures, robots.txt
@@ -99,7 +99,7 @@ def _slow_down(deps: FetcherDeps, response: HttpResponse) -> float | None:
 
 
 async def _defer(
-    deps: FetcherDeps, msg: FetchRequested, wait_s: float | None, reason: str
+    deps: FetcherDeps, msg: FetchArticle, wait_s: float | None, reason: str
 ) -> list[PageFetched]:
     """Put the article off: the scheduler sends ``msg`` again after ``wait_s`` (or a backoff
     that grows with each attempt), until ``article_max_attempts`` is reached."""
@@ -132,7 +132,7 @@ def retry_backoff_s(base: timedelta, attempts: int) -> float:
 
 async def _give_up(
     deps: FetcherDeps,
-    msg: FetchRequested,
+    msg: FetchArticle,
     article_id: str,
     status: int | None,
     reason: str,
@@ -155,7 +155,7 @@ async def _give_up(
 
 
 async def _record_article(
-    deps: FetcherDeps, msg: FetchRequested, page: PageFetched, response: HttpResponse
+    deps: FetcherDeps, msg: FetchArticle, page: PageFetched, response: HttpResponse
 ) -> None:
     """Mark the article fetched, under its requested, final and rel=canonical URLs alike, and
     queue its page in the same transaction. A rel=canonical on another site is ignored (the

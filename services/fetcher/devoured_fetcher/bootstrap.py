@@ -1,4 +1,7 @@
-"""Composition root of the fetcher: concrete adapters bound to the handlers."""
+"""Composition root of the fetcher: concrete adapters bound to the handlers.
+
+``bootstrap`` is the service's one wiring, run by the Kafka app and by embedded mode;
+``wire`` builds the stage and its dependencies with test seams (HTTP client, clock)."""
 
 import functools
 from collections.abc import Callable
@@ -12,9 +15,11 @@ from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache
 from devoured_fetcher.schedule import PollBounds
+from devoured_fetcher.scheduler import SchedulerLoop
 from devoured_infra.bus import Stage
+from devoured_infra.service import ServiceContext, Wiring
 from devoured_infra.settings import Settings
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 
 def utc_now() -> datetime:
@@ -46,7 +51,32 @@ def build_robots(http: HttpFetcher, fetcher: FetcherSettings) -> RobotsCache | N
     return RobotsCache(get, user_agent=fetcher.robots_user_agent, ttl_s=fetcher.robots_ttl_s)
 
 
-def bootstrap(
+def bootstrap(context: ServiceContext) -> Wiring:
+    """The fetcher: fetch requests and submitted URLs, and the scheduler."""
+    settings = context.settings
+    fetcher = context.settings_of(FetcherSettings)
+    stage, deps = wire(
+        settings,
+        lambda: SqlUnitOfWork(context.sessions, service="fetcher"),
+        clock=context.clock,
+        fetcher=fetcher,
+    )
+    scheduler = SchedulerLoop(
+        deps,
+        context.engine,
+        sources_file=settings.sources_file,
+        tick_s=fetcher.scheduler_tick_s,
+        batch=fetcher.scheduler_batch,
+        lease_ttl_s=settings.leader_ttl_s,
+    )
+    # Embedded mode always polls: its one pass of the scheduler is how a run starts.
+    loops = [scheduler] if settings.scheduler_enabled or context.embedded else []
+    return Wiring(
+        stages=[stage, submission_stage(deps)], loops=loops, on_shutdown=[deps.http.aclose]
+    )
+
+
+def wire(
     settings: Settings,
     new_uow: UnitOfWorkFactory,
     *,

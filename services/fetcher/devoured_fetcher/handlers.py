@@ -9,18 +9,20 @@ the next attempt (backoff), so a feed is never lost and never disabled for good.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from devoured_core.errors import DevouredError, PermanentError
+from devoured_core.errors import DevouredError, InvalidMessage, PermanentError
 from devoured_core.messages import (
     FeedEntry,
+    FetchArticle,
     FetchRequested,
     Message,
+    PollFeed,
     SourceInfo,
     UrlSubmitted,
 )
-from devoured_core.model import Source
+from devoured_core.model import Source, SourceSettings
 from devoured_core.urls import article_id_for, canonicalize_url
+from devoured_fetcher import metrics
 from devoured_fetcher.articles import fetch_article, retry_backoff_s
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.feeds import ParsedFeed, parse_document
@@ -31,7 +33,6 @@ from devoured_fetcher.schedule import (
     PollOutcome,
     plan_next_poll,
 )
-from devoured_infra import metrics
 from devoured_infra.repositories.fetcher import PollSchedule
 from devoured_infra.uow import UnitOfWork
 
@@ -43,9 +44,13 @@ FEED_ACCEPT = (
 
 async def fetch(msg: FetchRequested, *, deps: FetcherDeps) -> list[Message]:
     """Handle a fetch request of either kind."""
-    if msg.kind == "feed":
-        return list(await fetch_feed(msg, deps=deps))
-    return list(await fetch_article(msg, deps=deps))
+    match msg:
+        case PollFeed():
+            return list(await fetch_feed(msg, deps=deps))
+        case FetchArticle():
+            return list(await fetch_article(msg, deps=deps))
+    # Validation and construction give one of the two; only ``model_construct`` could not.
+    raise InvalidMessage(f"fetch: {type(msg).__name__} is neither a feed poll nor an article")
 
 
 @dataclass
@@ -56,7 +61,7 @@ class _Poll:
     feed: ParsedFeed | None = None
 
 
-async def fetch_feed(msg: FetchRequested, *, deps: FetcherDeps) -> list[FetchRequested]:
+async def fetch_feed(msg: PollFeed, *, deps: FetcherDeps) -> list[FetchArticle]:
     """Poll a feed; request every entry not fetched yet (and not requested recently)."""
     source_id = msg.source.source_id
     async with deps.new_uow() as uow:
@@ -102,7 +107,7 @@ async def _poll(
     deps: FetcherDeps,
     etag: str | None,
     last_modified: str | None,
-    settings: dict[str, Any],
+    settings: SourceSettings,
 ) -> _Poll:
     try:
         response = await deps.http.get(
@@ -132,7 +137,7 @@ async def _poll(
 
 async def _request_new_entries(
     source: SourceInfo, entries: list[FeedEntry], deps: FetcherDeps, now: datetime
-) -> list[FetchRequested]:
+) -> list[FetchArticle]:
     by_id = {article_id_for(e.link): e for e in entries}
     requests = []
     async with deps.new_uow() as uow:
@@ -142,7 +147,7 @@ async def _request_new_entries(
         for article_id, entry in by_id.items():
             if article_id not in wanted:
                 continue
-            request = FetchRequested(url=entry.link, kind="article", source=source, entry=entry)
+            request = FetchArticle(url=entry.link, source=source, entry=entry)
             await _track(uow, article_id, request, deps, now)
             requests.append(request)
         await uow.outbox.add(requests)
@@ -165,7 +170,7 @@ async def _track(
     )
 
 
-async def submit_url(msg: UrlSubmitted, *, deps: FetcherDeps) -> list[FetchRequested]:
+async def submit_url(msg: UrlSubmitted, *, deps: FetcherDeps) -> list[FetchArticle]:
     """A single submitted URL: request it unless it was fetched or requested recently."""
     if not msg.url.startswith(("http://", "https://")):
         raise PermanentError(f"submit: {msg.url!r} is not an http(s) URL")
@@ -183,17 +188,24 @@ def _status_for_plan(poll: _Poll) -> int | None:
     return None
 
 
-def _bounds(default: PollBounds, settings: dict[str, Any]) -> PollBounds:
-    low = float(settings.get("poll_min_s", default.min_s))
-    high = max(low, float(settings.get("poll_max_s", default.max_s)))
+def _bounds(default: PollBounds, settings: SourceSettings) -> PollBounds:
+    low = default.min_s if settings.poll_min_s is None else settings.poll_min_s
+    high = max(low, default.max_s if settings.poll_max_s is None else settings.poll_max_s)
     return PollBounds(low, high, min(max(default.default_s, low), high), default.jitter)
 
 
-def _source_headers(settings: dict[str, Any]) -> dict[str, str]:
-    headers = {str(k).lower(): str(v) for k, v in (settings.get("headers") or {}).items()}
-    if settings.get("user_agent"):
-        headers["user-agent"] = str(settings["user_agent"])
+def _source_headers(settings: SourceSettings) -> dict[str, str]:
+    headers = {k.lower(): v for k, v in (settings.headers or {}).items()}
+    if settings.user_agent:
+        headers["user-agent"] = settings.user_agent
     return headers
+
+
+def _request_for(source: Source) -> FetchRequested:
+    """The command that fetches a source now: a feed poll, or a single article."""
+    if source.kind == "article":
+        return FetchArticle(url=source.url, source=source.info())
+    return PollFeed(url=source.url, source=source.info())
 
 
 def _schedule(plan: NextPoll) -> PollSchedule:
@@ -205,7 +217,7 @@ async def poll_sources(sources: list[Source], *, deps: FetcherDeps) -> list[Fetc
     async with deps.new_uow() as uow:
         await uow.sources.save_sources(sources)
         enabled = await uow.sources.enabled_sources()
-        requests = [FetchRequested(url=s.url, kind=s.kind, source=s.info()) for s in enabled]
+        requests = [_request_for(s) for s in enabled]
         await uow.outbox.add(requests)
         await uow.commit()
     return requests
@@ -226,17 +238,16 @@ async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequ
         due = await uow.sources.due_sources(now, limit=limit)
         requests = []
         for item in due:
-            one_shot = item.source.kind == "article"
+            request = _request_for(item.source)
+            one_shot = isinstance(request, FetchArticle)
             until = now + (timedelta(days=3650) if one_shot else deps.lease)
             await uow.sources.lease(item.source.source_id, until)
             if item.planned_at is not None:
                 metrics.FETCH_SCHEDULER_LAG.observe(
                     max(0.0, (now - item.planned_at).total_seconds())
                 )
-            source = item.source
-            request = FetchRequested(url=source.url, kind=source.kind, source=source.info())
             if one_shot:
-                await _track(uow, article_id_for(source.url), request, deps, now)
+                await _track(uow, article_id_for(request.url), request, deps, now)
             requests.append(request)
         requests += await _resend_due(uow, deps, now, limit=limit)
         await uow.outbox.add(requests)
@@ -252,8 +263,9 @@ async def _resend_due(
     resent = []
     for due in await uow.article_requests.due_requests(now, limit=limit):
         earlier = FetchRequested.model_validate_json(due.request)
-        request = FetchRequested(
-            url=earlier.url, kind=earlier.kind, source=earlier.source, entry=earlier.entry
+        # The same command as a new message: a new id and time, of the same type.
+        request = FetchRequested.model_validate(
+            earlier.model_dump(include={"kind", "url", "source", "entry"})
         )
         retry_at = now + timedelta(seconds=retry_backoff_s(deps.rerequest_after, due.attempts + 2))
         await uow.article_requests.resent(due.article_id, at=now, retry_at=retry_at)

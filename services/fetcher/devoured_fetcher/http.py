@@ -14,10 +14,10 @@ import httpx
 
 from devoured_core.errors import PermanentError, TransientError
 from devoured_core.urls import host_of
+from devoured_fetcher import metrics
 from devoured_fetcher.bodies import ResponseTooLarge, read_capped
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.ssrf import BlockedAddress, GuardedBackend, Network
-from devoured_infra import metrics
 
 __all__ = [
     "MAX_REDIRECTS",

@@ -13,18 +13,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from devoured_fetcher import metrics
 from devoured_fetcher.deps import FetcherDeps
-from devoured_fetcher.handlers import schedule_due
+from devoured_fetcher.handlers import poll_sources, schedule_due
 from devoured_fetcher.sources import (
     SourceConfig,
     SourcesFileError,
     load_source_configs,
     parse_source_configs,
 )
-from devoured_infra import metrics
 from devoured_infra.faults import Fault, Throttle, classify, describe
+from devoured_infra.leader import LeaderLease
+from devoured_infra.service import Phase, Wake
 
 log = logging.getLogger("devoured.fetcher.scheduler")
+
+LEASE_NAME = "fetcher.scheduler"
+"""The leader lease of the scheduler: one replica schedules at a time."""
 
 
 class Lock(Protocol):
@@ -148,3 +155,41 @@ async def save_source_configs(deps: FetcherDeps, configs: list[SourceConfig]) ->
         for config in configs:
             await uow.sources.save_settings(config.source.source_id, config.settings)
         await uow.commit()
+
+
+class SchedulerLoop:
+    """The scheduler as a service loop: under the leader lease in a service; in embedded mode
+    one pass that stores the sources file (settings included) and polls every enabled source."""
+
+    name = LEASE_NAME
+    phase = Phase.FEED
+
+    def __init__(
+        self,
+        deps: FetcherDeps,
+        engine: AsyncEngine,
+        *,
+        sources_file: Path,
+        tick_s: float,
+        batch: int,
+        lease_ttl_s: float,
+    ) -> None:
+        self._deps = deps
+        self._engine = engine
+        self._sources_file = sources_file
+        self._tick_s = tick_s
+        self._batch = batch
+        self._lease_ttl_s = lease_ttl_s
+
+    async def run(self, wake: Wake) -> None:
+        lease = LeaderLease(self._engine, LEASE_NAME, ttl_s=self._lease_ttl_s)
+        scheduler = Scheduler(
+            self._deps, lease, wake, sources_file=self._sources_file, batch=self._batch
+        )
+        await scheduler.run(self._tick_s)
+
+    async def once(self, wake: Wake) -> None:
+        configs = load_source_configs(self._sources_file)
+        await save_source_configs(self._deps, configs)
+        await poll_sources([c.source for c in configs], deps=self._deps)
+        wake()

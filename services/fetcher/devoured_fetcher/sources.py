@@ -8,30 +8,20 @@ Each item: ``name``, ``url``, optional ``source_id``, ``kind``, ``section``, ``w
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from devoured_core.errors import PermanentError
-from devoured_core.model import Source
+from devoured_core.model import Source, SourceSettings
 
-SETTING_KEYS = ("poll_min_s", "poll_max_s", "user_agent", "headers")
-
-
-class SourceSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    poll_min_s: float | None = None
-    poll_max_s: float | None = None
-    user_agent: str | None = None
-    headers: dict[str, str] | None = None
+SETTING_KEYS = tuple(SourceSettings.model_fields)
 
 
 @dataclass(frozen=True)
 class SourceConfig:
     source: Source
-    settings: dict[str, Any]
+    settings: SourceSettings
 
 
 class SourcesFileError(PermanentError):
@@ -94,7 +84,7 @@ def _config(item: object, path: Path, node: yaml.Node | None) -> SourceConfig:
         settings = SourceSettings.model_validate(
             {k: item.pop(k) for k in SETTING_KEYS if k in item}
         )
-        return SourceConfig(Source.model_validate(item), settings.model_dump(exclude_none=True))
+        return SourceConfig(Source.model_validate(item), settings)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(part) for part in first["loc"])

@@ -17,7 +17,7 @@ import httpcore
 from httpcore._backends.anyio import AnyIOBackend
 
 from devoured_core.errors import PermanentError, TransientError
-from devoured_infra import metrics
+from devoured_fetcher import metrics
 
 Network = IPv4Network | IPv6Network
 Address = IPv4Address | IPv6Address

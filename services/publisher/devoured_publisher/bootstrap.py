@@ -1,4 +1,5 @@
-"""Composition root of the publisher."""
+"""Composition root of the publisher: ``bootstrap`` is the service's wiring (stage, edition
+builder, file writer, website), ``wire`` the stage and its dependencies with test seams."""
 
 import functools
 from collections.abc import Callable
@@ -7,19 +8,46 @@ from zoneinfo import ZoneInfo
 
 from devoured_core.messages import ArticleSummarized
 from devoured_infra.bus import Stage
+from devoured_infra.service import ServiceContext, Wiring
 from devoured_infra.settings import Settings
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
+from devoured_publisher.builder import EditionBuilder
 from devoured_publisher.config import PublisherSettings, load_sections
 from devoured_publisher.delivery import Channel, EmailChannel, WebhookChannel
-from devoured_publisher.handlers import PublisherDeps, receive_story
+from devoured_publisher.handlers import PublisherDeps, receive_story, write_files
 from devoured_publisher.sinks import EditionSink, FileSink
+from devoured_publisher.web import create_web_app
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def bootstrap(
+def bootstrap(context: ServiceContext) -> Wiring:
+    """The publisher: stories in; editions built, written, delivered and served."""
+    settings = context.settings
+    options = context.settings_of(PublisherSettings)
+    stage, deps = wire(
+        settings,
+        lambda: SqlUnitOfWork(context.sessions, service="publisher"),
+        publisher=options,
+        clock=context.clock,
+    )
+    builder = EditionBuilder(
+        deps,
+        context.engine,
+        interval_s=settings.edition_interval_s,
+        lease_ttl_s=settings.leader_ttl_s,
+    )
+    return Wiring(
+        stages=[stage],
+        loops=[builder],
+        before_publish=functools.partial(write_files, deps=deps),
+        web=create_web_app(deps, base_url=options.base_url),
+    )
+
+
+def wire(
     settings: Settings,
     new_uow: UnitOfWorkFactory,
     *,

@@ -9,9 +9,9 @@ from datetime import datetime, tzinfo
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
-from devoured_infra import metrics
 from devoured_infra.leader import Leadership, LeaderTerm
 from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
+from devoured_publisher import metrics
 from devoured_publisher.delivery import Channel, target_id, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
 from devoured_publisher.pages import render_html

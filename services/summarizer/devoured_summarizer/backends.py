@@ -2,7 +2,8 @@
 
 ``summarize_text`` is the extractive backend as a plain function (what ``devoured summarize``
 and library users call); ``LlmSummarizer`` is the ``openai`` backend, which falls back to it
-and says so in ``Summary.backend``, e.g. ``"extractive (fallback: budget spent)"``.
+and says so in ``Summary.backend``, e.g. ``"extractive (fallback: budget spent)"``; which
+backend wrote a summary is ``Summary.backend_name`` (and ``model``).
 """
 
 import asyncio
@@ -10,8 +11,7 @@ import dataclasses
 import json
 from typing import Protocol
 
-from devoured_infra import metrics
-from devoured_summarizer import extractive
+from devoured_summarizer import extractive, metrics
 from devoured_summarizer.budget import TokenBudget
 from devoured_summarizer.cache import AnswerCache
 from devoured_summarizer.limits import prepare
@@ -78,7 +78,7 @@ class LlmSummarizer:
         key = content_key(prepared.text, title, self._client.model)
         if (cached := await self._cache.get(key)) is not None:
             metrics.LLM_CACHE.labels("hit").inc()
-            return parse_answer(cached, prepared.text, self.backend, title)
+            return self._written(parse_answer(cached, prepared.text, self.backend, title))
         metrics.LLM_CACHE.labels("miss").inc()
         messages = build_messages(prepared.text, title)
         estimate = sum(len(m["content"]) for m in messages) // 3 + MAX_ANSWER_TOKENS
@@ -96,11 +96,17 @@ class LlmSummarizer:
                 await self._budget.settle(reservation, used)
         self._charge(completion.tokens_in, completion.tokens_out)
         try:
-            summary = parse_answer(completion.content, prepared.text, self.backend, title)
+            summary = self._written(
+                parse_answer(completion.content, prepared.text, self.backend, title)
+            )
         except RejectedAnswer as exc:
             return _fallback(text, title, "rejected", f"answer rejected: {exc}")
         await self._cache.put(key, json.dumps(summary.as_json()))
         return summary
+
+    def _written(self, summary: Summary) -> Summary:
+        """``summary`` as this backend's (``parse_answer`` only knows the text)."""
+        return dataclasses.replace(summary, backend_name="openai", model=self._client.model)
 
     def _charge(self, tokens_in: int, tokens_out: int) -> None:
         metrics.LLM_TOKENS.labels("in").inc(tokens_in)

@@ -1,4 +1,6 @@
-"""Composition root of the summarizer: the backend comes from ``SummarizerSettings``."""
+"""Composition root of the summarizer: the backend comes from ``SummarizerSettings``.
+
+``bootstrap`` is the service's wiring, ``wire`` the stage with test seams (clock, backend)."""
 
 import functools
 from collections.abc import Callable
@@ -6,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from devoured_core.messages import ArticleExtracted
 from devoured_infra.bus import Stage
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_infra.service import ServiceContext, Wiring
+from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer, Summarizer
 from devoured_summarizer.budget import DailyTokenBudget, DatabaseTokenBudget, TokenBudget
 from devoured_summarizer.cache import AnswerCache, DatabaseAnswerCache, MemoryAnswerCache
@@ -15,7 +18,17 @@ from devoured_summarizer.llm import LlmClient, RetryPolicy
 from devoured_summarizer.settings import SummarizerSettings
 
 
-def bootstrap(
+def bootstrap(context: ServiceContext) -> Wiring:
+    """The summarizer: articles in, summaries out, with the configured backend."""
+    stage = wire(
+        lambda: SqlUnitOfWork(context.sessions, service="summarizer"),
+        clock=context.clock,
+        settings=context.settings_of(SummarizerSettings),
+    )
+    return Wiring(stages=[stage])
+
+
+def wire(
     new_uow: UnitOfWorkFactory,
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
+from devoured_summarizer import metrics
 
 Clock = Callable[[], datetime]
 

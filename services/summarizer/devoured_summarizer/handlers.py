@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, DecoderTerm, Message
-from devoured_infra import metrics
 from devoured_infra.uow import UnitOfWorkFactory
+from devoured_summarizer import metrics
 from devoured_summarizer.backends import Summarizer
 
 
@@ -41,6 +41,6 @@ async def summarize_article(msg: ArticleExtracted, *, deps: SummarizerDeps) -> l
         outputs: list[Message] = [summarized] if saved else []
         await uow.outbox.add(outputs)
         await uow.commit()
-    # The label is the backend's name without its note, so the label set stays small.
-    metrics.SUMMARIES.labels(summary.backend.split(" ")[0]).inc()
+    # The label is the backend (and model), never its note, so the label set stays small.
+    metrics.SUMMARIES.labels(summary.backend_label).inc()
     return outputs

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import openai
 
 from devoured_core.errors import TransientError
-from devoured_infra import metrics
+from devoured_summarizer import metrics
 
 
 @dataclass(frozen=True)

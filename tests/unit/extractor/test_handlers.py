@@ -9,7 +9,7 @@ from devoured_core.errors import SkippedInput
 from devoured_core.messages import ArticleExtracted, PageFetched
 from devoured_core.similarity import simhash_hex
 from devoured_core.urls import article_id_for, canonicalize_url
-from devoured_extractor.bootstrap import bootstrap
+from devoured_extractor.bootstrap import wire
 from devoured_extractor.handlers import skip_reason
 from devoured_extractor.isolation import IsolatedExtractor
 from devoured_infra.metrics import REGISTRY
@@ -24,7 +24,7 @@ CANONICAL = "https://ledger.test/energy/tidal-pilot-ends"
 
 async def test_page_becomes_article_keyed_by_its_canonical_url() -> None:
     db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
-    stage = bootstrap(db.new_uow, clock=clock)
+    stage = wire(db.new_uow, clock=clock)
     fetched_url = "https://ledger.test/r/abc?utm_source=feed"
     page = samples.page_fetched(
         body=NEWS,
@@ -58,7 +58,7 @@ async def test_page_becomes_article_keyed_by_its_canonical_url() -> None:
 
 async def test_feed_metadata_fills_what_the_page_lacks() -> None:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow)
+    stage = wire(db.new_uow)
     text = " ".join(f"Sentence number {i} tells a little more of the story." for i in range(12))
     html = f"<html><body><article><p>{text}</p><p>{text}</p></article></body></html>"
     when = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -74,7 +74,7 @@ async def test_feed_metadata_fills_what_the_page_lacks() -> None:
 
 async def test_control_characters_in_title_and_feed_tags_are_stripped() -> None:
     """Text entering the pipeline is XML-safe, the feed's tags too (issue 13)."""
-    stage = bootstrap(FakeDatabase().new_uow)
+    stage = wire(FakeDatabase().new_uow)
     text = " ".join(f"Sentence number {i} tells a little more of the story." for i in range(12))
     html = (
         "<html><head><title>Tidal\x01 pilot\x1b ends</title></head><body><article>"
@@ -91,7 +91,7 @@ async def test_control_characters_in_title_and_feed_tags_are_stripped() -> None:
 
 async def test_page_without_main_text_emits_nothing_and_stores_nothing() -> None:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow)
+    stage = wire(db.new_uow)
     shell = (PAGES / "js_shell.html").read_text(encoding="utf-8")
 
     assert await stage.handle(samples.page_fetched(body=shell)) == []
@@ -101,7 +101,7 @@ async def test_page_without_main_text_emits_nothing_and_stores_nothing() -> None
 
 async def test_same_page_twice_stores_one_extraction() -> None:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow)
+    stage = wire(db.new_uow)
     page = samples.page_fetched(body=NEWS)
 
     first = await stage.handle(page)
@@ -113,7 +113,7 @@ async def test_same_page_twice_stores_one_extraction() -> None:
 
 async def test_canonical_url_on_another_site_is_not_trusted() -> None:
     db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
-    stage = bootstrap(db.new_uow, clock=clock)
+    stage = wire(db.new_uow, clock=clock)
     fetched_url = "https://copycat.example/stolen-story"
     page = samples.page_fetched(
         body=NEWS, url=fetched_url, article_id=article_id_for(fetched_url), final_url=fetched_url
@@ -132,7 +132,7 @@ def _sample(metric: str, **labels: str) -> float:
 
 async def test_new_metadata_travels_in_the_message() -> None:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow)
+    stage = wire(db.new_uow)
 
     [article] = await stage.handle(samples.page_fetched(body=NEWS))
 
@@ -145,7 +145,7 @@ async def test_new_metadata_travels_in_the_message() -> None:
 
 async def test_paywall_teaser_is_skipped_with_its_reason() -> None:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow)
+    stage = wire(db.new_uow)
     teaser = " ".join(f"Sentence {i} of the free teaser paragraph." for i in range(8))
     body = (
         f"<html><body><article><p>{teaser}</p></article>"
@@ -161,7 +161,7 @@ async def test_paywall_teaser_is_skipped_with_its_reason() -> None:
 async def test_page_over_the_hard_time_limit_is_dead_lettered_not_left_running() -> None:
     db = FakeDatabase()
     runaway = IsolatedExtractor(workloads.spin, time_limit_s=0.3)
-    stage = bootstrap(db.new_uow, extractor=runaway)
+    stage = wire(db.new_uow, extractor=runaway)
     before = _sample("devoured_extractor_failures_total", reason="timeout")
     try:
         with pytest.raises(SkippedInput, match=r"longer than 0\.3 s"):

@@ -17,7 +17,7 @@ import pytest
 from devoured_core.messages import FetchRequested
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for
-from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_infra.settings import Settings
@@ -49,7 +49,7 @@ class Poller:
     def __init__(self, http: HttpFetcher) -> None:
         self.db = FakeDatabase()
         self.clock = FakeClock(NOW)
-        self.stage, self.deps = bootstrap(Settings(), self.db.new_uow, http=http, clock=self.clock)
+        self.stage, self.deps = wire(Settings(), self.db.new_uow, http=http, clock=self.clock)
 
     async def poll(self, url: str) -> list[FetchRequested]:
         source = Source(source_id="s", name="S", url=url)

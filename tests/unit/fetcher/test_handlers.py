@@ -9,11 +9,11 @@ from urllib.parse import urljoin
 
 import pytest
 
-from devoured_core.messages import FetchRequested, Message, PageFetched
+from devoured_core.messages import FetchArticle, FetchRequested, Message, PageFetched
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_fetcher.articles import fetch_article
-from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.handlers import poll_sources, schedule_due
 from devoured_fetcher.http import HttpFetcher
@@ -39,7 +39,7 @@ class Fetcher:
         self.db = FakeDatabase()
         self.clock = FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
         settings = Settings(fetch_rerequest_after_s=REREQUEST_AFTER.total_seconds())
-        self.stage, self.deps = bootstrap(settings, self.db.new_uow, http=http, clock=self.clock)
+        self.stage, self.deps = wire(settings, self.db.new_uow, http=http, clock=self.clock)
 
     async def handle(self, msg: FetchRequested) -> list[Message]:
         return list(await self.stage.handle(msg))
@@ -215,8 +215,8 @@ async def test_blocked_feed_is_recorded_as_an_error(site: LocalSite) -> None:
 HTML = {"content-type": "text/html; charset=utf-8"}
 
 
-def article_request(url: str) -> FetchRequested:
-    return samples.fetch_requested(url=url, entry=samples.entry(link=url))
+def article_request(url: str) -> FetchArticle:
+    return FetchArticle(url=url, source=samples.SOURCE, entry=samples.entry(link=url))
 
 
 async def test_article_page_becomes_page_fetched(fetcher: Fetcher, site: LocalSite) -> None:

@@ -12,7 +12,7 @@ from devoured_core.messages import FetchRequested
 from devoured_core.model import Source
 from devoured_core.urls import host_of
 from devoured_embedded.cli import app
-from devoured_fetcher.bootstrap import bootstrap, build_robots
+from devoured_fetcher.bootstrap import build_robots, wire
 from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.handlers import fetch
 from devoured_fetcher.http import HttpFetcher
@@ -100,7 +100,7 @@ async def test_article_disallowed_by_robots_is_recorded(site: LocalSite, http: H
     site.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n", {}))
     page = site.route("/private/post", Reply(200, b"<p>x</p>", {"content-type": "text/html"}))
     db = FakeDatabase()
-    _, deps = bootstrap(Settings(), db.new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
+    _, deps = wire(Settings(), db.new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
     deps = replace(deps, robots=build_robots(http, FetcherSettings()))
     source = Source(source_id="s", name="S", url=page).info()
     assert await fetch(FetchRequested(url=page, kind="article", source=source), deps=deps) == []
@@ -122,7 +122,7 @@ async def test_a_sites_crawl_delay_spaces_its_article_fetches(site: LocalSite) -
     )
     try:
         db = FakeDatabase()
-        _, deps = bootstrap(Settings(), db.new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
+        _, deps = wire(Settings(), db.new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
         deps = replace(deps, robots=build_robots(http, FetcherSettings()), max_crawl_delay_s=10)
         source = Source(source_id="s", name="S", url=page).info()
         pages = await fetch(FetchRequested(url=page, kind="article", source=source), deps=deps)

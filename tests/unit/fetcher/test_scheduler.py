@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
 from devoured_infra.settings import Settings
@@ -31,7 +31,7 @@ class BrokenLease(UnreachableLease):
 
 def scheduler(http: HttpFetcher, lease: UnreachableLease) -> Scheduler:
     clock = FakeClock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
-    _, deps = bootstrap(Settings(), FakeDatabase().new_uow, http=http, clock=clock)
+    _, deps = wire(Settings(), FakeDatabase().new_uow, http=http, clock=clock)
     return Scheduler(deps, lease, lambda: None)
 
 

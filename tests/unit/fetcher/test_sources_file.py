@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from devoured_core.messages import FetchRequested
-from devoured_fetcher.bootstrap import bootstrap
+from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.http import HttpFetcher
@@ -89,7 +89,7 @@ class Replica:
 async def fetcher() -> AsyncIterator[tuple[FetcherDeps, FakeDatabase, FakeClock]]:
     db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
     http = HttpFetcher(timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK)
-    _, deps = bootstrap(Settings(), db.new_uow, http=http, clock=clock, fetcher=FetcherSettings())
+    _, deps = wire(Settings(), db.new_uow, http=http, clock=clock, fetcher=FetcherSettings())
     yield deps, db, clock
     await http.aclose()
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from devoured_core.errors import StaleLeader
-from devoured_infra.leader import EDITION_BUILDER, LeaderTerm
+from devoured_infra.leader import LeaderTerm
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.bootstrap import wire
+from devoured_publisher.builder import LEASE_NAME as EDITION_BUILDER
 from devoured_publisher.handlers import PublisherDeps, build_edition, deliver_edition
 from devoured_publisher.sinks import FileSink
 from tests.fakes import FakeClock, FakeDatabase
@@ -27,7 +28,7 @@ async def _publisher(
 ) -> tuple[FakeDatabase, PublisherDeps]:
     db = FakeDatabase()
     settings = Settings(digest_name="Devoured Daily", out_dir=tmp_path)
-    stage, deps = bootstrap(settings, db.new_uow, sink=FileSink(tmp_path), clock=FakeClock(NOON))
+    stage, deps = wire(settings, db.new_uow, sink=FileSink(tmp_path), clock=FakeClock(NOON))
     deps = dataclasses.replace(deps, channels=[channel], delivery_attempts=1)
     assert await stage.handle(samples.article_summarized()) == []
     await build_edition(EDITION, deps=deps)

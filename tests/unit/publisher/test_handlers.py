@@ -7,7 +7,7 @@ import pytest
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import bootstrap
+from devoured_publisher.bootstrap import wire
 from devoured_publisher.handlers import (
     PublisherDeps,
     build_edition,
@@ -28,7 +28,7 @@ class Publisher:
         self.clock = FakeClock(NOON)
         self.out_dir = out_dir
         settings = Settings(digest_name="Devoured Daily", timezone=timezone, out_dir=out_dir)
-        self.stage, self.deps = bootstrap(
+        self.stage, self.deps = wire(
             settings, self.db.new_uow, sink=FileSink(out_dir), clock=self.clock
         )
 

@@ -6,7 +6,7 @@ import pytest
 
 from devoured_core.messages import ArticleExtracted, ArticleSummarized
 from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer
-from devoured_summarizer.bootstrap import bootstrap, build_summarizer
+from devoured_summarizer.bootstrap import build_summarizer, wire
 from devoured_summarizer.extractive.segment import split_sentences
 from devoured_summarizer.settings import SummarizerSettings
 from devoured_summarizer.summary import Summary, Term
@@ -26,7 +26,7 @@ TEXT = (
 
 async def test_extracted_article_becomes_summarized_article() -> None:
     db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
-    stage = bootstrap(db.new_uow, clock=clock, settings=SummarizerSettings())
+    stage = wire(db.new_uow, clock=clock, settings=SummarizerSettings())
     article = samples.article_extracted(text=TEXT, title="Port opens automated terminal")
 
     [summary] = await stage.handle(article)
@@ -59,7 +59,7 @@ async def test_extracted_article_becomes_summarized_article() -> None:
 
 async def test_replayed_article_overwrites_its_single_summary() -> None:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow, settings=SummarizerSettings())
+    stage = wire(db.new_uow, settings=SummarizerSettings())
     article = samples.article_extracted(text=TEXT)
 
     await stage.handle(article)
@@ -76,7 +76,7 @@ async def test_the_configured_summarizer_writes_the_message() -> None:
         return Summary("A scripted sentence.", ["One bullet."], [Term("X", "Y")], "scripted")
 
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow, summarizer=scripted)
+    stage = wire(db.new_uow, summarizer=scripted)
     article = samples.article_extracted(text=TEXT, title="Port")
     [summary] = await stage.handle(article)
     assert seen == [(TEXT, "Port")]
@@ -94,7 +94,7 @@ async def test_the_configured_summarizer_writes_the_message() -> None:
 
 async def _summarize(text: str, title: str = "Headline") -> ArticleSummarized:
     db = FakeDatabase()
-    stage = bootstrap(db.new_uow, settings=SummarizerSettings())
+    stage = wire(db.new_uow, settings=SummarizerSettings())
     [summary] = await stage.handle(samples.article_extracted(text=text, title=title))
     assert isinstance(summary, ArticleSummarized)
     assert db.commits == 1

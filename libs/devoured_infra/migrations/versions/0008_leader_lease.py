@@ -1,4 +1,9 @@
-"""leader leases with fencing epochs, and the publisher's delivery claims
+"""leader leases with fencing epochs
+
+Before the migrations were split by owner this revision also created a service's table (the
+claims its leader takes). That table now comes from the service's own revision: a database
+that recorded this revision before the split also recorded a later one of that service which
+descends from it, so Alembic counts the table's revision as applied and does not make it twice.
 
 Revision ID: 0008_leader_lease
 Revises: 0001
@@ -23,18 +28,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
-    op.create_table(
-        "publisher_delivery_claims",
-        sa.Column("edition_id", sa.String(length=32), nullable=False),
-        sa.Column("channel", sa.String(length=20), nullable=False),
-        sa.Column("target", sa.String(length=500), nullable=False),
-        sa.Column("epoch", sa.BigInteger(), nullable=False),
-        sa.Column("claimed_by", sa.String(length=200), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("edition_id", "channel", "target"),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("publisher_delivery_claims")
     op.drop_table("leader_leases")

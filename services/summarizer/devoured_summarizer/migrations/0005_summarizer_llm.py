@@ -1,7 +1,7 @@
 """summarizer: LLM answer cache and daily token spend, shared by every replica
 
 Revision ID: 0005_summarizer_llm
-Revises: 0001
+Revises: 0001_summarizer_tables
 Create Date: 2026-11-29
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_summarizer_llm"
-down_revision = "0001"
+down_revision = "0001_summarizer_tables"
 branch_labels = None
 depends_on = None
 

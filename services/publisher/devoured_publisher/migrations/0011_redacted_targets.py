@@ -6,8 +6,14 @@ claim, and appeared in the stored error. Since this revision the publisher store
 rewrites the rows stored before, so they keep counting as delivered (no edition is posted
 twice) and no URL stays in the database. Email addresses are kept as they are.
 
+It used to revise ``0008_leader_lease`` and depend on ``0003_publisher``. Both stay its
+ancestors, so a database that recorded it counts them (and the claims table it rewrites,
+``0008_publisher_claims``) as applied. It must not descend from ``0009_version_guard``: a
+database migrated before the split records both, and Alembic refuses recorded revisions that
+descend from one another; ``0013_publisher_merge`` joins the two.
+
 Revision ID: 0011_redacted_targets
-Revises: 0008_leader_lease
+Revises: 0003_publisher, 0008_publisher_claims
 Create Date: 2026-11-30
 """
 
@@ -18,9 +24,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_redacted_targets"
-down_revision = "0008_leader_lease"
+down_revision = ("0003_publisher", "0008_publisher_claims")
 branch_labels = None
-depends_on = "0003_publisher"
+depends_on = "0008_leader_lease"
 
 
 def _target_id(target: str) -> str:

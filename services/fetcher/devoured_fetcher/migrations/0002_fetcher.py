@@ -1,14 +1,14 @@
 """fetcher: per-source settings, adaptive scheduling state, gone flag
 
 Revision ID: 0002_fetcher
-Revises: 0001
+Revises: 0001_fetcher_tables
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_fetcher"
-down_revision = "0001"
+down_revision = "0001_fetcher_tables"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """publisher: edition ids on stories, full-text search index, deliveries
 
 Revision ID: 0003_publisher
-Revises: 0001
+Revises: 0001_publisher_tables
 Create Date: 2026-11-29
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_publisher"
-down_revision = "0001"
+down_revision = "0001_publisher_tables"
 branch_labels = None
 depends_on = None
 
