@@ -17,7 +17,7 @@ import trafilatura
 from devoured_embedded.runner import run_once
 from devoured_embedded.sample_server import SAMPLE_SITE, serve_sample_site
 from devoured_extractor.extract import extract_content
-from devoured_fetcher.config import FetcherSettings
+from devoured_fetcher.settings import FetcherSettings
 from devoured_infra.settings import Settings
 from devoured_summarizer.backends import summarize_text as summarize
 

@@ -63,11 +63,7 @@ class Leadership(Protocol):
     def term(self) -> LeaderTerm: ...
 
 
-class LeaseRepository(Protocol):
-    async def fence(self, term: LeaderTerm) -> None: ...
-
-
-class SqlLeaseRepository:
+class LeaseRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

@@ -24,7 +24,7 @@ from devoured_core.messages import PIPELINE_MESSAGES, DeadLetter, Message
 from devoured_infra import metrics
 from devoured_infra.bus import Publisher
 from devoured_infra.faults import Fault, Outage, classify
-from devoured_infra.repositories.outbox import SqlOutboxRepository
+from devoured_infra.repositories.outbox import OutboxRepository
 from devoured_infra.tables import outbox
 
 log = logging.getLogger("devoured.outbox")
@@ -180,7 +180,7 @@ class OutboxLetterBox:
 
     async def post(self, letter: DeadLetter, *, topic: str, dedupe_key: str) -> None:
         async with self._sessions() as session, session.begin():
-            await SqlOutboxRepository(session, self._service).add(
+            await OutboxRepository(session, self._service).add(
                 [letter], topic=topic, dedupe_key=dedupe_key
             )
         self._wake()

@@ -1,51 +1,22 @@
-"""Unit of work: one transaction and the repositories bound to it.
+"""Unit of work: one transaction and the repositories bound to it; each service builds its own
+on ``UnitOfWorkBase`` (``devoured_<service>/uow.py``), with its repositories only.
 
 Leaving the ``async with`` block without ``commit()`` rolls back, so a handler that fails half
 way writes nothing. What a handler emits goes into ``outbox`` in the same transaction, so its
 messages exist exactly when its state does.
 """
 
-from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol, Self, TypeAlias
+from typing import Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from devoured_infra.leader import LeaseRepository, SqlLeaseRepository
-from devoured_infra.repositories.extractor import ExtractionRepository, SqlExtractionRepository
-from devoured_infra.repositories.fetcher import (
-    ArticleRequestRepository,
-    SourceRepository,
-    SqlArticleRequestRepository,
-    SqlSourceRepository,
-)
-from devoured_infra.repositories.outbox import OutboxRepository, SqlOutboxRepository
-from devoured_infra.repositories.publisher import (
-    DeliveryRepository,
-    EditionRepository,
-    SqlDeliveryRepository,
-    SqlEditionRepository,
-    SqlStoryRepository,
-    StoryRepository,
-)
-from devoured_infra.repositories.summarizer import (
-    LlmLedgerRepository,
-    SqlLlmLedgerRepository,
-    SqlSummaryRepository,
-    SummaryRepository,
-)
+from devoured_infra.repositories.outbox import OutboxRepository
 
 
 class UnitOfWork(Protocol):
-    sources: SourceRepository
-    article_requests: ArticleRequestRepository
-    extractions: ExtractionRepository
-    summaries: SummaryRepository
-    llm_ledger: LlmLedgerRepository
-    stories: StoryRepository
-    editions: EditionRepository
-    deliveries: DeliveryRepository
-    leases: LeaseRepository
+    """What every service's unit of work offers: its outbox and its transaction."""
+
     outbox: OutboxRepository
 
     async def __aenter__(self) -> Self: ...
@@ -75,7 +46,7 @@ class UnitOfWorkBase:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self.outbox = SqlOutboxRepository(self._session, self._service)
+        self.outbox = OutboxRepository(self._session, self._service)
         self.bind(self._session)
         return self
 
@@ -90,52 +61,3 @@ class UnitOfWorkBase:
 
     async def commit(self) -> None:
         await self._session.commit()
-
-
-class SqlUnitOfWork:
-    """A fresh session per ``async with``; repositories share its transaction."""
-
-    sources: SourceRepository
-    article_requests: ArticleRequestRepository
-    extractions: ExtractionRepository
-    summaries: SummaryRepository
-    llm_ledger: LlmLedgerRepository
-    stories: StoryRepository
-    editions: EditionRepository
-    deliveries: DeliveryRepository
-    leases: LeaseRepository
-    outbox: OutboxRepository
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, service: str) -> None:
-        self._sessions = sessions
-        self._service = service
-
-    async def __aenter__(self) -> Self:
-        self._session = self._sessions()
-        session = self._session
-        self.sources = SqlSourceRepository(session)
-        self.article_requests = SqlArticleRequestRepository(session)
-        self.extractions = SqlExtractionRepository(session)
-        self.summaries = SqlSummaryRepository(session)
-        self.llm_ledger = SqlLlmLedgerRepository(session)
-        self.stories = SqlStoryRepository(session)
-        self.editions = SqlEditionRepository(session)
-        self.deliveries = SqlDeliveryRepository(session)
-        self.leases = SqlLeaseRepository(session)
-        self.outbox = SqlOutboxRepository(session, self._service)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._session.rollback()
-        await self._session.close()
-
-    async def commit(self) -> None:
-        await self._session.commit()
-
-
-UnitOfWorkFactory: TypeAlias = Callable[[], UnitOfWork]

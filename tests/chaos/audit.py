@@ -17,17 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from devoured_core.topics import dead_letter_topic
+from devoured_extractor.tables import extractor_articles
+from devoured_fetcher.tables import fetcher_articles
 from devoured_infra import registry
 from devoured_infra.lag import group_id, measure_lag
 from devoured_infra.settings import Settings
-from devoured_infra.tables import (
-    extractor_articles,
-    fetcher_articles,
-    publisher_editions,
-    publisher_items,
-    summarizer_summaries,
-)
 from devoured_infra.topic_admin import topic_partitions
+from devoured_publisher.tables import publisher_editions, publisher_items
+from devoured_summarizer.tables import summarizer_summaries
 
 EDITION_FILE_SUFFIXES = ("md", "html", "email.html", "txt", "json")
 # A dead letter with one of these in its error was a passing fault, not a bad record.

@@ -6,11 +6,12 @@ from typing import Any
 
 import yaml
 
+from devoured_infra import registry
 from devoured_infra.kafka import ShutdownSettings
 from tests.deploy.tools import ROOT, run_tool
 
 COMPOSE = ROOT / "docker-compose.yml"
-STAGES = ("fetcher", "extractor", "summarizer", "publisher")
+STAGES = registry.names()
 
 
 def _compose() -> dict[str, Any]:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from devoured_infra import registry
 from tests.deploy.tools import DEPLOY, ROOT, run_tool
 
 DOCKERFILE = DEPLOY / "Dockerfile"
-STAGES = ("fetcher", "extractor", "summarizer", "publisher")
+STAGES = registry.names()
 
 
 def test_dockerfile_passes_hadolint() -> None:

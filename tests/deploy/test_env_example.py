@@ -3,11 +3,11 @@
 from pydantic_settings import BaseSettings
 
 from devoured_extractor.settings import ExtractorSettings
-from devoured_fetcher.config import FetcherSettings
+from devoured_fetcher.settings import FetcherSettings
 from devoured_infra.kafka import ShutdownSettings
 from devoured_infra.lag import LagSettings
 from devoured_infra.settings import Settings
-from devoured_publisher.config import PublisherSettings
+from devoured_publisher.settings import PublisherSettings
 from devoured_summarizer.settings import SummarizerSettings
 from tests.deploy.tools import ROOT
 

@@ -8,14 +8,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from devoured_extractor.tables import extractor_articles
+from devoured_fetcher.tables import fetcher_articles
 from devoured_infra.settings import Settings
-from devoured_infra.tables import (
-    extractor_articles,
-    fetcher_articles,
-    publisher_editions,
-    publisher_items,
-    summarizer_summaries,
-)
+from devoured_publisher.tables import publisher_editions, publisher_items
+from devoured_summarizer.tables import summarizer_summaries
 from tests.support.kafka import provisioned_settings
 from tests.support.services import SERVICES, ServiceProcess
 

@@ -10,17 +10,17 @@ import pytest
 from devoured_core.messages import FetchRequested
 from devoured_core.model import Source, SourceSettings
 from devoured_fetcher.bootstrap import wire
-from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.handlers import fetch, poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import LEASE_NAME as FETCH_SCHEDULER
 from devoured_fetcher.scheduler import Scheduler
+from devoured_fetcher.settings import FetcherSettings
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.leader import LeaderLease
 from devoured_infra.outbox import OutboxRelay
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork
 from tests.fakes import FakeClock, RecordingPublisher
 from tests.unit.conftest import LOOPBACK
 from tests.unit.localsite import Reply, serving
@@ -43,7 +43,7 @@ class Replica:
         fetcher = FetcherSettings(lease_s=600, poll_min_s=300)
         _, self.deps = wire(
             Settings(),
-            lambda: SqlUnitOfWork(sessions, service=f"fetcher-{name}"),
+            lambda: FetcherUnitOfWork(sessions, service=f"fetcher-{name}"),
             http=self.http,
             clock=clock,
             fetcher=fetcher,

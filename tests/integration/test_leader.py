@@ -23,8 +23,6 @@ from devoured_infra import leader
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.leader import LeaderLease
 from devoured_infra.settings import Settings
-from devoured_infra.tables import publisher_delivery_claims, publisher_editions
-from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.builder import LEASE_NAME as EDITION_BUILDER
 from devoured_publisher.delivery import target_id
@@ -35,8 +33,10 @@ from devoured_publisher.handlers import (
     deliver_edition,
     receive_story,
 )
+from devoured_publisher.tables import publisher_delivery_claims, publisher_editions
+from devoured_publisher.uow import PublisherUnitOfWork
 from tests.fakes import FakeClock
-from tests.support.leaders import FrozenLeader, RecordingChannel
+from tests.support.leaders import FrozenLeader, LeaseUnitOfWork, RecordingChannel
 from tests.unit import samples
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(60)]
@@ -133,7 +133,7 @@ async def test_a_leader_frozen_mid_write_holds_off_a_takeover_only_briefly(
     took: list[float] = []
 
     async def write_and_freeze() -> None:
-        async with SqlUnitOfWork(create_sessionmaker(engine_a), service="test") as uow:
+        async with LeaseUnitOfWork(create_sessionmaker(engine_a), service="test") as uow:
             await uow.leases.fence(a.term())
             # a freezes here, inside its transaction, while b tries to take over
             took.append(await _take_over(b, since=acquired, bound=2 * TTL + TICK))
@@ -211,7 +211,7 @@ async def publisher(
     sessions = create_sessionmaker(engine)
     settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
     _, deps = wire(
-        settings, lambda: SqlUnitOfWork(sessions, service="publisher"), clock=FakeClock(NOON)
+        settings, lambda: PublisherUnitOfWork(sessions, service="publisher"), clock=FakeClock(NOON)
     )
     try:
         yield dataclasses.replace(deps, channels=[channel], delivery_attempts=1)

@@ -18,7 +18,7 @@ from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async
 from devoured_infra.outbox import OutboxLetterBox, OutboxRelay
 from devoured_infra.pump import Record, RecordProcessor
-from devoured_infra.uow import SqlUnitOfWork
+from devoured_infra.uow import UnitOfWorkBase
 from tests.fakes import RecordingPublisher
 from tests.support.databases import create_database, drop_database
 from tests.unit import samples
@@ -47,7 +47,7 @@ def requests(n: int, tag: str = "r") -> list[FetchRequested]:
 
 
 async def commit(sessions: Sessions, messages: Sequence[Message], *, service: str) -> None:
-    async with SqlUnitOfWork(sessions, service=service) as uow:
+    async with UnitOfWorkBase(sessions, service=service) as uow:
         await uow.outbox.add(messages)
         await uow.commit()
 
@@ -80,7 +80,7 @@ async def test_committed_messages_are_published_in_order_and_only_once(
 
 
 async def test_a_rolled_back_transaction_leaves_nothing_to_publish(sessions: Sessions) -> None:
-    async with SqlUnitOfWork(sessions, service="fetcher") as uow:
+    async with UnitOfWorkBase(sessions, service="fetcher") as uow:
         await uow.outbox.add(requests(3))
         # no commit: the handler failed half way
     relay = OutboxRelay(sessions, RecordingPublisher(), service="fetcher")

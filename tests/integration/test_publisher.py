@@ -21,17 +21,17 @@ from devoured_core.model import EditionRecord
 from devoured_embedded.sample_server import serve_http
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher import web
 from devoured_publisher.bootstrap import wire
-from devoured_publisher.config import PublisherSettings
 from devoured_publisher.handlers import (
     PublisherDeps,
     build_pending_editions,
     deliver_closed_editions,
     receive_story,
 )
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.signature import verify_signature
+from devoured_publisher.uow import PublisherUnitOfWork
 from devoured_publisher.web import create_web_app
 from tests.support.asgi import serve_asgi
 from tests.support.services import free_port
@@ -100,7 +100,7 @@ async def publisher(
     settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
     _, deps = wire(
         settings,
-        lambda: SqlUnitOfWork(sessions, service="test"),
+        lambda: PublisherUnitOfWork(sessions, service="test"),
         clock=clock,
         publisher=PublisherSettings(**options),
     )

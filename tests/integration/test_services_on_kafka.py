@@ -102,7 +102,7 @@ async def _provisioned(kafka: str, database_url: str, prefix: str, out: Path) ->
     )
 
 
-@pytest.mark.parametrize("service", ["fetcher", "extractor", "summarizer", "publisher"])
+@pytest.mark.parametrize("service", registry.names())
 async def test_service_processes_good_messages_and_dead_letters_poison(
     service: str,
     kafka_bootstrap_servers: str,

@@ -15,17 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async
-from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 from devoured_summarizer.backends import MAX_ANSWER_TOKENS, LlmSummarizer
 from devoured_summarizer.budget import DatabaseTokenBudget
 from devoured_summarizer.cache import DatabaseAnswerCache
 from devoured_summarizer.llm import LlmClient, RetryPolicy
 from devoured_summarizer.prompt import build_messages
+from devoured_summarizer.uow import SummarizerUnitOfWork
 from tests.integration.test_summarizer_llm import ARTICLE, GOOD, ScriptedLlm, Step
 from tests.integration.test_summarizer_llm import llm_server as llm_server  # the fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 
+UnitOfWorkFactory = Callable[[], SummarizerUnitOfWork]
 Replica = Callable[[], UnitOfWorkFactory]
 
 
@@ -38,7 +39,7 @@ async def replica(database_url: str) -> AsyncIterator[Replica]:
         engine = create_engine(database_url)
         engines.append(engine)
         sessions = create_sessionmaker(engine)
-        return lambda: SqlUnitOfWork(sessions, service="test")
+        return lambda: SummarizerUnitOfWork(sessions, service="test")
 
     yield new_replica
     for engine in engines:
@@ -122,13 +123,15 @@ async def test_embedded_mode_keeps_the_ledger_in_sqlite(tmp_path: Path) -> None:
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
     try:
-        budget = DatabaseTokenBudget(lambda: SqlUnitOfWork(sessions, service="test"), limit=500)
+        budget = DatabaseTokenBudget(
+            lambda: SummarizerUnitOfWork(sessions, service="test"), limit=500
+        )
         first = await budget.reserve(400)
         assert first is not None
         assert await budget.reserve(200) is None
         await budget.settle(first, 100)
         assert await budget.reserve(400) is not None
-        cache = DatabaseAnswerCache(lambda: SqlUnitOfWork(sessions, service="test"))
+        cache = DatabaseAnswerCache(lambda: SummarizerUnitOfWork(sessions, service="test"))
         await cache.put("k", '{"tldr": "x"}')
         assert await cache.get("k") == '{"tldr": "x"}'
     finally:

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from devoured_core.model import Source, Story
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async
-from devoured_infra.uow import SqlUnitOfWork
+from devoured_publisher.uow import PublisherUnitOfWork
 
 pytestmark = pytest.mark.postgres
 
@@ -15,10 +16,18 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def new_uow(database_url: str):  # type: ignore[no-untyped-def]
+async def fetcher_uow(database_url: str):  # type: ignore[no-untyped-def]
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
-    yield lambda: SqlUnitOfWork(sessions, service="test")
+    yield lambda: FetcherUnitOfWork(sessions, service="fetcher")
+    await engine.dispose()
+
+
+@pytest.fixture
+async def publisher_uow(database_url: str):  # type: ignore[no-untyped-def]
+    engine = create_engine(database_url)
+    sessions = create_sessionmaker(engine)
+    yield lambda: PublisherUnitOfWork(sessions, service="publisher")
     await engine.dispose()
 
 
@@ -42,33 +51,33 @@ def _story(article_id: str, **changes: object) -> Story:
     return Story.model_validate(values | changes)
 
 
-async def test_leaving_without_commit_rolls_back(new_uow) -> None:  # type: ignore[no-untyped-def]
-    async with new_uow() as uow:
+async def test_leaving_without_commit_rolls_back(fetcher_uow) -> None:  # type: ignore[no-untyped-def]
+    async with fetcher_uow() as uow:
         await uow.sources.save_sources([Source(source_id="s1", name="S", url="https://e.org/f")])
-    async with new_uow() as uow:
+    async with fetcher_uow() as uow:
         assert await uow.sources.enabled_sources() == []
 
 
-async def test_commit_persists_and_upserts_do_not_duplicate(new_uow) -> None:  # type: ignore[no-untyped-def]
+async def test_commit_persists_and_upserts_do_not_duplicate(fetcher_uow) -> None:  # type: ignore[no-untyped-def]
     source = Source(source_id="s1", name="S", url="https://e.org/f", weight=2.0)
     for _ in range(2):
-        async with new_uow() as uow:
+        async with fetcher_uow() as uow:
             await uow.sources.save_sources([source])
             await uow.commit()
-    async with new_uow() as uow:
+    async with fetcher_uow() as uow:
         assert await uow.sources.enabled_sources() == [source]
 
 
-async def test_article_requests_are_not_repeated_until_the_rerequest_delay(new_uow) -> None:  # type: ignore[no-untyped-def]
+async def test_article_requests_are_not_repeated_until_the_rerequest_delay(fetcher_uow) -> None:  # type: ignore[no-untyped-def]
     wait = timedelta(minutes=10)
-    async with new_uow() as uow:
+    async with fetcher_uow() as uow:
         assert await uow.article_requests.needing_request(
             ["a", "b"], now=NOW, rerequest_after=wait
         ) == {"a", "b"}
         await uow.article_requests.mark_requested("a", url="u", source_id="s", at=NOW)
         await uow.article_requests.mark_fetched("b", url="u", source_id="s", at=NOW, status=200)
         await uow.commit()
-    async with new_uow() as uow:
+    async with fetcher_uow() as uow:
         soon, later = NOW + timedelta(minutes=1), NOW + timedelta(minutes=11)
         assert (
             await uow.article_requests.needing_request(["a", "b"], now=soon, rerequest_after=wait)
@@ -79,16 +88,16 @@ async def test_article_requests_are_not_repeated_until_the_rerequest_delay(new_u
         ) == {"a"}
 
 
-async def test_replayed_story_keeps_its_first_edition_and_receipt(new_uow) -> None:  # type: ignore[no-untyped-def]
+async def test_replayed_story_keeps_its_first_edition_and_receipt(publisher_uow) -> None:  # type: ignore[no-untyped-def]
     first = _story("x1")
     replay = _story(
         "x1", edition_date=date(2026, 11, 30), received_at=NOW + timedelta(days=1), tldr="Updated."
     )
     for story in (first, replay):
-        async with new_uow() as uow:
+        async with publisher_uow() as uow:
             await uow.stories.save(story, version=story.received_at)
             await uow.commit()
-    async with new_uow() as uow:
+    async with publisher_uow() as uow:
         stored = await uow.stories.for_edition("2026-11-29")
         assert [(s.article_id, s.received_at, s.tldr) for s in stored] == [("x1", NOW, "Updated.")]
         assert await uow.stories.for_edition("2026-11-30") == []

@@ -13,12 +13,14 @@ import pytest
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from devoured_extractor.repositories import ExtractionRepository
+from devoured_extractor.tables import extractor_articles
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async
-from devoured_infra.repositories.extractor import SqlExtractionRepository
-from devoured_infra.repositories.publisher import SqlStoryRepository
-from devoured_infra.repositories.summarizer import SqlSummaryRepository
-from devoured_infra.tables import extractor_articles, publisher_items, summarizer_summaries
+from devoured_publisher.repositories import StoryRepository
+from devoured_publisher.tables import publisher_items
+from devoured_summarizer.repositories import SummaryRepository
+from devoured_summarizer.tables import summarizer_summaries
 from tests.support.databases import create_database, drop_database
 from tests.unit import samples
 
@@ -33,21 +35,19 @@ ARTICLE_ID = samples.article_extracted().article_id
 
 async def _save_extraction(session: AsyncSession, text: str, version: datetime) -> bool:
     article = samples.article_extracted(text=text)
-    return await SqlExtractionRepository(session).save(
+    return await ExtractionRepository(session).save(
         article, fetched_article_id="f", at=OLD, version=version
     )
 
 
 async def _save_summary(session: AsyncSession, text: str, version: datetime) -> bool:
     summary = samples.article_summarized(tldr=text)
-    return await SqlSummaryRepository(session).save(
-        summary, content_hash="h", at=OLD, version=version
-    )
+    return await SummaryRepository(session).save(summary, content_hash="h", at=OLD, version=version)
 
 
 async def _save_story(session: AsyncSession, text: str, version: datetime) -> bool:
     story = samples.story(ARTICLE_ID, tldr=text)
-    return await SqlStoryRepository(session).save(story, version=version)
+    return await StoryRepository(session).save(story, version=version)
 
 
 # table, the column the text goes to, how to save

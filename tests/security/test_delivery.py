@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from devoured_publisher.config import PublisherSettings
 from devoured_publisher.delivery import (
     DeliveryFailed,
     EmailChannel,
@@ -19,6 +18,7 @@ from devoured_publisher.delivery import (
     target_id,
 )
 from devoured_publisher.edition import assemble_edition
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.signature import sign, verify_signature
 from devoured_summarizer.settings import SummarizerSettings
 from tests.security.smtp import PASSWORD, USER, make_certificate, smtp_server

@@ -16,18 +16,20 @@ from devoured_publisher.bootstrap import wire
 from devoured_publisher.delivery import DeliveryFailed, EmailChannel, WebhookChannel
 from devoured_publisher.edition import assemble_edition
 from devoured_publisher.sinks import FileSink
+from devoured_publisher.uow import PublisherUnitOfWork
 from devoured_publisher.web import create_web_app
-from tests.fakes import FakeDatabase
 from tests.security.smtp import smtp_server
+from tests.support.sqlite import TestDatabase
 from tests.unit.samples import story
 
 PATHS = ["/", "/search?q=x", "/feed.xml", "/atom.xml", "/api/editions", "/editions/1999-01-01"]
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> httpx.AsyncClient:
+def site(database: TestDatabase, tmp_path: Path) -> httpx.AsyncClient:
     settings = Settings(digest_name="D", out_dir=tmp_path)
-    _, deps = wire(settings, FakeDatabase().new_uow, sink=FileSink(tmp_path))
+    new_uow = database.uow(PublisherUnitOfWork, "publisher")
+    _, deps = wire(settings, new_uow, sink=FileSink(tmp_path))
     app = create_web_app(deps, base_url="http://testserver")
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

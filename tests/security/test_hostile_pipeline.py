@@ -1,11 +1,10 @@
 """A page whose title holds control characters, through all four stages on the in-memory bus
-(as ``tests/unit/test_pipeline.py`` wires them) to every file the publisher writes.
+(``tests/support/pipeline.py``) to every file the publisher writes.
 
 It used to crash the extractor ("All strings must be XML compatible") and be dead-lettered;
 the feeds it reached were invalid XML. Now the story arrives and every output is clean.
 """
 
-import functools
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -17,16 +16,13 @@ import pytest
 
 from devoured_core.messages import ArticleExtracted
 from devoured_core.model import Source
-from devoured_extractor.bootstrap import wire as bootstrap_extractor
-from devoured_fetcher.bootstrap import wire as bootstrap_fetcher
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
-from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import wire as bootstrap_publisher
-from devoured_publisher.handlers import build_pending_editions, write_files
-from devoured_summarizer.bootstrap import wire as bootstrap_summarizer
-from tests.fakes import FakeClock, FakeDatabase, FakeOutboxRelay
+from devoured_publisher.handlers import build_pending_editions
+from tests.fakes import FakeClock
+from tests.support.pipeline import in_memory_pipeline
+from tests.support.sqlite import TestDatabase
 from tests.unit.localsite import LocalSite, Reply, serving
 
 PAGE = Path(__file__).parents[1] / "testdata" / "pages" / "news_article.html"
@@ -54,7 +50,7 @@ async def http() -> AsyncIterator[HttpFetcher]:
 
 
 async def test_hostile_title_reaches_every_output_clean(
-    site: LocalSite, http: HttpFetcher, tmp_path: Path
+    site: LocalSite, http: HttpFetcher, database: TestDatabase, tmp_path: Path
 ) -> None:
     feed = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger</title>'
@@ -63,35 +59,25 @@ async def test_hostile_title_reaches_every_output_clean(
     site.route("/feed.xml", Reply(200, feed.encode(), {"content-type": "text/xml"}))
     page = PAGE.read_text(encoding="utf-8").replace(TITLE, HOSTILE)
     site.route("/news/tidal", Reply(200, page.encode(), {"content-type": "text/html"}))
-    db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
-    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=tmp_path)
-    fetch_stage, fetch_deps = bootstrap_fetcher(settings, db.new_uow, http=http, clock=clock)
-    publish_stage, publish_deps = bootstrap_publisher(settings, db.new_uow, clock=clock)
-    bus = InMemoryBus(max_attempts=1)
-    relay = FakeOutboxRelay(db, bus, functools.partial(write_files, deps=publish_deps))
-    bus.attach(
-        [
-            fetch_stage,
-            bootstrap_extractor(db.new_uow, clock=clock),
-            bootstrap_summarizer(db.new_uow, clock=clock),
-            publish_stage,
-        ],
-        relay=relay.flush,
-    )
+    clock = FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
+    out = tmp_path / "out"
+    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=out)
+    pipeline = in_memory_pipeline(database, settings, http=http, clock=clock)
 
     await poll_sources(
-        [Source(source_id="ledger", name="Ledger", url=site.url("/feed.xml"))], deps=fetch_deps
+        [Source(source_id="ledger", name="Ledger", url=site.url("/feed.xml"))],
+        deps=pipeline.fetcher,
     )
-    await bus.drain()
-    [digest] = await build_pending_editions(deps=publish_deps)
-    await relay.flush()
+    await pipeline.bus.drain()
+    [digest] = await build_pending_editions(deps=pipeline.publisher)
+    await pipeline.relay.flush()
 
-    assert bus.dead_letters == []
-    [article] = [m for _, m in bus.published if isinstance(m, ArticleExtracted)]
+    assert pipeline.bus.dead_letters == []
+    [article] = [m for _, m in pipeline.bus.published if isinstance(m, ArticleExtracted)]
     assert article.title == TITLE
     [item] = [i for s in digest.sections for i in s.items]
     assert item.title == TITLE
-    _check_files(tmp_path)
+    _check_files(out)
 
 
 def _check_files(out: Path) -> None:

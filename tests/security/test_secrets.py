@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from devoured_infra.db import create_engine
 from devoured_infra.runtime import JsonFormatter, configure_logging
-from devoured_infra.tables import publisher_deliveries, publisher_delivery_claims
 from devoured_publisher.delivery import target_id
 from devoured_publisher.handlers import (
     build_pending_editions,
     deliver_closed_editions,
     receive_story,
 )
+from devoured_publisher.tables import publisher_deliveries, publisher_delivery_claims
 from tests.integration.test_publisher import NOON, STORIES, Clock, publisher, webhook_server
 from tests.security.smtp import USER, make_certificate, smtp_server
 from tests.support.services import free_port

@@ -12,7 +12,7 @@ import sys
 from devoured_core.errors import StaleLeader
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.leader import LeaderLease
-from devoured_infra.uow import SqlUnitOfWork
+from tests.support.leaders import LeaseUnitOfWork
 
 
 async def main(database_url: str, name: str, ttl_s: float) -> None:
@@ -27,7 +27,7 @@ async def main(database_url: str, name: str, ttl_s: float) -> None:
         await asyncio.to_thread(sys.stdin.readline)  # paused in here, then woken up
         held = lease.held
         try:
-            async with SqlUnitOfWork(create_sessionmaker(engine), service="test") as uow:
+            async with LeaseUnitOfWork(create_sessionmaker(engine), service="test") as uow:
                 await uow.leases.fence(term)
                 await uow.commit()
             write = "accepted"

@@ -3,9 +3,21 @@ records what it sent."""
 
 import asyncio
 
-from devoured_infra.leader import LeaderTerm
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from devoured_infra.leader import LeaderTerm, LeaseRepository
+from devoured_infra.uow import UnitOfWorkBase
 from devoured_publisher.delivery import DeliveryFailed
 from devoured_publisher.edition import Edition
+
+
+class LeaseUnitOfWork(UnitOfWorkBase):
+    """A unit of work with the lease repository alone, for work fenced by a lease."""
+
+    leases: LeaseRepository
+
+    def bind(self, session: AsyncSession) -> None:
+        self.leases = LeaseRepository(session)
 
 
 class FrozenLeader:

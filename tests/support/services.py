@@ -9,7 +9,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-SERVICES = ("fetcher", "extractor", "summarizer", "publisher")
+from devoured_infra import registry
+
+SERVICES = registry.names()
 
 
 def free_port() -> int:

@@ -1,25 +1,24 @@
-"""All four stages, as their bootstraps wire them, on the in-memory bus with one fake database.
+"""All four stages, as their ``wire`` builds them, on the in-memory bus with one real database.
 
 The feed and the article are served by a real HTTP server on 127.0.0.1.
 """
 
-import functools
 from datetime import UTC, datetime
 from pathlib import Path
 
 from devoured_core.messages import ArticleSummarized, PageFetched
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
-from devoured_extractor.bootstrap import wire as bootstrap_extractor
-from devoured_fetcher.bootstrap import wire as bootstrap_fetcher
+from devoured_extractor.tables import extractor_articles
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
-from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import wire as bootstrap_publisher
-from devoured_publisher.handlers import build_pending_editions, write_files
-from devoured_summarizer.bootstrap import wire as bootstrap_summarizer
-from tests.fakes import FakeClock, FakeDatabase, FakeOutboxRelay
+from devoured_publisher.handlers import build_pending_editions
+from devoured_publisher.tables import publisher_items
+from devoured_summarizer.tables import summarizer_summaries
+from tests.fakes import FakeClock
+from tests.support.pipeline import in_memory_pipeline
+from tests.support.sqlite import TestDatabase
 from tests.unit.localsite import LocalSite, Reply
 
 PAGES = Path(__file__).parents[1] / "testdata" / "pages"
@@ -34,7 +33,9 @@ def feed_linking_to(path: str) -> bytes:
     ).encode()
 
 
-async def test_feed_to_edition(site: LocalSite, http: HttpFetcher, tmp_path: Path) -> None:
+async def test_feed_to_edition(
+    site: LocalSite, http: HttpFetcher, database: TestDatabase, tmp_path: Path
+) -> None:
     site.route(
         "/feed.xml", Reply(200, feed_linking_to("/news/tidal"), {"content-type": "text/xml"})
     )
@@ -42,27 +43,17 @@ async def test_feed_to_edition(site: LocalSite, http: HttpFetcher, tmp_path: Pat
         "/news/tidal",
         Reply(200, (PAGES / "news_article.html").read_bytes(), {"content-type": "text/html"}),
     )
-    db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
-    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=tmp_path)
-    fetch_stage, fetch_deps = bootstrap_fetcher(settings, db.new_uow, http=http, clock=clock)
-    publish_stage, publish_deps = bootstrap_publisher(settings, db.new_uow, clock=clock)
-    bus = InMemoryBus(max_attempts=1)
-    relay = FakeOutboxRelay(db, bus, functools.partial(write_files, deps=publish_deps))
-    bus.attach(
-        [
-            fetch_stage,
-            bootstrap_extractor(db.new_uow, clock=clock),
-            bootstrap_summarizer(db.new_uow, clock=clock),
-            publish_stage,
-        ],
-        relay=relay.flush,
-    )
+    clock = FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
+    out = tmp_path / "out"
+    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=out)
+    pipeline = in_memory_pipeline(database, settings, http=http, clock=clock)
+    bus, relay = pipeline.bus, pipeline.relay
     source = Source(source_id="ledger", name="The Ledger", url=site.url("/feed.xml"))
 
-    await poll_sources([source], deps=fetch_deps)
+    await poll_sources([source], deps=pipeline.fetcher)
     processed = await bus.drain()
-    [digest] = await build_pending_editions(deps=publish_deps)
-    assert not (tmp_path / "index.html").exists()  # the files go out with the event
+    [digest] = await build_pending_editions(deps=pipeline.publisher)
+    assert not (out / "index.html").exists()  # the files go out with the event
     assert await relay.flush() == 1
     assert bus.published[-1] == (digest.TOPIC, digest)
 
@@ -83,5 +74,8 @@ async def test_feed_to_edition(site: LocalSite, http: HttpFetcher, tmp_path: Pat
         canonicalize_url(site.url("/news/tidal")),
         "The Ledger",
     )
-    assert set(db.tables.extractions) == set(db.tables.summaries) == set(db.tables.stories)
-    assert "Harbour City ends its tidal power pilot early" in (tmp_path / "index.html").read_text()
+    extracted = {r["article_id"] for r in await database.rows(extractor_articles)}
+    summarized = {r["article_id"] for r in await database.rows(summarizer_summaries)}
+    stored = {r["article_id"] for r in await database.rows(publisher_items)}
+    assert extracted == summarized == stored == {summary.article_id}
+    assert "Harbour City ends its tidal power pilot early" in (out / "index.html").read_text()

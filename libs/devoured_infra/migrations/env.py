@@ -6,6 +6,7 @@ from dataclasses import replace
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from devoured_infra import registry
 from devoured_infra.db import create_engine
 from devoured_infra.settings import Settings
 from devoured_infra.tables import metadata
@@ -14,7 +15,8 @@ from devoured_infra.tables import metadata
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        # Every table: the shared ones and each installed service's (for autogenerate).
+        target_metadata=[metadata, *(d.tables for d in registry.installed() if d.tables)],
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

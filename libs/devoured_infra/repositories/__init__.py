@@ -1,1 +1,1 @@
-"""Repository ports (Protocols) and their SQL implementations, one module per owning service."""
+"""The shared repositories: the outbox. Each service keeps its own in its package."""

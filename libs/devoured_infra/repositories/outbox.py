@@ -7,7 +7,6 @@ publishes them after the commit and marks them sent.
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,19 +16,7 @@ from devoured_core.messages import Message
 from devoured_infra.tables import outbox
 
 
-class OutboxRepository(Protocol):
-    async def add(
-        self,
-        messages: Sequence[Message],
-        *,
-        topic: str | None = None,
-        dedupe_key: str | None = None,
-    ) -> None:
-        """Queue ``messages`` for publishing (to ``topic``, else their own) once this
-        transaction commits; with ``dedupe_key``, only if nothing was queued under it."""
-
-
-class SqlOutboxRepository:
+class OutboxRepository:
     def __init__(self, session: AsyncSession, service: str) -> None:
         self._session = session
         self._service = service
@@ -41,6 +28,8 @@ class SqlOutboxRepository:
         topic: str | None = None,
         dedupe_key: str | None = None,
     ) -> None:
+        """Queue ``messages`` for publishing (to ``topic``, else their own) once this
+        transaction commits; with ``dedupe_key``, only if nothing was queued under it."""
         if not messages:
             return
         now = datetime.now(UTC)

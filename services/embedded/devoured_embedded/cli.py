@@ -5,15 +5,14 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from devoured_embedded.digest_cli import digest_app
-from devoured_fetcher.config import FetcherSettings
+from devoured_fetcher.settings import FetcherSettings
 from devoured_infra import registry
 from devoured_infra.settings import Settings
 
@@ -24,9 +23,6 @@ app = typer.Typer(
 )
 topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
-sources_app = typer.Typer(help="Sources in the database (fetcher).", no_args_is_help=True)
-app.add_typer(sources_app, name="sources")
-app.add_typer(digest_app, name="digest")
 dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 console = Console(stderr=True)
@@ -201,133 +197,6 @@ def schemas(out: Annotated[Path, typer.Option(help="Output directory.")] = Path(
         console.print(f"wrote {path}")
 
 
-# --- fetcher operator commands (docs/fetcher.md) -------------------------------------------
-
-
-def _with_uow(work: Any) -> Any:
-    """Run ``work(new_uow)`` against DATABASE_URL, migrated first."""
-    from devoured_infra.db import create_engine, create_sessionmaker
-    from devoured_infra.migrate import upgrade_async
-    from devoured_infra.uow import SqlUnitOfWork
-
-    async def go() -> Any:
-        settings = _settings()
-        await upgrade_async(settings.database_url)
-        engine = create_engine(settings.database_url)
-        try:
-            sessions = create_sessionmaker(engine)
-            return await work(lambda: SqlUnitOfWork(sessions, service="fetcher"))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
-
-
-@sources_app.command("import")
-def sources_import(file: Annotated[Path, typer.Argument(help="An OPML file.")]) -> None:
-    """Add (or update) the feeds of an OPML file."""
-    from devoured_fetcher.operator import import_opml
-
-    added = _with_uow(lambda uow: import_opml(file.read_bytes(), uow))
-    console.print(f"imported {len(added)} feeds")
-
-
-@sources_app.command("export")
-def sources_export() -> None:
-    """Print every feed source as OPML."""
-    from devoured_fetcher.operator import export_opml
-
-    print(_with_uow(export_opml), end="")
-
-
-@sources_app.command("list")
-def sources_list() -> None:
-    """Sources with their error count, last status and next attempt."""
-    from devoured_fetcher.operator import list_sources
-
-    table = Table(show_header=True)
-    for column in ("source", "kind", "enabled", "errors", "last status", "next attempt", "error"):
-        table.add_column(column)
-    for s in _with_uow(list_sources):
-        table.add_row(
-            s.source.source_id,
-            s.source.kind,
-            "gone" if s.gone else str(s.source.enabled).lower(),
-            str(s.error_count),
-            str(s.last_status or "-"),
-            s.next_poll_at.isoformat(timespec="seconds") if s.next_poll_at else "due",
-            (s.last_error or "")[:80],
-        )
-    Console().print(table)
-
-
-@app.command()
-def submit(url: Annotated[str, typer.Argument(help="An article URL.")]) -> None:
-    """Queue one article URL; the scheduler requests it on its next tick."""
-    from devoured_fetcher.operator import submit_url
-
-    source = _with_uow(lambda uow: submit_url(url, uow))
-    console.print(f"submitted {source.url} as {source.source_id}")
-
-
-@app.command()
-def fetch(url: Annotated[str, typer.Argument(help="A feed or page URL.")]) -> None:
-    """Fetch one URL with the fetcher's exact code and settings; print one JSON object."""
-    import json
-
-    from devoured_fetcher.config import FetcherSettings
-    from devoured_fetcher.operator import fetch_report
-
-    report = asyncio.run(fetch_report(url, Settings(), FetcherSettings()))
-    print(json.dumps(report))
-    if report["outcome"] == "error":
-        raise typer.Exit(1)
-
-
-@app.command()
-def extract(
-    url: Annotated[str | None, typer.Option(help="The page's URL (for relative links).")] = None,
-    file_list: Annotated[
-        Path | None,
-        typer.Option(help="File naming one HTML file per line, 'path' or 'path<TAB>url'."),
-    ] = None,
-) -> None:
-    """Extract main text and metadata: a page on stdin gives one JSON object; --file-list gives
-    one JSON line per file. Skipped pages print {"skipped": reason}."""
-    import sys
-
-    from devoured_embedded.extraction import extract_file_list, extract_json
-
-    if file_list is not None:
-        for line in extract_file_list(file_list):
-            print(line, flush=True)
-        return
-    line, ok = extract_json(sys.stdin.buffer.read(), url)
-    print(line)
-    if not ok:
-        raise typer.Exit(2)
-
-
-@app.command()
-def summarize(
-    backend: Annotated[
-        str | None, typer.Option(help="extractive or openai (default: from the environment).")
-    ] = None,
-    title: Annotated[str, typer.Option(help="The article's headline.")] = "",
-) -> None:
-    """Summarise an article's text from stdin: prints {"tldr", "deep_dive", "decoder"}; the
-    backend that wrote it goes to stderr."""
-    import sys
-
-    from devoured_summarizer.command import summarize_to_json
-
-    if backend not in (None, "extractive", "openai"):
-        raise typer.BadParameter("--backend must be extractive or openai")
-    line, used = summarize_to_json(sys.stdin.read(), title, backend)  # type: ignore[arg-type]
-    print(line)
-    console.print(f"backend: {used}")
-
-
 def _settings(**overrides: object) -> Settings:
     values = {k: v for k, v in overrides.items() if v is not None}
     if "database_url" not in values and not _env_has_database():
@@ -338,6 +207,17 @@ def _settings(**overrides: object) -> Settings:
 
 def _env_has_database() -> bool:
     return any(k in os.environ for k in ("DEVOURED_DATABASE_URL", "DATABASE_URL"))
+
+
+def _add_service_commands() -> None:
+    """Each installed service's own commands (``devoured sources``, ``devoured digest``, ...),
+    merged at the top level from its descriptor."""
+    for descriptor in registry.installed():
+        if descriptor.commands is not None:
+            app.add_typer(descriptor.commands())
+
+
+_add_service_commands()
 
 
 def main() -> None:

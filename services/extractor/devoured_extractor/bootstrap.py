@@ -10,15 +10,15 @@ from devoured_extractor.extract import extract
 from devoured_extractor.handlers import Extractor, ExtractorDeps, extract_article
 from devoured_extractor.isolation import IsolatedExtractor
 from devoured_extractor.settings import ExtractorSettings
+from devoured_extractor.uow import ExtractorUnitOfWork
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring
-from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 
 def bootstrap(context: ServiceContext) -> Wiring:
     """The extractor: fetched pages in, articles out."""
     stage = wire(
-        lambda: SqlUnitOfWork(context.sessions, service="extractor"),
+        lambda: ExtractorUnitOfWork(context.sessions, service="extractor"),
         clock=context.clock,
         settings=context.settings_of(ExtractorSettings),
     )
@@ -26,7 +26,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
 
 
 def wire(
-    new_uow: UnitOfWorkFactory,
+    new_uow: Callable[[], ExtractorUnitOfWork],
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     extractor: Extractor | None = None,

@@ -3,14 +3,14 @@
 ``extract(html, url)`` is the public entry point. The page is checked (``guards``), parsed once
 with lxml (``parse``); metadata is read from that tree (``metadata``), furniture is pruned from
 it (``boilerplate``), the main text is taken from what is left (``body``) and junk lines are
-dropped. Every refusal is a ``SkippedInput`` whose message says why.
+dropped. Every refusal is a ``SkippedInput`` whose message says why and whose code counts it.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from devoured_core.errors import SkippedInput
+from devoured_core.errors import SkipCode, SkippedInput
 from devoured_core.similarity import simhash_hex
 from devoured_core.text import xml_safe
 from devoured_extractor.body import main_text
@@ -85,7 +85,8 @@ def extract(html: str, url: str | None = None) -> ExtractedContent:
     title = meta.title or (text.splitlines()[0][:200] if text else "")
     words = count_words(text)
     if words < MIN_WORDS:
-        raise SkippedInput(_why_empty(markup, words))
+        message, code = _why_empty(markup, words)
+        raise SkippedInput(message, code=code)
     return ExtractedContent(
         title=title,
         author=", ".join(meta.authors) or None,
@@ -109,12 +110,18 @@ extract_content = extract
 """The name the first version used; kept for callers that still import it."""
 
 
-def _why_empty(markup: str, words: int) -> str:
+def _why_empty(markup: str, words: int) -> tuple[str, SkipCode]:
     if _PAYWALL.search(markup):
-        return f"extract: no main text found ({words} words; paywalled, only a teaser)"
+        return (
+            f"extract: no main text found ({words} words; paywalled, only a teaser)",
+            SkipCode.PAYWALLED,
+        )
     if len(_SCRIPT_SHELL.findall(markup)) and words < 5:
-        return f"extract: no main text found ({words} words; a JavaScript-only shell)"
-    return f"extract: no main text found ({words} words)"
+        return (
+            f"extract: no main text found ({words} words; a JavaScript-only shell)",
+            SkipCode.JAVASCRIPT_SHELL,
+        )
+    return f"extract: no main text found ({words} words)", SkipCode.NO_TEXT
 
 
 def _drop_leading_headline(text: str, headlines: list[str]) -> str:

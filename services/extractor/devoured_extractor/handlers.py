@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,27 +14,16 @@ from devoured_core.urls import article_id_for, canonicalize_url, trusted_canonic
 from devoured_extractor import metrics
 from devoured_extractor.extract import ExtractedContent
 from devoured_extractor.isolation import WorkerCrashed, WorkerTimeout
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_extractor.uow import ExtractorUnitOfWork
 
 log = logging.getLogger("devoured.extractor")
 
 Extractor = Callable[[str, str | None], ExtractedContent]
-# Only for skips that arrive without a code: the ones the worker process reports as text
-# (isolation.py) and the raisers not yet given one (extract.py, parse.py).
-_REASONS = (
-    (SkipCode.EMPTY, re.compile(r"empty document")),
-    (SkipCode.NOT_HTML, re.compile(r"not HTML")),
-    (SkipCode.TOO_LARGE, re.compile(r"too large")),
-    (SkipCode.TOO_DEEP, re.compile(r"nesting deeper")),
-    (SkipCode.PAYWALLED, re.compile(r"paywalled")),
-    (SkipCode.JAVASCRIPT_SHELL, re.compile(r"JavaScript")),
-    (SkipCode.NO_TEXT, re.compile(r"no main text")),
-)
 
 
 @dataclass(frozen=True)
 class ExtractorDeps:
-    new_uow: UnitOfWorkFactory
+    new_uow: Callable[[], ExtractorUnitOfWork]
     clock: Callable[[], datetime]
     extract: Extractor
     """``extract(html, url)`` under a hard time limit (``isolation.IsolatedExtractor``)."""
@@ -84,13 +72,9 @@ async def extract_article(msg: PageFetched, *, deps: ExtractorDeps) -> list[Mess
 
 
 def skip_code(exc: SkippedInput) -> SkipCode:
-    """The metric label of a skip: the code its raiser gave, else read from its message."""
-    return exc.code if exc.code is not None else skip_reason(str(exc))
-
-
-def skip_reason(message: str) -> SkipCode:
-    """The code for a skip message that came without one (see ``_REASONS``)."""
-    return next((code for code, pattern in _REASONS if pattern.search(message)), SkipCode.OTHER)
+    """The metric label of a skip: the code its raiser gave (every raiser of the extractor
+    gives one, in the worker process too), else ``other``; never read from its message."""
+    return exc.code if exc.code is not None else SkipCode.OTHER
 
 
 def _article(msg: PageFetched, content: ExtractedContent) -> ArticleExtracted:

@@ -5,7 +5,8 @@ the runaway parse keeps a core busy. A process can be killed. Workers are starte
 ``spawn`` (never ``fork`` from a process running an event loop and Kafka client threads), say
 "ready" once their imports are done, and serve one page at a time over a pipe. A worker that
 overruns is killed and replaced; one that dies (segfault, out of memory) is replaced too. Both
-end as ``SkippedInput`` with the reason, so the caller records it like any other skip.
+end as ``SkippedInput`` with the reason, so the caller records it like any other skip. A skip
+inside the worker comes back with its message and its ``SkipCode`` and is raised again with both.
 """
 
 import multiprocessing
@@ -40,7 +41,7 @@ def _serve(conn: Connection, work: Work) -> None:
         try:
             conn.send(("ok", work(html, url)))
         except SkippedInput as exc:
-            conn.send(("skip", str(exc)))
+            conn.send(("skip", (str(exc), exc.code)))
         except Exception as exc:  # reported to the parent, which decides; the worker lives on
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -95,7 +96,8 @@ class IsolatedExtractor:
         finally:
             self._idle.put(kept)  # a retired worker's slot is refilled on next use
         if kind == "skip":
-            raise SkippedInput(value)
+            message, code = value
+            raise SkippedInput(message, code=code)
         if kind == "error":
             raise RuntimeError(f"extract: {value}")
         return value

@@ -5,7 +5,7 @@ import re
 import lxml.html
 from lxml.html import HtmlElement
 
-from devoured_core.errors import SkippedInput
+from devoured_core.errors import SkipCode, SkippedInput
 
 _CONTAINERS = re.compile(r"</?(?:div|span|section|font|center)\b[^>]*>", re.IGNORECASE)
 
@@ -21,9 +21,10 @@ def parse_html(html: str) -> HtmlElement:
     if too_deep:
         tree, too_deep = _parse(_CONTAINERS.sub("", html))
         if too_deep:
-            raise SkippedInput("extract: nesting deeper than 256 levels")
+            raise SkippedInput("extract: nesting deeper than 256 levels", code=SkipCode.TOO_DEEP)
     if tree is None:
-        raise SkippedInput("extract: markup could not be parsed")
+        # Counted as "other", as it always was: no code of its own yet (SkipCode is shared).
+        raise SkippedInput("extract: markup could not be parsed", code=SkipCode.OTHER)
     return tree
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from devoured_core.messages import FetchRequested, UrlSubmitted
-from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.handlers import fetch, submit_url
 from devoured_fetcher.http import HttpFetcher
@@ -16,10 +15,11 @@ from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache
 from devoured_fetcher.schedule import PollBounds
 from devoured_fetcher.scheduler import SchedulerLoop
+from devoured_fetcher.settings import FetcherSettings
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 
 
 def utc_now() -> datetime:
@@ -57,7 +57,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
     fetcher = context.settings_of(FetcherSettings)
     stage, deps = wire(
         settings,
-        lambda: SqlUnitOfWork(context.sessions, service="fetcher"),
+        lambda: FetcherUnitOfWork(context.sessions, service="fetcher"),
         clock=context.clock,
         fetcher=fetcher,
     )
@@ -78,7 +78,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
 
 def wire(
     settings: Settings,
-    new_uow: UnitOfWorkFactory,
+    new_uow: Callable[[], FetcherUnitOfWork],
     *,
     http: HttpFetcher | None = None,
     clock: Callable[[], datetime] = utc_now,

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.robots import RobotsCache
 from devoured_fetcher.schedule import PollBounds
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_fetcher.uow import FetcherUnitOfWork
 
 
 @dataclass(frozen=True)
 class FetcherDeps:
-    new_uow: UnitOfWorkFactory
+    new_uow: Callable[[], FetcherUnitOfWork]
     http: HttpFetcher
     clock: Callable[[], datetime]
     rerequest_after: timedelta

@@ -27,14 +27,14 @@ from devoured_fetcher.articles import fetch_article, retry_backoff_s
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.feeds import ParsedFeed, parse_document
 from devoured_fetcher.outcome import judge
+from devoured_fetcher.repositories import PollSchedule
 from devoured_fetcher.schedule import (
     NextPoll,
     PollBounds,
     PollOutcome,
     plan_next_poll,
 )
-from devoured_infra.repositories.fetcher import PollSchedule
-from devoured_infra.uow import UnitOfWork
+from devoured_fetcher.uow import FetcherUnitOfWork
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -156,7 +156,11 @@ async def _request_new_entries(
 
 
 async def _track(
-    uow: UnitOfWork, article_id: str, request: FetchRequested, deps: FetcherDeps, now: datetime
+    uow: FetcherUnitOfWork,
+    article_id: str,
+    request: FetchRequested,
+    deps: FetcherDeps,
+    now: datetime,
 ) -> None:
     """Mark the article requested, keeping the request: if it is lost (or put off), the
     scheduler sends it again once ``rerequest_after`` has passed (``resend_due``)."""
@@ -256,7 +260,7 @@ async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequ
 
 
 async def _resend_due(
-    uow: UnitOfWork, deps: FetcherDeps, now: datetime, *, limit: int
+    uow: FetcherUnitOfWork, deps: FetcherDeps, now: datetime, *, limit: int
 ) -> list[FetchRequested]:
     """Article requests whose retry time has come, as new messages; each is due again after
     a backoff that doubles with every attempt, in case this one is lost too."""

@@ -1,20 +1,21 @@
 """Operator commands behind the CLI: one-off fetch, OPML import/export, sources list, submit."""
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from devoured_core.errors import DevouredError, PermanentError
 from devoured_core.model import Source
 from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_fetcher.bootstrap import build_http
-from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.feeds import parse_document
 from devoured_fetcher.handlers import FEED_ACCEPT
 from devoured_fetcher.opml import OpmlFeed, parse_opml, render_opml, slug
 from devoured_fetcher.outcome import HTML_TYPES, Kind, judge
-from devoured_infra.repositories.fetcher import SourceStatus
+from devoured_fetcher.repositories import SourceStatus
+from devoured_fetcher.settings import FetcherSettings
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.settings import Settings
-from devoured_infra.uow import UnitOfWorkFactory
 
 
 async def fetch_report(url: str, settings: Settings, fetcher: FetcherSettings) -> dict[str, Any]:
@@ -53,7 +54,7 @@ async def fetch_report(url: str, settings: Settings, fetcher: FetcherSettings) -
     return report
 
 
-async def import_opml(body: bytes, new_uow: UnitOfWorkFactory) -> list[Source]:
+async def import_opml(body: bytes, new_uow: Callable[[], FetcherUnitOfWork]) -> list[Source]:
     feeds = parse_opml(body)
     sources = [
         Source(source_id=slug(f.title), name=f.title, url=f.url, section=f.category) for f in feeds
@@ -65,7 +66,7 @@ async def import_opml(body: bytes, new_uow: UnitOfWorkFactory) -> list[Source]:
     return list(unique.values())
 
 
-async def export_opml(new_uow: UnitOfWorkFactory) -> str:
+async def export_opml(new_uow: Callable[[], FetcherUnitOfWork]) -> str:
     async with new_uow() as uow:
         statuses = await uow.sources.statuses()
     feeds = [
@@ -76,12 +77,12 @@ async def export_opml(new_uow: UnitOfWorkFactory) -> str:
     return render_opml(feeds)
 
 
-async def list_sources(new_uow: UnitOfWorkFactory) -> list[SourceStatus]:
+async def list_sources(new_uow: Callable[[], FetcherUnitOfWork]) -> list[SourceStatus]:
     async with new_uow() as uow:
         return await uow.sources.statuses()
 
 
-async def submit_url(url: str, new_uow: UnitOfWorkFactory) -> Source:
+async def submit_url(url: str, new_uow: Callable[[], FetcherUnitOfWork]) -> Source:
     """A one-shot article source; the scheduler emits it on its next tick."""
     if not url.startswith(("http://", "https://")):
         raise PermanentError(f"submit: {url!r} is not an http(s) URL")

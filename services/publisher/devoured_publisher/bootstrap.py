@@ -10,12 +10,12 @@ from devoured_core.messages import ArticleSummarized
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 from devoured_publisher.builder import EditionBuilder
-from devoured_publisher.config import PublisherSettings, load_sections
 from devoured_publisher.delivery import Channel, EmailChannel, WebhookChannel
 from devoured_publisher.handlers import PublisherDeps, receive_story, write_files
+from devoured_publisher.settings import PublisherSettings, load_sections
 from devoured_publisher.sinks import EditionSink, FileSink
+from devoured_publisher.uow import PublisherUnitOfWork
 from devoured_publisher.web import create_web_app
 
 
@@ -29,7 +29,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
     options = context.settings_of(PublisherSettings)
     stage, deps = wire(
         settings,
-        lambda: SqlUnitOfWork(context.sessions, service="publisher"),
+        lambda: PublisherUnitOfWork(context.sessions, service="publisher"),
         publisher=options,
         clock=context.clock,
     )
@@ -49,7 +49,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
 
 def wire(
     settings: Settings,
-    new_uow: UnitOfWorkFactory,
+    new_uow: Callable[[], PublisherUnitOfWork],
     *,
     publisher: PublisherSettings | None = None,
     sink: EditionSink | None = None,

@@ -10,7 +10,6 @@ from datetime import datetime, tzinfo
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
 from devoured_infra.leader import Leadership, LeaderTerm
-from devoured_infra.uow import UnitOfWork, UnitOfWorkFactory
 from devoured_publisher import metrics
 from devoured_publisher.delivery import Channel, target_id, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
@@ -20,13 +19,14 @@ from devoured_publisher.render import render_markdown
 from devoured_publisher.sanitize import plain_text, safe_url
 from devoured_publisher.sections import DEFAULT_SECTIONS, section_for, section_order
 from devoured_publisher.sinks import EditionSink
+from devoured_publisher.uow import PublisherUnitOfWork
 
 log = logging.getLogger("devoured.publisher")
 
 
 @dataclass(frozen=True)
 class PublisherDeps:
-    new_uow: UnitOfWorkFactory
+    new_uow: Callable[[], PublisherUnitOfWork]
     clock: Callable[[], datetime]
     timezone: tzinfo
     digest_name: str
@@ -217,7 +217,7 @@ def _period(edition_id: str, deps: PublisherDeps) -> EditionPeriod:
 
 
 async def assemble_stored_edition(
-    uow: UnitOfWork, edition_id: str, deps: PublisherDeps
+    uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps
 ) -> tuple[Edition, list[Story]]:
     stories = await uow.stories.for_edition(edition_id)
     edition = assemble_edition(

@@ -9,19 +9,19 @@ from datetime import UTC, datetime, timedelta
 from devoured_core.messages import ArticleExtracted
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring
-from devoured_infra.uow import SqlUnitOfWork, UnitOfWorkFactory
 from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer, Summarizer
 from devoured_summarizer.budget import DailyTokenBudget, DatabaseTokenBudget, TokenBudget
 from devoured_summarizer.cache import AnswerCache, DatabaseAnswerCache, MemoryAnswerCache
 from devoured_summarizer.handlers import SummarizerDeps, summarize_article
 from devoured_summarizer.llm import LlmClient, RetryPolicy
 from devoured_summarizer.settings import SummarizerSettings
+from devoured_summarizer.uow import SummarizerUnitOfWork
 
 
 def bootstrap(context: ServiceContext) -> Wiring:
     """The summarizer: articles in, summaries out, with the configured backend."""
     stage = wire(
-        lambda: SqlUnitOfWork(context.sessions, service="summarizer"),
+        lambda: SummarizerUnitOfWork(context.sessions, service="summarizer"),
         clock=context.clock,
         settings=context.settings_of(SummarizerSettings),
     )
@@ -29,7 +29,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
 
 
 def wire(
-    new_uow: UnitOfWorkFactory,
+    new_uow: Callable[[], SummarizerUnitOfWork],
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     summarizer: Summarizer | None = None,
@@ -46,7 +46,7 @@ def build_summarizer(
     settings: SummarizerSettings,
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    new_uow: UnitOfWorkFactory | None = None,
+    new_uow: Callable[[], SummarizerUnitOfWork] | None = None,
 ) -> Summarizer:
     """The configured backend (``DEVOURED_SUMMARIZER_BACKEND``, default ``extractive``).
 

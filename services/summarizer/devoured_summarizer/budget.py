@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from devoured_infra.uow import UnitOfWorkFactory
 from devoured_summarizer import metrics
+from devoured_summarizer.uow import SummarizerUnitOfWork
 
 Clock = Callable[[], datetime]
 
@@ -66,7 +66,10 @@ class DatabaseTokenBudget:
     """Counts today's tokens in the summarizer's database, for every replica together."""
 
     def __init__(
-        self, new_uow: UnitOfWorkFactory, limit: int, clock: Clock = lambda: datetime.now(UTC)
+        self,
+        new_uow: Callable[[], SummarizerUnitOfWork],
+        limit: int,
+        clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
         self.limit = limit
         self._new_uow = new_uow

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from devoured_infra.uow import UnitOfWorkFactory
+from devoured_summarizer.uow import SummarizerUnitOfWork
 
 PRUNE_EVERY = timedelta(hours=1)
 
@@ -47,7 +47,7 @@ class DatabaseAnswerCache:
 
     def __init__(
         self,
-        new_uow: UnitOfWorkFactory,
+        new_uow: Callable[[], SummarizerUnitOfWork],
         *,
         keep: timedelta = timedelta(days=30),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from devoured_core.messages import ArticleExtracted, ArticleSummarized, DecoderTerm, Message
-from devoured_infra.uow import UnitOfWorkFactory
 from devoured_summarizer import metrics
 from devoured_summarizer.backends import Summarizer
+from devoured_summarizer.uow import SummarizerUnitOfWork
 
 
 @dataclass(frozen=True)
 class SummarizerDeps:
-    new_uow: UnitOfWorkFactory
+    new_uow: Callable[[], SummarizerUnitOfWork]
     clock: Callable[[], datetime]
     summarizer: Summarizer
 

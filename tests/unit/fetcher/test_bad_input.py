@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -20,9 +21,12 @@ from devoured_core.urls import article_id_for
 from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.settings import Settings
-from tests.fakes import FakeClock, FakeDatabase, SourceRow
+from tests.fakes import FakeClock
+from tests.support.sqlite import TestDatabase
 from tests.unit.conftest import LOOPBACK
+from tests.unit.fetcher.store import article_rows, source_row
 from tests.unit.localsite import LocalSite, Reply
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
@@ -46,19 +50,20 @@ def item(link: str | None, guid: str | None = None, title: str = "x") -> str:
 
 
 class Poller:
-    def __init__(self, http: HttpFetcher) -> None:
-        self.db = FakeDatabase()
+    def __init__(self, http: HttpFetcher, database: TestDatabase) -> None:
+        self.database = database
         self.clock = FakeClock(NOW)
-        self.stage, self.deps = wire(Settings(), self.db.new_uow, http=http, clock=self.clock)
+        new_uow = database.uow(FetcherUnitOfWork, "fetcher")
+        self.stage, self.deps = wire(Settings(), new_uow, http=http, clock=self.clock)
 
     async def poll(self, url: str) -> list[FetchRequested]:
         source = Source(source_id="s", name="S", url=url)
         [request] = await poll_sources([source], deps=self.deps)
         return [m for m in await self.stage.handle(request) if isinstance(m, FetchRequested)]
 
-    @property
-    def row(self) -> SourceRow:
-        return self.db.tables.sources["s"]
+    async def row(self) -> dict[str, Any]:
+        """The source's committed row."""
+        return await source_row(self.database, "s")
 
 
 @pytest.fixture
@@ -75,8 +80,8 @@ async def big_http() -> AsyncIterator[HttpFetcher]:
 
 
 @pytest.fixture
-def poller(big_http: HttpFetcher) -> Poller:
-    return Poller(big_http)
+def poller(big_http: HttpFetcher, database: TestDatabase) -> Poller:
+    return Poller(big_http, database)
 
 
 @pytest.mark.parametrize(
@@ -94,11 +99,12 @@ async def test_bad_feed_bodies_are_recorded(
 ) -> None:
     url = site.route("/feed", Reply(200, body, {"content-type": ctype}))
     assert await poller.poll(url) == []
-    assert poller.row.last_error is not None
-    assert reason in poller.row.last_error
-    assert poller.row.error_count == 1
-    assert poller.row.next_poll_at is not None
-    assert poller.row.next_poll_at > NOW
+    row = await poller.row()
+    assert row["last_error"] is not None
+    assert reason in row["last_error"]
+    assert row["error_count"] == 1
+    assert row["next_poll_at"] is not None
+    assert row["next_poll_at"] > NOW
 
 
 async def test_fifty_megabyte_body_is_cut_at_the_cap(poller: Poller, site: LocalSite) -> None:
@@ -106,7 +112,7 @@ async def test_fifty_megabyte_body_is_cut_at_the_cap(poller: Poller, site: Local
         "/feed", Reply(200, b"<rss>" + b" " * (50 * 1024 * 1024), {"content-type": RSS})
     )
     assert await poller.poll(url) == []
-    assert "larger than 5242880 bytes" in (poller.row.last_error or "")
+    assert "larger than 5242880 bytes" in ((await poller.row())["last_error"] or "")
 
 
 async def test_gzip_bomb_is_stopped_while_inflating(poller: Poller, site: LocalSite) -> None:
@@ -114,7 +120,7 @@ async def test_gzip_bomb_is_stopped_while_inflating(poller: Poller, site: LocalS
     assert len(bomb) < 300_000
     url = site.route("/feed", Reply(200, bomb, {"content-type": RSS, "content-encoding": "gzip"}))
     assert await poller.poll(url) == []
-    assert "after decompression" in (poller.row.last_error or "")
+    assert "after decompression" in ((await poller.row())["last_error"] or "")
 
 
 async def test_gzipped_feed_is_read(poller: Poller, site: LocalSite) -> None:
@@ -161,42 +167,45 @@ async def test_one_byte_per_second_server_ends_by_total_timeout(
     started = time.monotonic()
     assert await poller.poll(trickle) == []
     assert time.monotonic() - started < 6
-    assert "longer than 3.0 s" in (poller.row.last_error or "")
+    assert "longer than 3.0 s" in ((await poller.row())["last_error"] or "")
 
 
 async def test_redirect_loop_is_refused(poller: Poller, site: LocalSite) -> None:
     site.route("/a", Reply(302, b"", {"location": "/b"}))
     url = site.route("/b", Reply(302, b"", {"location": "/a"}))
     assert await poller.poll(url) == []
-    assert "redirect loop" in (poller.row.last_error or "")
+    assert "redirect loop" in ((await poller.row())["last_error"] or "")
 
 
 async def test_not_found_backs_off_and_repeats_errors(poller: Poller, site: LocalSite) -> None:
     url = site.route("/feed", Reply(404, b"no", {"content-type": "text/plain"}))
     await poller.poll(url)
-    first = poller.row.next_poll_at
+    first = (await poller.row())["next_poll_at"]
     await poller.poll(url)
-    assert poller.row.error_count == 2
-    assert poller.row.last_status == 404
+    row = await poller.row()
+    assert row["error_count"] == 2
+    assert row["last_status"] == 404
     assert first is not None
-    assert poller.row.next_poll_at is not None
-    assert (poller.row.next_poll_at - NOW) > (first - NOW) * 1.5  # exponential
-    assert (poller.row.next_poll_at - NOW) <= timedelta(days=1)  # never disabled
+    assert row["next_poll_at"] is not None
+    assert (row["next_poll_at"] - NOW) > (first - NOW) * 1.5  # exponential
+    assert (row["next_poll_at"] - NOW) <= timedelta(days=1)  # never disabled
 
 
 async def test_gone_marks_the_source_gone(poller: Poller, site: LocalSite) -> None:
     url = site.route("/feed", Reply(410, b"gone", {"content-type": "text/plain"}))
     await poller.poll(url)
-    assert poller.row.gone
-    assert poller.row.last_status == 410
+    row = await poller.row()
+    assert row["gone"]
+    assert row["last_status"] == 410
 
 
 async def test_too_many_requests_honours_retry_after(poller: Poller, site: LocalSite) -> None:
     url = site.route("/feed", Reply(429, b"slow down", {"retry-after": "7200"}))
     await poller.poll(url)
-    assert poller.row.next_poll_at is not None
-    assert poller.row.next_poll_at - NOW >= timedelta(seconds=7200)
-    assert "HTTP 429" in (poller.row.last_error or "")
+    row = await poller.row()
+    assert row["next_poll_at"] is not None
+    assert row["next_poll_at"] - NOW >= timedelta(seconds=7200)
+    assert "HTTP 429" in (row["last_error"] or "")
 
 
 async def test_invalid_utf8_in_feed_does_not_crash(poller: Poller, site: LocalSite) -> None:
@@ -205,7 +214,7 @@ async def test_invalid_utf8_in_feed_does_not_crash(poller: Poller, site: LocalSi
     )
     url = site.route("/feed", Reply(200, body, {"content-type": RSS}))
     requests = await poller.poll(url)
-    assert poller.row.last_error is None
+    assert (await poller.row())["last_error"] is None
     assert len(requests) == 1
 
 
@@ -229,15 +238,15 @@ async def test_duplicates_missing_and_relative_links(poller: Poller, site: Local
     assert urls == ["https://a.test/1", site.url("/relative/2")]
 
 
-async def test_private_address_feed_is_blocked(site: LocalSite) -> None:
+async def test_private_address_feed_is_blocked(site: LocalSite, database: TestDatabase) -> None:
     http = HttpFetcher(timeout_s=2.0, max_bytes=1024, user_agent="t")
     try:
-        poller = Poller(http)
+        poller = Poller(http, database)
         url = site.route("/feed", Reply(200, rss(item("https://a.test/1")), {"content-type": RSS}))
         assert await poller.poll(url.replace("127.0.0.1", "localhost")) == []
     finally:
         await http.aclose()
-    assert "non-public" in (poller.row.last_error or "")
+    assert "non-public" in ((await poller.row())["last_error"] or "")
     assert site.requests == []
 
 
@@ -274,7 +283,7 @@ async def test_article_404_and_pdf_are_recorded(poller: Poller, site: LocalSite)
     for url in (missing, pdf):
         msg = FetchRequested(url=url, kind="article", source=source.info())
         assert await poller.stage.handle(msg) == []
-    errors = sorted(r.error or "" for r in poller.db.tables.article_requests.values())
+    errors = sorted(r["error"] or "" for r in (await article_rows(poller.database)).values())
     assert errors == ["article: HTTP 404", "article: content type 'application/pdf' is not HTML"]
 
 
@@ -286,6 +295,6 @@ async def test_article_rate_limit_puts_the_article_off_for_its_retry_after(
         url=url, kind="article", source=Source(source_id="s", name="S", url=url).info()
     )
     assert await poller.stage.handle(msg) == []
-    row = poller.db.tables.article_requests[article_id_for(url)]
-    assert (row.fetched_at, row.retry_at) == (None, NOW + timedelta(seconds=900))
+    row = (await article_rows(poller.database))[article_id_for(url)]
+    assert (row["fetched_at"], row["retry_at"]) == (None, NOW + timedelta(seconds=900))
     await asyncio.sleep(0)

@@ -1,10 +1,12 @@
-"""Fetcher handlers, wired by ``bootstrap`` to fakes and a real HTTP server on 127.0.0.1."""
+"""Fetcher handlers, wired by ``bootstrap`` to a real SQLite database and a real HTTP server on
+127.0.0.1."""
 
 import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_network
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import pytest
@@ -19,10 +21,13 @@ from devoured_fetcher.handlers import poll_sources, schedule_due
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.bus import Stage
 from devoured_infra.settings import Settings
-from tests.fakes import FakeClock, FakeDatabase
+from tests.fakes import FakeClock
+from tests.support.sqlite import TestDatabase
 from tests.unit import samples
+from tests.unit.fetcher.store import article_rows, source_ids, source_row
 from tests.unit.localsite import LocalSite, Reply, SeenRequest
 
 FEEDS = Path(__file__).parents[2] / "testdata" / "feeds"
@@ -33,13 +38,21 @@ REREQUEST_AFTER = timedelta(minutes=10)
 
 
 class Fetcher:
-    """The fetcher stage as bootstrap builds it, plus the fake database and clock."""
+    """The fetcher stage as bootstrap builds it, plus its database and a fake clock."""
 
-    def __init__(self, http: HttpFetcher) -> None:
-        self.db = FakeDatabase()
+    def __init__(self, http: HttpFetcher, database: TestDatabase) -> None:
+        self.database = database
         self.clock = FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
         settings = Settings(fetch_rerequest_after_s=REREQUEST_AFTER.total_seconds())
-        self.stage, self.deps = wire(settings, self.db.new_uow, http=http, clock=self.clock)
+        new_uow = database.uow(FetcherUnitOfWork, "fetcher")
+        self.stage, self.deps = wire(settings, new_uow, http=http, clock=self.clock)
+
+    async def article(self, article_id: str) -> dict[str, Any]:
+        """The committed row of one article request."""
+        return (await article_rows(self.database))[article_id]
+
+    async def source(self, source_id: str) -> dict[str, Any]:
+        return await source_row(self.database, source_id)
 
     async def handle(self, msg: FetchRequested) -> list[Message]:
         return list(await self.stage.handle(msg))
@@ -51,8 +64,8 @@ class Fetcher:
 
 
 @pytest.fixture
-def fetcher(http: HttpFetcher) -> Fetcher:
-    return Fetcher(http)
+def fetcher(http: HttpFetcher, database: TestDatabase) -> Fetcher:
+    return Fetcher(http, database)
 
 
 def test_bootstrap_binds_the_fetch_stage(fetcher: Fetcher) -> None:
@@ -76,7 +89,7 @@ async def test_poll_sources_stores_sources_and_requests_enabled_feeds(fetcher: F
         ("https://b.test/feed", "feed", "b-feed"),
     ]
     assert requests[0].source.weight == 2.0
-    assert set(fetcher.db.tables.sources) == {"a-feed", "b-feed", "off"}
+    assert await source_ids(fetcher.database) == {"a-feed", "b-feed", "off"}
 
 
 async def test_feed_poll_requests_every_new_entry(fetcher: Fetcher, site: LocalSite) -> None:
@@ -95,11 +108,13 @@ async def test_feed_poll_requests_every_new_entry(fetcher: Fetcher, site: LocalS
     assert first.source == feed.source
     assert first.entry is not None
     assert first.entry.guid == "lantern-post-101"
-    rows = fetcher.db.tables.article_requests
+    rows = await article_rows(fetcher.database)
     assert set(rows) == {article_id_for(CACHE_POST), article_id_for(relative)}
-    assert all(r.requested_at == fetcher.clock.now and r.fetched_at is None for r in rows.values())
-    source_row = fetcher.db.tables.sources["lantern"]
-    assert (source_row.last_status, source_row.last_error) == (200, None)
+    assert all(
+        r["requested_at"] == fetcher.clock.now and r["fetched_at"] is None for r in rows.values()
+    )
+    source = await fetcher.source("lantern")
+    assert (source["last_status"], source["last_error"]) == (200, None)
 
 
 async def test_feed_poll_requests_only_entries_not_fetched_yet(
@@ -107,7 +122,7 @@ async def test_feed_poll_requests_only_entries_not_fetched_yet(
 ) -> None:
     url = site.route("/feed.xml", Reply(200, RSS, RSS_TYPE))
     feed = await fetcher.feed_request(url)
-    async with fetcher.db.new_uow() as uow:
+    async with fetcher.deps.new_uow() as uow:
         await uow.article_requests.mark_fetched(
             article_id_for(CACHE_POST),
             url=CACHE_POST,
@@ -143,9 +158,9 @@ async def test_lost_requests_are_sent_again_after_the_rerequest_delay(
     again = await fetcher.handle(feed)
 
     assert len(again) == 2
-    row = fetcher.db.tables.article_requests[article_id_for(CACHE_POST)]
-    assert row.requested_at == fetcher.clock.now
-    assert row.first_seen_at == fetcher.clock.now - REREQUEST_AFTER - timedelta(seconds=1)
+    row = await fetcher.article(article_id_for(CACHE_POST))
+    assert row["requested_at"] == fetcher.clock.now
+    assert row["first_seen_at"] == fetcher.clock.now - REREQUEST_AFTER - timedelta(seconds=1)
 
 
 async def test_not_modified_feed_uses_etag_and_requests_nothing(
@@ -158,7 +173,7 @@ async def test_not_modified_feed_uses_etag_and_requests_nothing(
 
     feed = await fetcher.feed_request(site.route("/feed.xml", conditional))
     await fetcher.handle(feed)
-    assert fetcher.db.tables.sources["lantern"].etag == '"v1"'
+    assert (await fetcher.source("lantern"))["etag"] == '"v1"'
     # Past the re-request delay a 200 would request both entries again; a 304 must not.
     fetcher.clock.advance(REREQUEST_AFTER * 2)
 
@@ -168,8 +183,12 @@ async def test_not_modified_feed_uses_etag_and_requests_nothing(
     assert "if-none-match" not in site.requests[0].headers
     assert site.requests[1].headers["if-none-match"] == '"v1"'
     assert site.requests[1].headers["if-modified-since"] == "Sat, 28 Nov 2026"
-    row = fetcher.db.tables.sources["lantern"]
-    assert (row.last_status, row.etag, row.last_polled_at) == (304, '"v1"', fetcher.clock.now)
+    row = await fetcher.source("lantern")
+    assert (row["last_status"], row["etag"], row["last_polled_at"]) == (
+        304,
+        '"v1"',
+        fetcher.clock.now,
+    )
 
 
 @pytest.mark.parametrize(
@@ -188,24 +207,26 @@ async def test_failed_feed_poll_is_recorded_and_emits_nothing(
     assert await fetcher.handle(feed) == []
     assert await fetcher.handle(feed) == []
 
-    row = fetcher.db.tables.sources["lantern"]
-    assert row.last_error is not None
-    assert reason in row.last_error
-    assert row.error_count == 2
-    assert fetcher.db.tables.article_requests == {}
+    row = await fetcher.source("lantern")
+    assert row["last_error"] is not None
+    assert reason in row["last_error"]
+    assert row["error_count"] == 2
+    assert await article_rows(fetcher.database) == {}
 
 
-async def test_blocked_feed_is_recorded_as_an_error(site: LocalSite) -> None:
+async def test_blocked_feed_is_recorded_as_an_error(
+    site: LocalSite, database: TestDatabase
+) -> None:
     fetcher = HttpFetcher(timeout_s=5.0, max_bytes=1024, user_agent="t")
     try:
-        stage = Fetcher(fetcher)
+        stage = Fetcher(fetcher, database)
         feed = await stage.feed_request(site.route("/feed.xml", Reply(200, RSS, RSS_TYPE)))
         assert await stage.handle(feed) == []
     finally:
         await fetcher.aclose()
-    row = stage.db.tables.sources["lantern"]
-    assert row.last_error is not None
-    assert "non-public" in row.last_error
+    row = await stage.source("lantern")
+    assert row["last_error"] is not None
+    assert "non-public" in row["last_error"]
     assert site.requests == []
 
 
@@ -235,8 +256,8 @@ async def test_article_page_becomes_page_fetched(fetcher: Fetcher, site: LocalSi
     assert page.entry == request.entry
     assert page.source == request.source
     assert page.fetched_at == fetcher.clock.now
-    row = fetcher.db.tables.article_requests[page.article_id]
-    assert (row.status, row.error, row.fetched_at) == (200, None, fetcher.clock.now)
+    row = await fetcher.article(page.article_id)
+    assert (row["status"], row["error"], row["fetched_at"]) == (200, None, fetcher.clock.now)
 
 
 async def test_a_fetched_page_is_committed_to_the_outbox_with_the_mark_that_it_was_fetched(
@@ -253,8 +274,8 @@ async def test_a_fetched_page_is_committed_to_the_outbox_with_the_mark_that_it_w
     later = await fetcher.handle(article_request(url))  # a new request, e.g. from another feed
 
     assert isinstance(first, PageFetched)
-    assert fetcher.db.tables.outbox == [first]
-    assert fetcher.db.tables.article_requests[first.article_id].fetched_at is not None
+    assert await fetcher.database.outbox() == [first]
+    assert (await fetcher.article(first.article_id))["fetched_at"] is not None
     assert again == later == []
     assert site.paths() == ["/articles/once"]
 
@@ -266,14 +287,14 @@ async def test_a_polls_requests_are_committed_to_the_outbox_with_the_marks(
     be stored), so the requests of the first poll must already be in the outbox."""
     url = site.route("/feed.xml", Reply(200, RSS, RSS_TYPE))
     poll = await fetcher.feed_request(url)
-    polls_queued = list(fetcher.db.tables.outbox)
+    polls_queued = await fetcher.database.outbox()
 
     first = await fetcher.handle(poll)
     again = await fetcher.handle(poll)
 
     assert len(first) == 2
     assert again == []
-    assert fetcher.db.tables.outbox == [*polls_queued, *first]
+    assert await fetcher.database.outbox() == [*polls_queued, *first]
 
 
 async def test_redirected_article_keeps_its_id_and_reports_canonical_final_url(
@@ -310,8 +331,9 @@ async def test_canonical_on_another_site_does_not_mark_its_article_fetched(
 
     assert isinstance(fetched, PageFetched)
     victim = article_id_for(urljoin(url, claimed))
-    assert victim not in fetcher.db.tables.article_requests
-    assert set(fetcher.db.tables.article_requests) == {article_id_for(url)}
+    rows = await article_rows(fetcher.database)
+    assert victim not in rows
+    assert set(rows) == {article_id_for(url)}
 
 
 async def test_canonical_on_the_same_site_marks_its_article_fetched(
@@ -322,7 +344,7 @@ async def test_canonical_on_the_same_site_marks_its_article_fetched(
 
     await fetcher.handle(article_request(url))
 
-    assert article_id_for(site.url("/articles/real")) in fetcher.db.tables.article_requests
+    assert article_id_for(site.url("/articles/real")) in await article_rows(fetcher.database)
 
 
 async def test_missing_article_is_recorded_without_output(
@@ -332,11 +354,11 @@ async def test_missing_article_is_recorded_without_output(
 
     assert await fetcher.handle(article_request(url)) == []
 
-    row = fetcher.db.tables.article_requests[article_id_for(url)]
-    assert row.error is not None
-    assert "404" in row.error
-    assert row.fetched_at is not None  # finished for good: not requested again
-    assert fetcher.db.commits == 1
+    row = await fetcher.article(article_id_for(url))
+    assert row["error"] is not None
+    assert "404" in row["error"]
+    assert row["fetched_at"] is not None  # finished for good: not requested again
+    assert fetcher.database.commits == 1
 
 
 async def test_missing_article_is_not_requested_again(fetcher: Fetcher, site: LocalSite) -> None:
@@ -361,9 +383,9 @@ async def test_non_html_article_is_skipped(
 
     assert await fetcher.handle(article_request(url)) == []
 
-    row = fetcher.db.tables.article_requests[article_id_for(url)]
-    assert row.error is not None
-    assert content_type in row.error
+    row = await fetcher.article(article_id_for(url))
+    assert row["error"] is not None
+    assert content_type in row["error"]
 
 
 async def test_xhtml_article_is_accepted(fetcher: Fetcher, site: LocalSite) -> None:
@@ -382,18 +404,18 @@ async def test_a_server_error_puts_the_article_off_and_the_scheduler_sends_it_ag
 
     assert await fetcher.handle(request) == []
 
-    row = fetcher.db.tables.article_requests[article_id_for(url)]
-    assert (row.fetched_at, row.attempts) == (None, 1)
-    assert row.error is not None
-    assert "503" in row.error
-    assert row.retry_at == fetcher.clock.now + REREQUEST_AFTER
+    row = await fetcher.article(article_id_for(url))
+    assert (row["fetched_at"], row["attempts"]) == (None, 1)
+    assert row["error"] is not None
+    assert "503" in row["error"]
+    assert row["retry_at"] == fetcher.clock.now + REREQUEST_AFTER
     assert await schedule_due(deps=fetcher.deps) == []  # not due yet
 
     fetcher.clock.advance(REREQUEST_AFTER)
     [again] = await schedule_due(deps=fetcher.deps)
     assert (again.url, again.entry) == (request.url, request.entry)
     assert again.message_id != request.message_id
-    assert fetcher.db.tables.outbox == [again]
+    assert await fetcher.database.outbox() == [again]
 
     site.route("/busy", Reply(200, b"<html><p>back again</p></html>", HTML))
     [page] = await fetcher.handle(again)
@@ -411,10 +433,10 @@ async def test_an_article_that_keeps_failing_is_given_up_after_its_attempts(
         assert await fetch_article(article_request(url), deps=deps) == []
         fetcher.clock.advance(timedelta(days=1))
 
-    row = fetcher.db.tables.article_requests[article_id_for(url)]
-    assert row.fetched_at is not None
-    assert row.error is not None
-    assert row.error.startswith("gave up after 2 attempts: ")
+    row = await fetcher.article(article_id_for(url))
+    assert row["fetched_at"] is not None
+    assert row["error"] is not None
+    assert row["error"].startswith("gave up after 2 attempts: ")
     assert await schedule_due(deps=fetcher.deps) == []
 
 
@@ -453,16 +475,16 @@ async def test_robots_txt_unavailable_puts_the_article_off_instead_of_giving_it_
 
     assert await fetch_article(article_request(url), deps=deps) == []
 
-    row = fetcher.db.tables.article_requests[article_id_for(url)]
-    assert row.fetched_at is None
-    assert row.error == "article: robots.txt unavailable"
-    assert row.retry_at is not None
-    assert row.retry_at >= fetcher.clock.now + timedelta(minutes=5)
+    row = await fetcher.article(article_id_for(url))
+    assert row["fetched_at"] is None
+    assert row["error"] == "article: robots.txt unavailable"
+    assert row["retry_at"] is not None
+    assert row["retry_at"] >= fetcher.clock.now + timedelta(minutes=5)
     assert "/story" not in site.paths()
 
 
 async def test_a_long_retry_after_puts_the_hosts_articles_off_instead_of_sleeping(
-    site: LocalSite,
+    site: LocalSite, database: TestDatabase
 ) -> None:
     """A handler must finish well within the consumer's poll interval: an hour's Retry-After
     becomes a retry time, not an hour asleep holding the partition."""
@@ -473,7 +495,7 @@ async def test_a_long_retry_after_puts_the_hosts_articles_off_instead_of_sleepin
         allowed_networks=(ip_network("127.0.0.0/8"),),
         limiter=HostLimiter(concurrency=1, min_delay_s=0.0),
     )
-    fetcher = Fetcher(limited)
+    fetcher = Fetcher(limited, database)
     try:
         first = site.route("/a", Reply(429, b"", {"retry-after": "3600"}))
         second = site.route("/b", Reply(200, b"<html><p>b</p></html>", HTML))
@@ -484,10 +506,10 @@ async def test_a_long_retry_after_puts_the_hosts_articles_off_instead_of_sleepin
         await limited.aclose()
 
     assert outcome == []
-    rows = fetcher.db.tables.article_requests
+    rows = await article_rows(fetcher.database)
     hour = fetcher.clock.now + timedelta(hours=1)
-    assert rows[article_id_for(first)].retry_at == hour
-    later = rows[article_id_for(second)].retry_at
+    assert rows[article_id_for(first)]["retry_at"] == hour
+    later = rows[article_id_for(second)]["retry_at"]
     assert later is not None
     assert later >= fetcher.clock.now + timedelta(minutes=59)
     assert site.paths() == ["/a"]
@@ -498,6 +520,6 @@ async def test_oversized_article_is_recorded_as_skipped(fetcher: Fetcher, site: 
 
     assert await fetcher.handle(article_request(url)) == []
 
-    row = fetcher.db.tables.article_requests[article_id_for(url)]
-    assert row.error is not None
-    assert "larger than" in row.error
+    row = await fetcher.article(article_id_for(url))
+    assert row["error"] is not None
+    assert "larger than" in row["error"]

@@ -8,8 +8,10 @@ import pytest
 from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.settings import Settings
-from tests.fakes import FakeClock, FakeDatabase
+from tests.fakes import FakeClock
+from tests.support.sqlite import TestDatabase
 
 
 class UnreachableLease:
@@ -29,16 +31,17 @@ class BrokenLease(UnreachableLease):
         raise KeyError("a bug, not an outage")
 
 
-def scheduler(http: HttpFetcher, lease: UnreachableLease) -> Scheduler:
+def scheduler(http: HttpFetcher, lease: UnreachableLease, database: TestDatabase) -> Scheduler:
     clock = FakeClock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
-    _, deps = wire(Settings(), FakeDatabase().new_uow, http=http, clock=clock)
+    new_uow = database.uow(FetcherUnitOfWork, "fetcher")
+    _, deps = wire(Settings(), new_uow, http=http, clock=clock)
     return Scheduler(deps, lease, lambda: None)
 
 
 async def test_an_outage_is_one_warning_not_a_traceback_per_tick(
-    http: HttpFetcher, caplog: pytest.LogCaptureFixture
+    http: HttpFetcher, database: TestDatabase, caplog: pytest.LogCaptureFixture
 ) -> None:
-    loop = scheduler(http, UnreachableLease())
+    loop = scheduler(http, UnreachableLease(), database)
     with caplog.at_level(logging.INFO, logger="devoured.fetcher.scheduler"):
         emitted = [await loop.tick() for _ in range(20)]
     assert emitted == [0] * 20
@@ -48,9 +51,9 @@ async def test_an_outage_is_one_warning_not_a_traceback_per_tick(
 
 
 async def test_an_unexpected_lease_error_is_logged_with_its_traceback_every_time(
-    http: HttpFetcher, caplog: pytest.LogCaptureFixture
+    http: HttpFetcher, database: TestDatabase, caplog: pytest.LogCaptureFixture
 ) -> None:
-    loop = scheduler(http, BrokenLease())
+    loop = scheduler(http, BrokenLease(), database)
     with caplog.at_level(logging.INFO, logger="devoured.fetcher.scheduler"):
         for _ in range(3):
             await loop.tick()

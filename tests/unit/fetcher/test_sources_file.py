@@ -13,15 +13,18 @@ import pytest
 
 from devoured_core.messages import FetchRequested
 from devoured_fetcher.bootstrap import wire
-from devoured_fetcher.config import FetcherSettings
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
+from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.sources import SourcesFileError, load_source_configs, parse_source_configs
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.metrics import REGISTRY
 from devoured_infra.settings import Settings
-from tests.fakes import FakeClock, FakeDatabase
+from tests.fakes import FakeClock
+from tests.support.sqlite import TestDatabase
 from tests.unit.conftest import LOOPBACK
+from tests.unit.fetcher.store import source_ids
 
 GOOD = (
     "sources:\n"
@@ -86,11 +89,14 @@ class Replica:
 
 
 @pytest.fixture
-async def fetcher() -> AsyncIterator[tuple[FetcherDeps, FakeDatabase, FakeClock]]:
-    db, clock = FakeDatabase(), FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
+async def fetcher(
+    database: TestDatabase,
+) -> AsyncIterator[tuple[FetcherDeps, TestDatabase, FakeClock]]:
+    clock = FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
     http = HttpFetcher(timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK)
-    _, deps = wire(Settings(), db.new_uow, http=http, clock=clock, fetcher=FetcherSettings())
-    yield deps, db, clock
+    new_uow = database.uow(FetcherUnitOfWork, "fetcher")
+    _, deps = wire(Settings(), new_uow, http=http, clock=clock, fetcher=FetcherSettings())
+    yield deps, database, clock
     await http.aclose()
 
 
@@ -103,7 +109,7 @@ def _errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 
 async def test_a_tick_with_a_malformed_file_still_emits_the_due_polls(
-    fetcher: tuple[FetcherDeps, FakeDatabase, FakeClock],
+    fetcher: tuple[FetcherDeps, TestDatabase, FakeClock],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -119,17 +125,17 @@ async def test_a_tick_with_a_malformed_file_still_emits_the_due_polls(
         assert await replica.tick_later() == 2  # the last good file's sources, still polled
 
     assert _valid(path) == 0
-    assert sorted(db.tables.sources) == ["one", "two"]  # nothing of the bad file applied
+    assert sorted(await source_ids(db)) == ["one", "two"]  # nothing of the bad file applied
     [error] = _errors(caplog)
     assert error.__dict__["file"] == str(path)
     assert error.__dict__["line"] == 10
     assert f"{path}:10: weight: Input should be a valid number" in error.__dict__["error"]
-    requests = [m for m in db.tables.outbox if isinstance(m, FetchRequested)]
+    requests = [m for m in await db.outbox() if isinstance(m, FetchRequested)]
     assert len(requests) == 4
 
 
 async def test_a_malformed_file_is_logged_once_per_change(
-    fetcher: tuple[FetcherDeps, FakeDatabase, FakeClock],
+    fetcher: tuple[FetcherDeps, TestDatabase, FakeClock],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from devoured_core.errors import InvalidMessage
 from devoured_core.messages import FetchArticle, FetchRequested, Message, PageFetched, PollFeed
@@ -15,9 +16,13 @@ from devoured_fetcher.handlers import FEED_ACCEPT, fetch, schedule_due
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import save_source_configs
 from devoured_fetcher.sources import parse_source_configs
+from devoured_fetcher.tables import fetcher_sources
+from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.settings import Settings
-from tests.fakes import FakeClock, FakeDatabase
+from tests.fakes import FakeClock
+from tests.support.sqlite import TestDatabase
 from tests.unit import samples
+from tests.unit.fetcher.store import source_row
 from tests.unit.localsite import LocalSite, Reply
 
 RSS = (Path(__file__).parents[2] / "testdata" / "feeds" / "rss2.xml").read_bytes()
@@ -26,18 +31,19 @@ NOW = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 
 
 class Fetcher:
-    def __init__(self, http: HttpFetcher) -> None:
-        self.db = FakeDatabase()
+    def __init__(self, http: HttpFetcher, database: TestDatabase) -> None:
+        self.database = database
         self.clock = FakeClock(NOW)
-        self.stage, self.deps = wire(Settings(), self.db.new_uow, http=http, clock=self.clock)
+        new_uow = database.uow(FetcherUnitOfWork, "fetcher")
+        self.stage, self.deps = wire(Settings(), new_uow, http=http, clock=self.clock)
 
     async def handle(self, msg: FetchRequested) -> list[Message]:
         return list(await self.stage.handle(msg))
 
 
 @pytest.fixture
-def fetcher(http: HttpFetcher) -> Fetcher:
-    return Fetcher(http)
+def fetcher(http: HttpFetcher, database: TestDatabase) -> Fetcher:
+    return Fetcher(http, database)
 
 
 # --- dispatch on the type ------------------------------------------------------------------
@@ -109,14 +115,13 @@ async def _seed(fetcher: Fetcher, url: str) -> None:
 
 async def test_settings_are_stored_as_given_and_read_back_typed(fetcher: Fetcher) -> None:
     await _seed(fetcher, "https://lantern.test/feed.xml")
-    rows = fetcher.db.tables.sources
     # The JSON column keeps only what was given; a source without settings stores none.
-    assert rows["slow"].settings == {
+    assert (await source_row(fetcher.database, "slow"))["settings"] == {
         "poll_min_s": 3600.0,
         "user_agent": "Custom/1.0",
         "headers": {"X-Token": "t1"},
     }
-    assert rows["plain"].settings is None
+    assert (await source_row(fetcher.database, "plain"))["settings"] is None
     expected = SourceSettings(poll_min_s=3600, user_agent="Custom/1.0", headers={"X-Token": "t1"})
     async with fetcher.deps.new_uow() as uow:
         assert await uow.sources.settings_of("slow") == expected
@@ -143,10 +148,21 @@ async def test_a_poll_uses_the_sources_settings(fetcher: Fetcher, site: LocalSit
     await _poll_slow(fetcher)
     [request] = site.requests
     assert (request.headers["user-agent"], request.headers["x-token"]) == ("Custom/1.0", "t1")
-    row = fetcher.db.tables.sources["slow"]
-    assert row.last_error == "feed: HTTP 500"
-    assert row.next_poll_at is not None
-    assert row.next_poll_at - NOW >= timedelta(seconds=3600)
+    row = await source_row(fetcher.database, "slow")
+    assert row["last_error"] == "feed: HTTP 500"
+    assert row["next_poll_at"] is not None
+    assert row["next_poll_at"] - NOW >= timedelta(seconds=3600)
+
+
+async def _store_raw_settings(database: TestDatabase, source_id: str, value: object) -> None:
+    """Write a settings column no ``SourceSettings`` would produce (an older release's, or a
+    hand edit), past the repository."""
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            update(fetcher_sources)
+            .where(fetcher_sources.c.source_id == source_id)
+            .values(settings=value)
+        )
 
 
 async def test_a_stored_row_with_bad_settings_is_still_polled(
@@ -154,20 +170,20 @@ async def test_a_stored_row_with_bad_settings_is_still_polled(
 ) -> None:
     url = site.route("/feed.xml", Reply(500, b"", HTML))
     await _seed(fetcher, url)
-    fetcher.db.tables.sources["slow"].settings = {
-        "poll_min_s": "soon",
-        "colour": "blue",
-        "user_agent": "Kept/2.0",
-    }
+    await _store_raw_settings(
+        fetcher.database,
+        "slow",
+        {"poll_min_s": "soon", "colour": "blue", "user_agent": "Kept/2.0"},
+    )
     async with fetcher.deps.new_uow() as uow:
         assert await uow.sources.settings_of("slow") == SourceSettings(user_agent="Kept/2.0")
     await _poll_slow(fetcher)
     [request] = site.requests
     assert request.headers["user-agent"] == "Kept/2.0"  # the valid setting still applies
-    row = fetcher.db.tables.sources["slow"]
-    assert row.last_error == "feed: HTTP 500"
-    assert row.next_poll_at is not None
-    assert row.next_poll_at - NOW < timedelta(seconds=3600)  # the service's bounds
+    row = await source_row(fetcher.database, "slow")
+    assert row["last_error"] == "feed: HTTP 500"
+    assert row["next_poll_at"] is not None
+    assert row["next_poll_at"] - NOW < timedelta(seconds=3600)  # the service's bounds
 
 
 def test_stored_settings_are_read_leniently() -> None:

@@ -14,7 +14,7 @@ from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.leader import LeaderLease, LeaderTerm
 from devoured_infra.migrate import upgrade_async
 from devoured_infra.tables import leader_leases
-from devoured_infra.uow import SqlUnitOfWork
+from tests.support.leaders import LeaseUnitOfWork
 
 NEVER = 3600.0  # renew_every_s of a lease whose holder stops renewing (paused, cut off)
 
@@ -39,7 +39,7 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
 
 
 async def _fence(engine: AsyncEngine, term: LeaderTerm) -> None:
-    async with SqlUnitOfWork(create_sessionmaker(engine), service="test") as uow:
+    async with LeaseUnitOfWork(create_sessionmaker(engine), service="test") as uow:
         await uow.leases.fence(term)
         await uow.commit()
 

@@ -1,4 +1,5 @@
-"""Publisher handlers, wired by ``bootstrap`` to the fake unit of work and a file sink."""
+"""Publisher handlers, wired by ``bootstrap`` to its unit of work on a real (SQLite) database
+and a file sink."""
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
+from devoured_core.model import EditionRecord, Story
 from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.handlers import (
@@ -16,29 +18,48 @@ from devoured_publisher.handlers import (
 )
 from devoured_publisher.sections import QUICK_LINKS
 from devoured_publisher.sinks import FileSink
-from tests.fakes import FakeClock, FakeDatabase
+from devoured_publisher.tables import publisher_editions, publisher_items
+from devoured_publisher.uow import PublisherUnitOfWork
+from tests.fakes import FakeClock
+from tests.support.sqlite import TestDatabase
 from tests.unit import samples
 
 NOON = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 class Publisher:
-    def __init__(self, out_dir: Path, *, timezone: str = "UTC") -> None:
-        self.db = FakeDatabase()
+    def __init__(self, database: TestDatabase, out_dir: Path, *, timezone: str = "UTC") -> None:
+        self.database = database
         self.clock = FakeClock(NOON)
         self.out_dir = out_dir
         settings = Settings(digest_name="Devoured Daily", timezone=timezone, out_dir=out_dir)
         self.stage, self.deps = wire(
-            settings, self.db.new_uow, sink=FileSink(out_dir), clock=self.clock
+            settings,
+            database.uow(PublisherUnitOfWork, "publisher"),
+            sink=FileSink(out_dir),
+            clock=self.clock,
         )
 
     async def receive(self, msg: ArticleSummarized) -> None:
         assert await self.stage.handle(msg) == []
 
+    async def stories(self) -> list[Story]:
+        """The stories committed to the database."""
+        return [Story.model_validate(row) for row in await self.database.rows(publisher_items)]
+
+    async def story(self, article_id: str) -> Story:
+        [row] = await self.database.rows(publisher_items, article_id=article_id)
+        return Story.model_validate(row)
+
+    async def edition(self, edition_id: str) -> EditionRecord:
+        """The edition record committed to the database."""
+        [row] = await self.database.rows(publisher_editions, edition_id=edition_id)
+        return EditionRecord.model_validate(row)
+
 
 @pytest.fixture
-def publisher(tmp_path: Path) -> Publisher:
-    return Publisher(tmp_path)
+def publisher(database: TestDatabase, tmp_path: Path) -> Publisher:
+    return Publisher(database, tmp_path)
 
 
 def summarized(n: int, **changes: object) -> ArticleSummarized:
@@ -54,7 +75,7 @@ async def test_received_story_is_stored_for_todays_edition(publisher: Publisher)
     source = SourceInfo(source_id="s", name="Source S", section="Science", weight=2.5)
     await publisher.receive(summarized(1, source=source))
 
-    story = publisher.db.tables.stories["article-1"]
+    story = await publisher.story("article-1")
     assert story.edition_date == date(2026, 11, 29)
     assert (story.section, story.source_name, story.source_weight) == ("Science", "Source S", 2.5)
     assert story.url == "https://news.example.com/1"
@@ -64,13 +85,15 @@ async def test_received_story_is_stored_for_todays_edition(publisher: Publisher)
 
 async def test_story_without_deep_dive_goes_to_quick_links(publisher: Publisher) -> None:
     await publisher.receive(summarized(1, deep_dive=[]))
-    assert publisher.db.tables.stories["article-1"].section == QUICK_LINKS
+    assert (await publisher.story("article-1")).section == QUICK_LINKS
 
 
-async def test_edition_date_follows_the_configured_timezone(tmp_path: Path) -> None:
-    publisher = Publisher(tmp_path, timezone="Pacific/Auckland")
+async def test_edition_date_follows_the_configured_timezone(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    publisher = Publisher(database, tmp_path, timezone="Pacific/Auckland")
     await publisher.receive(summarized(1))
-    assert publisher.db.tables.stories["article-1"].edition_date == date(2026, 11, 30)
+    assert (await publisher.story("article-1")).edition_date == date(2026, 11, 30)
 
 
 async def test_same_story_twice_is_one_item(publisher: Publisher) -> None:
@@ -79,7 +102,7 @@ async def test_same_story_twice_is_one_item(publisher: Publisher) -> None:
     publisher.clock.advance(timedelta(days=1))
     await publisher.receive(story)
 
-    [stored] = publisher.db.tables.stories.values()
+    [stored] = await publisher.stories()
     assert stored.edition_date == date(2026, 11, 29)
     assert stored.received_at == NOON
     assert (await build_edition("2026-11-29", deps=publisher.deps)).item_count == 1
@@ -95,7 +118,7 @@ async def test_build_edition_stores_record_and_its_event_and_the_relay_writes_fi
 
     digest = await build_edition("2026-11-29", deps=publisher.deps)
     # The event is committed with the edition; its files are written when it is published.
-    assert publisher.db.tables.outbox == [digest]
+    assert await publisher.database.outbox() == [digest]
     assert not (publisher.out_dir / "index.html").exists()
     await write_files(digest, deps=publisher.deps)
 
@@ -103,7 +126,7 @@ async def test_build_edition_stores_record_and_its_event_and_the_relay_writes_fi
     assert digest.title == "Devoured Daily - November 29, 2026"
     assert digest.item_count == 2
     assert [s.name for s in digest.sections] == ["AI", QUICK_LINKS]
-    record = publisher.db.tables.editions["2026-11-29"]
+    record = await publisher.edition("2026-11-29")
     assert (record.item_count, record.title) == (2, digest.title)
     assert record.built_at == NOON + timedelta(minutes=5)
     assert "Headline 1 (3 minute read)" in record.markdown
@@ -114,7 +137,7 @@ async def test_build_edition_stores_record_and_its_event_and_the_relay_writes_fi
 async def test_rebuilding_the_same_stories_is_idempotent(publisher: Publisher) -> None:
     await publisher.receive(summarized(1))
     first = await build_edition("2026-11-29", deps=publisher.deps)
-    hash_before = publisher.db.tables.editions["2026-11-29"].content_hash
+    hash_before = (await publisher.edition("2026-11-29")).content_hash
     publisher.clock.advance(timedelta(hours=1))
 
     second = await build_edition("2026-11-29", deps=publisher.deps)
@@ -122,7 +145,7 @@ async def test_rebuilding_the_same_stories_is_idempotent(publisher: Publisher) -
     assert second.model_dump(exclude={"message_id", "occurred_at"}) == first.model_dump(
         exclude={"message_id", "occurred_at"}
     )
-    assert publisher.db.tables.editions["2026-11-29"].content_hash == hash_before
+    assert (await publisher.edition("2026-11-29")).content_hash == hash_before
 
 
 async def test_pending_editions_are_built_once_until_new_stories_arrive(

@@ -87,8 +87,8 @@ def test_standard_order_ends_with_other_news_and_quick_links() -> None:
 
 
 def test_sections_file_sets_names_keywords_and_order(tmp_path: Path) -> None:
-    from devoured_publisher.config import load_sections
     from devoured_publisher.sections import section_for, section_order
+    from devoured_publisher.settings import load_sections
 
     path = tmp_path / "sections.yaml"
     path.write_text("sections:\n  Energy: [battery, grid]\n  Chips: [accelerator]\n")

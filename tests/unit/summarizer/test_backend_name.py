@@ -10,7 +10,8 @@ from devoured_summarizer.budget import DailyTokenBudget
 from devoured_summarizer.cache import MemoryAnswerCache
 from devoured_summarizer.llm import Completion, LlmClient
 from devoured_summarizer.summary import Summary
-from tests.fakes import FakeDatabase
+from devoured_summarizer.uow import SummarizerUnitOfWork
+from tests.support.sqlite import TestDatabase
 from tests.unit import samples
 
 ARTICLE = (
@@ -69,22 +70,26 @@ def test_the_extractive_backend_notes_stay_out_of_the_name() -> None:
     assert (summary.backend_name, summary.backend_label) == ("extractive", "extractive")
 
 
-async def test_the_metric_label_comes_from_the_typed_name_not_the_text() -> None:
+async def test_the_metric_label_comes_from_the_typed_name_not_the_text(
+    database: TestDatabase,
+) -> None:
     async def odd(text: str, title: str) -> Summary:
         # A text that the old split would have read as "openai:x".
         return Summary("A sentence.", backend="openai:x (note)", backend_name="extractive")
 
     before = (_articles("extractive"), _articles("openai:x"))
-    stage = wire(FakeDatabase().new_uow, summarizer=odd)
+    stage = wire(database.uow(SummarizerUnitOfWork, "summarizer"), summarizer=odd)
     [message] = await stage.handle(samples.article_extracted())
     assert isinstance(message, ArticleSummarized)
     assert message.backend == "openai:x (note)"  # the wire field is the free text
     assert (_articles("extractive"), _articles("openai:x")) == (before[0] + 1, before[1])
 
 
-async def test_an_llm_summary_is_counted_under_backend_and_model() -> None:
+async def test_an_llm_summary_is_counted_under_backend_and_model(database: TestDatabase) -> None:
     before = _articles("openai:tiny-1")
-    stage = wire(FakeDatabase().new_uow, summarizer=_llm(json.dumps(ANSWER)))
+    stage = wire(
+        database.uow(SummarizerUnitOfWork, "summarizer"), summarizer=_llm(json.dumps(ANSWER))
+    )
     article = samples.article_extracted(text=ARTICLE, title="Tidal turbines")
     [message] = await stage.handle(article)
     assert isinstance(message, ArticleSummarized)

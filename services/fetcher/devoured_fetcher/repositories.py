@@ -1,16 +1,16 @@
-"""The fetcher's store: sources with their polling state, and the articles it has requested."""
+"""The fetcher's repositories: sources with their polling state, and the articles it has
+requested. The SQL here is the only implementation; unit tests run it on SQLite."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.model import FeedState, Source, SourceSettings
+from devoured_fetcher.tables import fetcher_articles, fetcher_sources
 from devoured_infra.db import as_utc, upsert
-from devoured_infra.tables import fetcher_articles, fetcher_sources
 
 _SOURCE_FIELDS = ("name", "url", "kind", "section", "weight", "enabled")
 
@@ -48,28 +48,6 @@ class PollSchedule:
     gone: bool = False
 
 
-class SourceRepository(Protocol):
-    async def save_sources(self, sources: Iterable[Source]) -> None: ...
-    async def enabled_sources(self) -> list[Source]: ...
-    async def feed_state(self, source_id: str) -> FeedState: ...
-    async def record_poll(
-        self,
-        source_id: str,
-        *,
-        at: datetime,
-        status: int | None,
-        error: str | None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        schedule: PollSchedule | None = None,
-    ) -> None: ...
-    async def save_settings(self, source_id: str, settings: SourceSettings) -> None: ...
-    async def settings_of(self, source_id: str) -> SourceSettings: ...
-    async def due_sources(self, now: datetime, *, limit: int = 500) -> list[DueSource]: ...
-    async def lease(self, source_id: str, until: datetime) -> None: ...
-    async def statuses(self) -> list[SourceStatus]: ...
-
-
 @dataclass(frozen=True)
 class DueRequest:
     """An article request to send again: lost, or deferred until now."""
@@ -79,48 +57,7 @@ class DueRequest:
     attempts: int
 
 
-class ArticleRequestRepository(Protocol):
-    async def finished_by(self, article_id: str) -> str | None: ...
-    async def needing_request(
-        self, article_ids: Iterable[str], *, now: datetime, rerequest_after: timedelta
-    ) -> set[str]: ...
-    async def mark_requested(
-        self,
-        article_id: str,
-        *,
-        url: str,
-        source_id: str,
-        at: datetime,
-        request: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> None: ...
-    async def attempts_of(self, article_id: str) -> int: ...
-    async def defer(
-        self,
-        article_id: str,
-        *,
-        url: str,
-        source_id: str,
-        request: str,
-        until: datetime,
-        error: str,
-    ) -> None: ...
-    async def due_requests(self, now: datetime, *, limit: int) -> list[DueRequest]: ...
-    async def resent(self, article_id: str, *, at: datetime, retry_at: datetime) -> None: ...
-    async def mark_fetched(
-        self,
-        article_id: str,
-        *,
-        url: str,
-        source_id: str,
-        at: datetime,
-        status: int | None,
-        error: str | None = None,
-        request_id: str | None = None,
-    ) -> None: ...
-
-
-class SqlSourceRepository:
+class SourceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -255,7 +192,7 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-class SqlArticleRequestRepository:
+class ArticleRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

@@ -1,13 +1,12 @@
 """The extractor's store: one row per extracted article, keyed by article id."""
 
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import ArticleExtracted
+from devoured_extractor.tables import extractor_articles
 from devoured_infra.db import as_version, upsert
-from devoured_infra.tables import extractor_articles
 
 _COLUMNS = (
     "article_id",
@@ -23,22 +22,15 @@ _COLUMNS = (
 )
 
 
-class ExtractionRepository(Protocol):
-    async def save(
-        self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime, version: datetime
-    ) -> bool:
-        """Upsert unless the stored row came from a message newer than ``version`` (the
-        ``occurred_at`` of the message it comes from); False when the row was kept."""
-        ...
-
-
-class SqlExtractionRepository:
+class ExtractionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def save(
         self, article: ArticleExtracted, *, fetched_article_id: str, at: datetime, version: datetime
     ) -> bool:
+        """Upsert unless the stored row came from a message newer than ``version`` (the
+        ``occurred_at`` of the message it comes from); False when the row was kept."""
         values = article.model_dump(include=set(_COLUMNS))
         values |= {
             "fetched_article_id": fetched_article_id,

@@ -1,7 +1,7 @@
-"""The summarizer's store: one summary per article, and the LLM backend's answers and spend."""
+"""The summarizer's repositories: one summary per article, and the LLM backend's answers and
+spend (cached answers and tokens spent per UTC day, shared by every replica)."""
 
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
@@ -9,40 +9,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import ArticleSummarized
 from devoured_infra.db import as_version, upsert
-from devoured_infra.tables import (
+from devoured_summarizer.tables import (
     summarizer_llm_answers,
     summarizer_llm_budget,
     summarizer_summaries,
 )
 
 
-class SummaryRepository(Protocol):
-    async def save(
-        self, summary: ArticleSummarized, *, content_hash: str, at: datetime, version: datetime
-    ) -> bool:
-        """Upsert unless the stored row came from a message newer than ``version`` (the
-        ``occurred_at`` of the message it comes from); False when the row was kept."""
-        ...
-
-
-class LlmLedgerRepository(Protocol):
-    """Cached LLM answers and tokens spent per UTC day, shared by every replica."""
-
-    async def answer(self, key: str) -> str | None: ...
-    async def remember(self, key: str, answer: str, *, at: datetime) -> None: ...
-    async def forget_before(self, cutoff: datetime) -> int: ...
-    async def reserve(self, day: str, tokens: int, *, limit: int) -> bool: ...
-    async def adjust(self, day: str, tokens: int) -> None: ...
-    async def spent(self, day: str) -> int: ...
-
-
-class SqlSummaryRepository:
+class SummaryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def save(
         self, summary: ArticleSummarized, *, content_hash: str, at: datetime, version: datetime
     ) -> bool:
+        """Upsert unless the stored row came from a message newer than ``version`` (the
+        ``occurred_at`` of the message it comes from); False when the row was kept."""
         values = summary.model_dump(
             mode="json", include={"article_id", "tldr", "deep_dive", "decoder", "backend"}
         )
@@ -60,7 +42,9 @@ class SqlSummaryRepository:
         )
 
 
-class SqlLlmLedgerRepository:
+class LlmLedgerRepository:
+    """Cached LLM answers and tokens spent per UTC day, shared by every replica."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

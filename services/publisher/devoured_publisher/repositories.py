@@ -1,7 +1,11 @@
-"""The publisher's store: stories it received, editions it built, deliveries it made."""
+"""The publisher's repositories: stories it received, editions it built, deliveries it made.
+
+The only implementation of each: handlers reach them through ``PublisherUnitOfWork``, and
+unit tests run them on SQLite (the ``database`` fixture).
+"""
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, String, cast, delete, func, literal_column, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -10,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import as_utc, as_version, upsert, utc_row
-from devoured_infra.tables import (
+from devoured_publisher.tables import (
     publisher_deliveries,
     publisher_delivery_claims,
     publisher_editions,
@@ -22,47 +26,14 @@ edition_key: ColumnElement[str] = func.coalesce(
 )
 
 
-class StoryRepository(Protocol):
-    async def save(self, story: Story, *, version: datetime) -> bool:
-        """Upsert unless the stored story came from a message newer than ``version`` (the
-        ``occurred_at`` of the message it comes from); False when the row was kept."""
-        ...
-
-    async def for_edition(self, edition_id: str) -> list[Story]: ...
-    async def editions_needing_build(self) -> list[str]: ...
-    async def get(self, article_id: str) -> Story | None: ...
-    async def search(
-        self, query: str | None, *, section: str | None = None, limit: int = 50
-    ) -> list[Story]: ...
-
-
-class EditionRepository(Protocol):
-    async def save(self, edition: EditionRecord) -> None: ...
-    async def get(self, edition_id: str) -> EditionRecord | None: ...
-    async def latest(self) -> EditionRecord | None: ...
-    async def recent(self, limit: int = 30, before: str | None = None) -> list[EditionRecord]: ...
-
-
-class DeliveryRepository(Protocol):
-    async def delivered(self, edition_id: str, channel: str, target: str) -> bool: ...
-    async def claim(
-        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str, at: datetime
-    ) -> bool: ...
-    async def unclaim(
-        self, edition_id: str, channel: str, target: str, *, epoch: int, by: str
-    ) -> None: ...
-    async def record(
-        self, edition_id: str, channel: str, target: str, *, at: datetime, error: str | None
-    ) -> None: ...
-
-
-class SqlStoryRepository:
+class StoryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def save(self, story: Story, *, version: datetime) -> bool:
         """Insert a story; a replayed one keeps its first edition and receive time, and an
-        older one (by ``version``) changes nothing."""
+        older one (by ``version``, the ``occurred_at`` of its message) changes nothing: False
+        when the stored row was kept."""
         values = story.model_dump()
         values["decoder"] = [term.model_dump() for term in story.decoder]
         values["edition_id"] = story.edition_key
@@ -159,7 +130,7 @@ class SqlStoryRepository:
         return statement.order_by(c.received_at.desc())
 
 
-class SqlEditionRepository:
+class EditionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -189,7 +160,7 @@ class SqlEditionRepository:
         return [EditionRecord.model_validate(utc_row(dict(row._mapping))) for row in rows]
 
 
-class SqlDeliveryRepository:
+class DeliveryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

@@ -1,4 +1,5 @@
-"""``devoured digest``: rebuild or send an edition on demand, from the publisher's database."""
+"""The publisher's commands: ``devoured digest build|send`` rebuild or send an edition on
+demand, from the publisher's database. The command line merges ``commands()`` at its top level."""
 
 import asyncio
 import functools
@@ -16,7 +17,6 @@ from devoured_infra.kafka import KafkaPublisher, make_broker
 from devoured_infra.migrate import upgrade_async
 from devoured_infra.outbox import OutboxRelay
 from devoured_infra.settings import Settings
-from devoured_infra.uow import SqlUnitOfWork
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.handlers import (
     PublisherDeps,
@@ -25,6 +25,7 @@ from devoured_publisher.handlers import (
     write_files,
 )
 from devoured_publisher.period import period_for
+from devoured_publisher.uow import PublisherUnitOfWork
 
 digest_app = typer.Typer(help="Editions: rebuild or send one on demand.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -52,6 +53,14 @@ def build(
 def send(date: EditionOption = None) -> None:
     """Deliver an edition by email and webhooks now, to every target not yet served."""
     asyncio.run(_send(Settings(), date))
+
+
+def commands() -> typer.Typer:
+    """The publisher's command group: ``digest`` (merged at the top level: ``app.add_typer``
+    with no name)."""
+    group = typer.Typer()
+    group.add_typer(digest_app, name="digest")
+    return group
 
 
 async def _build(settings: Settings, edition_id: str | None, publish: bool) -> None:
@@ -105,6 +114,7 @@ async def _deps(
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     try:
-        yield wire(settings, lambda: SqlUnitOfWork(sessions, service="publisher"))[1], sessions
+        new_uow = functools.partial(PublisherUnitOfWork, sessions, service="publisher")
+        yield wire(settings, new_uow)[1], sessions
     finally:
         await engine.dispose()
