@@ -19,6 +19,7 @@ from devoured_embedded.sample_server import SAMPLE_SITE, serve_sample_site
 from devoured_extractor.extract import extract_content
 from devoured_fetcher.settings import FetcherSettings
 from devoured_infra.settings import Settings
+from devoured_publisher.settings import PublisherSettings
 from devoured_summarizer.backends import summarize_text as summarize
 
 ROUNDS = 5
@@ -79,14 +80,14 @@ async def bench_pipeline() -> list[str]:
     with serve_sample_site() as base, tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.yaml"
         sources.write_text(f"sources:\n  - source_id: s\n    name: S\n    url: {base}/feed.xml\n")
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp}/b.db",
-            sources_file=sources,
-            out_dir=Path(tmp) / "out",
-            fetch_allowed_networks="127.0.0.0/8",
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/b.db")
+        fetcher = FetcherSettings(
+            sources_file=sources, allowed_networks="127.0.0.0/8", host_delay_s=0
         )
         started = time.perf_counter()
-        report = await run_once(settings, overrides=[FetcherSettings(host_delay_s=0)])
+        report = await run_once(
+            settings, overrides=[fetcher, PublisherSettings(out_dir=Path(tmp) / "out")]
+        )
         total_s = time.perf_counter() - started
     articles = report.editions[0].item_count if report.editions else 0
     return [

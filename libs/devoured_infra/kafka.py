@@ -113,16 +113,21 @@ def service_app(
     settings: Settings,
     descriptor: ServiceDescriptor,
     *,
-    context: Callable[[ServiceContext], ServiceContext] | None = None,
+    overrides: Sequence[BaseSettings] = (),
 ) -> Asgi:
     """The ASGI app of one service: its descriptor's ``bootstrap`` wired onto Kafka, with the
     database, the service endpoints and, when it has one, its website on the same port.
 
-    ``context`` may adjust the context the service is bootstrapped with (tests)."""
+    ``overrides`` replace settings classes the service would read from the environment."""
     engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     sessions = create_sessionmaker(engine)
-    given = ServiceContext(settings=settings, engine=engine, sessions=sessions)
-    wiring = descriptor.bootstrap(context(given) if context is not None else given)
+    context = ServiceContext(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        overrides={type(o): o for o in overrides},
+    )
+    wiring = descriptor.bootstrap(context)
     descriptor.check(wiring.stages)
     app = build_app(
         settings,

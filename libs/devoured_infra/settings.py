@@ -1,9 +1,9 @@
-"""Settings shared by every service, read from ``DEVOURED_*`` environment variables."""
+"""Settings shared by every service, read from ``DEVOURED_*`` environment variables.
+
+A service's own settings live in its package (``devoured_<service>/settings.py``) and its
+descriptor names them; ``env_names`` tells which variable each field is read from."""
 
 from dataclasses import dataclass
-from functools import cached_property
-from ipaddress import IPv4Network, IPv6Network, ip_network
-from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,20 +68,6 @@ class Settings(BaseSettings):
     http_port: int | None = None
     log_level: str = "INFO"
 
-    sources_file: Path = Path("sources.yaml")
-    poll_interval_s: float = 900.0
-    scheduler_enabled: bool = True
-    fetch_timeout_s: float = 20.0
-    fetch_max_bytes: int = 5 * 1024 * 1024
-    fetch_user_agent: str = "DevouredBot/0.1 (+https://github.com/devoured/devoured)"
-    fetch_allowed_networks: str = ""
-    fetch_rerequest_after_s: float = 600.0
-
-    out_dir: Path = Path("out")
-    digest_name: str = "Devoured Daily"
-    timezone: str = "UTC"
-    edition_interval_s: float = 30.0
-
     # Leader lease of the singleton jobs (fetch scheduler, edition builder), renewed every
     # third of it; a replica takes over within this plus one tick of the job.
     leader_ttl_s: float = Field(15.0, gt=0)
@@ -95,12 +81,22 @@ class Settings(BaseSettings):
             pool_s=self.db_pool_timeout_s,
         )
 
-    @cached_property
-    def allowed_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
-        """Private networks the fetcher may reach anyway (tests, local setups)."""
-        parts = (p.strip() for p in self.fetch_allowed_networks.split(","))
-        return tuple(ip_network(p, strict=False) for p in parts if p)
-
     def physical_topic(self, topic: str) -> str:
         """The topic name on the cluster: the deployment's prefix plus the logical name."""
         return self.kafka_topic_prefix + topic
+
+
+def env_names(kind: type[BaseSettings]) -> dict[str, tuple[str, ...]]:
+    """The environment variables each field of ``kind`` is read from, by field name: its
+    aliases, else the class's prefix and the field's name."""
+    prefix = kind.model_config.get("env_prefix") or ""
+    names: dict[str, tuple[str, ...]] = {}
+    for name, field in kind.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names[name] = tuple(c for c in alias.choices if isinstance(c, str))
+        elif isinstance(alias, str):
+            names[name] = (alias,)
+        else:
+            names[name] = (prefix + name.upper(),)
+    return names

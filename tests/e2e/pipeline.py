@@ -5,12 +5,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic_settings import BaseSettings
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from devoured_extractor.tables import extractor_articles
+from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.tables import fetcher_articles
 from devoured_infra.settings import Settings
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.tables import publisher_editions, publisher_items
 from devoured_summarizer.tables import summarizer_summaries
 from tests.support.kafka import provisioned_settings
@@ -82,6 +85,16 @@ def pipeline_env(
         "DEVOURED_HANDLER_RETRY_BACKOFF_S": "0.2",
         "DEVOURED_LOG_LEVEL": "INFO",
     }
+
+
+def embedded_overrides(workdir: Path, feed_url: str) -> list[BaseSettings]:
+    """The fetcher's and publisher's settings for an embedded run over one local feed: the
+    sources file, loopback allowed, the editions in ``workdir/out``."""
+    sources = write_sources(workdir / "sources.yaml", feed_url)
+    return [
+        FetcherSettings(sources_file=sources, allowed_networks="127.0.0.0/8"),
+        PublisherSettings(out_dir=workdir / "out"),
+    ]
 
 
 def write_sources(path: Path, feed_url: str) -> Path:

@@ -9,20 +9,16 @@ from pathlib import Path
 
 from devoured_embedded.runner import run_once
 from devoured_infra.settings import Settings
-from tests.e2e.pipeline import write_sources
+from tests.e2e.pipeline import embedded_overrides
 from tests.support.site import serve_site
 
 
 async def test_embedded_run_builds_one_edition_with_every_article(tmp_path: Path) -> None:
     with serve_site(7) as site:
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'devoured.db'}",
-            sources_file=write_sources(tmp_path / "sources.yaml", f"{site.base_url}/feed.xml"),
-            out_dir=tmp_path / "out",
-            fetch_allowed_networks="127.0.0.0/8",
-        )
-        report = await run_once(settings)
-        again = await run_once(settings)
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'devoured.db'}")
+        overrides = embedded_overrides(tmp_path, f"{site.base_url}/feed.xml")
+        report = await run_once(settings, overrides=overrides)
+        again = await run_once(settings, overrides=overrides)
     assert [e.item_count for e in report.editions] == [7]
     assert report.dead_letters == []
     assert report.processed["devoured.page_fetched"] == 7

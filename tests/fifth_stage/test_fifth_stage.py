@@ -16,7 +16,7 @@ from devoured_infra.asyncapi import asyncapi_document
 from devoured_infra.db import create_engine
 from devoured_infra.service import Input, ServiceDescriptor, Wiring
 from devoured_infra.settings import Settings
-from tests.e2e.pipeline import write_sources
+from tests.e2e.pipeline import embedded_overrides
 from tests.fifth_stage.tagger.messages import ArticleTagged
 from tests.fifth_stage.tagger.tags import tags_for
 from tests.support.site import serve_site
@@ -73,13 +73,10 @@ async def test_embedded_mode_runs_the_stage_beside_the_others(
 ) -> None:
     database = tmp_path / "devoured.db"
     with serve_site(STORIES) as site:
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{database}",
-            sources_file=write_sources(tmp_path / "sources.yaml", f"{site.base_url}/feed.xml"),
-            out_dir=tmp_path / "out",
-            fetch_allowed_networks="127.0.0.0/8",
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{database}")
+        report = await run_once(
+            settings, overrides=embedded_overrides(tmp_path, f"{site.base_url}/feed.xml")
         )
-        report = await run_once(settings)
 
     assert report.dead_letters == []
     assert [e.item_count for e in report.editions] == [STORIES]

@@ -54,7 +54,7 @@ async def _writes_waiting_on_a_lock(observer: asyncpg.Connection) -> bool:
 async def test_offset_is_committed_after_the_database_write_not_before(
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
-    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix, tmp_path)
+    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix)
     topic = settings.physical_topic(ArticleExtracted.TOPIC)
     group = group_id(settings, "summarizer", ArticleExtracted.TOPIC)
     partitions = settings.topic_partitions
@@ -67,7 +67,7 @@ async def test_offset_is_committed_after_the_database_write_not_before(
         lock = blocker.transaction()
         await lock.start()
         await blocker.execute("LOCK TABLE summarizer_summaries IN ACCESS EXCLUSIVE MODE")
-        async with serving("summarizer", settings):
+        async with serving("summarizer", settings, tmp_path):
             await produce_messages(kafka_bootstrap_servers, settings, [message])
             await wait_for(
                 lambda: _writes_waiting_on_a_lock(observer),

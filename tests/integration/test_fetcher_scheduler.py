@@ -20,7 +20,6 @@ from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.leader import LeaderLease
 from devoured_infra.outbox import OutboxRelay
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock, RecordingPublisher
 from tests.unit.conftest import LOOPBACK
 from tests.unit.localsite import Reply, serving
@@ -42,11 +41,10 @@ class Replica:
         )
         fetcher = FetcherSettings(lease_s=600, poll_min_s=300)
         _, self.deps = wire(
-            Settings(),
             lambda: FetcherUnitOfWork(sessions, service=f"fetcher-{name}"),
             http=self.http,
             clock=clock,
-            fetcher=fetcher,
+            settings=fetcher,
         )
         self.lock = LeaderLease(self.engine, FETCH_SCHEDULER, ttl_s=TTL, renew_every_s=3600)
         self.published = RecordingPublisher()

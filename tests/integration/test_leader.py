@@ -22,7 +22,6 @@ from devoured_core.errors import StaleLeader
 from devoured_infra import leader
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.leader import LeaderLease
-from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.builder import LEASE_NAME as EDITION_BUILDER
 from devoured_publisher.delivery import target_id
@@ -33,6 +32,7 @@ from devoured_publisher.handlers import (
     deliver_edition,
     receive_story,
 )
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.tables import publisher_delivery_claims, publisher_editions
 from devoured_publisher.uow import PublisherUnitOfWork
 from tests.fakes import FakeClock
@@ -209,9 +209,10 @@ async def publisher(
 ) -> AsyncIterator[PublisherDeps]:
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
-    settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
     _, deps = wire(
-        settings, lambda: PublisherUnitOfWork(sessions, service="publisher"), clock=FakeClock(NOON)
+        lambda: PublisherUnitOfWork(sessions, service="publisher"),
+        settings=PublisherSettings(out_dir=out, digest_name="Test Digest"),
+        clock=FakeClock(NOON),
     )
     try:
         yield dataclasses.replace(deps, channels=[channel], delivery_attempts=1)

@@ -20,7 +20,6 @@ from devoured_core.messages import ArticleSummarized, DecoderTerm, SourceInfo
 from devoured_core.model import EditionRecord
 from devoured_embedded.sample_server import serve_http
 from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.settings import Settings
 from devoured_publisher import web
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.handlers import (
@@ -97,12 +96,10 @@ async def publisher(
 ) -> AsyncIterator[PublisherDeps]:
     engine = create_engine(database_url)
     sessions = create_sessionmaker(engine)
-    settings = Settings(database_url=database_url, out_dir=out, digest_name="Test Digest")
     _, deps = wire(
-        settings,
         lambda: PublisherUnitOfWork(sessions, service="test"),
         clock=clock,
-        publisher=PublisherSettings(**options),
+        settings=PublisherSettings(out_dir=out, digest_name="Test Digest", **options),
     )
     try:
         yield deps

@@ -20,9 +20,11 @@ from devoured_core.messages import (
 )
 from devoured_core.topics import dead_letter_topic
 from devoured_core.urls import article_id_for
+from devoured_fetcher.settings import FetcherSettings
 from devoured_infra import registry
 from devoured_infra.kafka import service_app
 from devoured_infra.settings import Settings
+from devoured_publisher.settings import PublisherSettings
 from tests.support.asgi import serve_asgi
 from tests.support.kafka import collect, produce, produce_messages, provisioned_settings
 from tests.support.services import free_port
@@ -80,13 +82,19 @@ OUTPUT_TOPIC = {
 
 
 @asynccontextmanager
-async def serving(service: str, settings: Settings) -> AsyncIterator[None]:
-    app = service_app(settings, registry.find(service))
+async def serving(service: str, settings: Settings, out: Path) -> AsyncIterator[None]:
+    """The service in this process: no scheduler (the test sends the requests), loopback
+    allowed, editions built every half second into ``out``."""
+    overrides = [
+        FetcherSettings(scheduler_enabled=False, allowed_networks="127.0.0.0/8"),
+        PublisherSettings(out_dir=out, edition_interval_s=0.5),
+    ]
+    app = service_app(settings, registry.find(service), overrides=overrides)
     async with serve_asgi(app, settings.http_port or 0):
         yield
 
 
-async def _provisioned(kafka: str, database_url: str, prefix: str, out: Path) -> Settings:
+async def _provisioned(kafka: str, database_url: str, prefix: str) -> Settings:
     """Settings for one service in this process, its topics created under ``prefix``."""
     return await provisioned_settings(
         kafka,
@@ -94,10 +102,6 @@ async def _provisioned(kafka: str, database_url: str, prefix: str, out: Path) ->
         database_url=database_url,
         topic_partitions=2,
         http_port=free_port(),
-        scheduler_enabled=False,
-        fetch_allowed_networks="127.0.0.0/8",
-        out_dir=out,
-        edition_interval_s=0.5,
         kafka_session_timeout_ms=6000,
     )
 
@@ -110,11 +114,11 @@ async def test_service_processes_good_messages_and_dead_letters_poison(
     topic_prefix: str,
     tmp_path: Path,
 ) -> None:
-    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix, tmp_path)
+    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix)
     with serve_site(1) as site:
         message = _input_for(service, site)
         topic = settings.physical_topic(message.TOPIC)
-        async with serving(service, settings):
+        async with serving(service, settings, tmp_path):
             await produce(kafka_bootstrap_servers, topic, [b"\x00poison"], key=message.key())
             await produce_messages(kafka_bootstrap_servers, settings, [message])
             outputs = await collect(
@@ -144,11 +148,11 @@ async def test_service_processes_good_messages_and_dead_letters_poison(
 async def test_fetcher_fetches_a_submitted_url_once(
     kafka_bootstrap_servers: str, database_url: str, topic_prefix: str, tmp_path: Path
 ) -> None:
-    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix, tmp_path)
+    settings = await _provisioned(kafka_bootstrap_servers, database_url, topic_prefix)
     with serve_site(1) as site:
         url = f"{site.base_url}{site.article_path(0)}"
         submitted = UrlSubmitted(url=url, section="AI", submitted_by="A reader")
-        async with serving("fetcher", settings):
+        async with serving("fetcher", settings, tmp_path):
             # the second submission finds the request already made
             await produce_messages(kafka_bootstrap_servers, settings, [submitted, submitted])
             pages = await collect(

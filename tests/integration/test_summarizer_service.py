@@ -54,7 +54,6 @@ async def test_service_uses_the_configured_llm_and_falls_back_when_it_fails(
         database_url=database_url,
         topic_partitions=1,
         http_port=free_port(),
-        out_dir=tmp_path,
         kafka_session_timeout_ms=6000,
     )
     first, second = _extracted(1, ARTICLE), _extracted(2, ARTICLE + "\nA closing line here.")

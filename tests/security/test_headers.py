@@ -11,10 +11,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.delivery import DeliveryFailed, EmailChannel, WebhookChannel
 from devoured_publisher.edition import assemble_edition
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.sinks import FileSink
 from devoured_publisher.uow import PublisherUnitOfWork
 from devoured_publisher.web import create_web_app
@@ -27,9 +27,9 @@ PATHS = ["/", "/search?q=x", "/feed.xml", "/atom.xml", "/api/editions", "/editio
 
 @pytest.fixture
 def site(database: TestDatabase, tmp_path: Path) -> httpx.AsyncClient:
-    settings = Settings(digest_name="D", out_dir=tmp_path)
+    settings = PublisherSettings(digest_name="D", out_dir=tmp_path)
     new_uow = database.uow(PublisherUnitOfWork, "publisher")
-    _, deps = wire(settings, new_uow, sink=FileSink(tmp_path))
+    _, deps = wire(new_uow, settings=settings, sink=FileSink(tmp_path))
     app = create_web_app(deps, base_url="http://testserver")
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

@@ -18,8 +18,8 @@ from devoured_core.messages import ArticleExtracted
 from devoured_core.model import Source
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
-from devoured_infra.settings import Settings
 from devoured_publisher.handlers import build_pending_editions
+from devoured_publisher.settings import PublisherSettings
 from tests.fakes import FakeClock
 from tests.support.pipeline import in_memory_pipeline
 from tests.support.sqlite import TestDatabase
@@ -61,7 +61,7 @@ async def test_hostile_title_reaches_every_output_clean(
     site.route("/news/tidal", Reply(200, page.encode(), {"content-type": "text/html"}))
     clock = FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
     out = tmp_path / "out"
-    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=out)
+    settings = PublisherSettings(digest_name="Devoured Daily", timezone="UTC", out_dir=out)
     pipeline = in_memory_pipeline(database, settings, http=http, clock=clock)
 
     await poll_sources(

@@ -15,9 +15,9 @@ from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.outbox import OutboxRelay
-from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import wire as wire_publisher
 from devoured_publisher.handlers import PublisherDeps, write_files
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.uow import PublisherUnitOfWork
 from devoured_summarizer.bootstrap import wire as wire_summarizer
 from devoured_summarizer.uow import SummarizerUnitOfWork
@@ -34,16 +34,16 @@ class Pipeline:
 
 def in_memory_pipeline(
     database: TestDatabase,
-    settings: Settings,
+    settings: PublisherSettings,
     *,
     http: HttpFetcher,
     clock: Callable[[], datetime],
 ) -> Pipeline:
     fetch_stage, fetch_deps = wire_fetcher(
-        settings, database.uow(FetcherUnitOfWork, "fetcher"), http=http, clock=clock
+        database.uow(FetcherUnitOfWork, "fetcher"), http=http, clock=clock
     )
     publish_stage, publish_deps = wire_publisher(
-        settings, database.uow(PublisherUnitOfWork, "publisher"), clock=clock
+        database.uow(PublisherUnitOfWork, "publisher"), settings=settings, clock=clock
     )
     bus = InMemoryBus(max_attempts=1)
     relay = OutboxRelay(

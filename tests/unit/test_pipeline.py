@@ -12,8 +12,8 @@ from devoured_core.urls import article_id_for, canonicalize_url
 from devoured_extractor.tables import extractor_articles
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
-from devoured_infra.settings import Settings
 from devoured_publisher.handlers import build_pending_editions
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.tables import publisher_items
 from devoured_summarizer.tables import summarizer_summaries
 from tests.fakes import FakeClock
@@ -45,7 +45,7 @@ async def test_feed_to_edition(
     )
     clock = FakeClock(datetime(2026, 11, 29, 7, 0, tzinfo=UTC))
     out = tmp_path / "out"
-    settings = Settings(digest_name="Devoured Daily", timezone="UTC", out_dir=out)
+    settings = PublisherSettings(digest_name="Devoured Daily", timezone="UTC", out_dir=out)
     pipeline = in_memory_pipeline(database, settings, http=http, clock=clock)
     bus, relay = pipeline.bus, pipeline.relay
     source = Source(source_id="ledger", name="The Ledger", url=site.url("/feed.xml"))

@@ -8,8 +8,8 @@ from devoured_extractor.bootstrap import wire as extractor
 from devoured_extractor.extract import extract
 from devoured_extractor.tables import extractor_articles
 from devoured_extractor.uow import ExtractorUnitOfWork
-from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import wire as publisher
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.sinks import FileSink
 from devoured_publisher.tables import publisher_items
 from devoured_publisher.uow import PublisherUnitOfWork
@@ -61,7 +61,10 @@ async def test_the_summarizer_keeps_the_newer_articles_summary(database: TestDat
 async def test_the_publisher_keeps_the_newer_story(database: TestDatabase, tmp_path: Path) -> None:
     new_uow = database.uow(PublisherUnitOfWork, "publisher")
     stage, _ = publisher(
-        Settings(out_dir=tmp_path), new_uow, sink=FileSink(tmp_path), clock=FakeClock(NEW)
+        new_uow,
+        settings=PublisherSettings(out_dir=tmp_path),
+        sink=FileSink(tmp_path),
+        clock=FakeClock(NEW),
     )
 
     await stage.handle(samples.article_summarized(tldr="The newer TL;DR.", occurred_at=NEW))

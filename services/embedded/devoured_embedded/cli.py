@@ -15,6 +15,7 @@ from rich.table import Table
 from devoured_fetcher.settings import FetcherSettings
 from devoured_infra import registry
 from devoured_infra.settings import Settings
+from devoured_publisher.settings import PublisherSettings
 
 app = typer.Typer(
     help="Devoured: turn the open web into a daily, readable tech digest.",
@@ -37,8 +38,9 @@ def run(
     """Run every stage in this process (SQLite, no broker) and write the edition to out/."""
     if not once:
         raise typer.BadParameter("only --once is supported in embedded mode for now")
-    settings = _settings(sources_file=sources, out_dir=out)
-    _run_embedded(settings)
+    fetcher = FetcherSettings(sources_file=sources) if sources else FetcherSettings()
+    publisher = PublisherSettings(out_dir=out) if out else PublisherSettings()
+    _run_embedded(_settings(publisher.out_dir), fetcher, publisher)
 
 
 @app.command()
@@ -54,17 +56,17 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
             encoding="utf-8",
         )
         console.print(f"[bold]Sample site[/] served at {base}")
-        settings = _settings(
-            sources_file=sources,
-            out_dir=out,
-            fetch_allowed_networks="127.0.0.0/8",
-            database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
-        )
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}")
         # The sample site is our own server on loopback: no need to pace requests to it.
-        _run_embedded(settings, FetcherSettings(host_delay_s=0))
+        fetcher = FetcherSettings(
+            sources_file=sources, allowed_networks="127.0.0.0/8", host_delay_s=0
+        )
+        _run_embedded(settings, fetcher, PublisherSettings(out_dir=out))
 
 
-def _run_embedded(settings: Settings, *overrides: FetcherSettings) -> None:
+def _run_embedded(
+    settings: Settings, fetcher: FetcherSettings, publisher: PublisherSettings
+) -> None:
     from devoured_embedded.runner import run_once
     from devoured_infra.pump import Record
 
@@ -88,7 +90,7 @@ def _run_embedded(settings: Settings, *overrides: FetcherSettings) -> None:
                 description=f"{record.topic.removeprefix('devoured.')}",
             )
 
-        report = asyncio.run(run_once(settings, advance, overrides=overrides))
+        report = asyncio.run(run_once(settings, advance, overrides=[fetcher, publisher]))
         progress.update(task, description="done")
     table = Table(title="Processed", show_header=True)
     table.add_column("topic")
@@ -100,9 +102,9 @@ def _run_embedded(settings: Settings, *overrides: FetcherSettings) -> None:
         console.print(f"[yellow]dead letter[/] {letter.original_topic}: {letter.error}")
     for edition in report.editions:
         console.print(f"[bold green]{edition.title}[/]: {edition.item_count} stories")
+    files = sorted(publisher.out_dir.glob("*.*"))
     console.print(
-        f"Wrote {len(report.files)} files to {settings.out_dir}/ "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"Wrote {len(files)} files to {publisher.out_dir}/ in {time.perf_counter() - started:.1f} s"
     )
     if not report.editions:
         raise typer.Exit(1)
@@ -197,12 +199,11 @@ def schemas(out: Annotated[Path, typer.Option(help="Output directory.")] = Path(
         console.print(f"wrote {path}")
 
 
-def _settings(**overrides: object) -> Settings:
-    values = {k: v for k, v in overrides.items() if v is not None}
-    if "database_url" not in values and not _env_has_database():
-        out_dir = Path(str(values.get("out_dir", "out")))
-        values["database_url"] = f"sqlite+aiosqlite:///{out_dir / 'devoured.db'}"
-    return Settings(**values)  # type: ignore[arg-type]
+def _settings(out_dir: Path) -> Settings:
+    """The shared settings; without a database in the environment, SQLite in ``out_dir``."""
+    if _env_has_database():
+        return Settings()
+    return Settings(database_url=f"sqlite+aiosqlite:///{out_dir / 'devoured.db'}")
 
 
 def _env_has_database() -> bool:

@@ -9,7 +9,6 @@ settles it (the publisher builds the edition), and drains again.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic_settings import BaseSettings
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,7 +29,6 @@ class RunReport:
     processed: dict[str, int] = field(default_factory=dict)
     editions: list[DigestPublished] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
 
 
 async def run_once(
@@ -109,7 +107,6 @@ async def _run(
     await relay.flush()
     report.editions = [m for _, m in bus.published if isinstance(m, DigestPublished)]
     report.dead_letters = bus.dead_letters
-    report.files = sorted(settings.out_dir.glob("*.*"))
     return report
 
 

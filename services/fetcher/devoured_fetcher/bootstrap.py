@@ -19,20 +19,19 @@ from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring
-from devoured_infra.settings import Settings
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_http(settings: Settings, fetcher: FetcherSettings) -> HttpFetcher:
+def build_http(fetcher: FetcherSettings) -> HttpFetcher:
     """The service's HTTP client, politeness included (``devoured fetch`` uses it too)."""
     return HttpFetcher(
-        timeout_s=settings.fetch_timeout_s,
-        max_bytes=settings.fetch_max_bytes,
-        user_agent=settings.fetch_user_agent,
-        allowed_networks=settings.allowed_networks,
+        timeout_s=fetcher.timeout_s,
+        max_bytes=fetcher.max_bytes,
+        user_agent=fetcher.user_agent,
+        allowed_networks=fetcher.networks,
         total_timeout_s=fetcher.total_timeout_s,
         connect_timeout_s=fetcher.connect_timeout_s,
         max_redirects=fetcher.max_redirects,
@@ -53,48 +52,45 @@ def build_robots(http: HttpFetcher, fetcher: FetcherSettings) -> RobotsCache | N
 
 def bootstrap(context: ServiceContext) -> Wiring:
     """The fetcher: fetch requests and submitted URLs, and the scheduler."""
-    settings = context.settings
     fetcher = context.settings_of(FetcherSettings)
     stage, deps = wire(
-        settings,
         lambda: FetcherUnitOfWork(context.sessions, service="fetcher"),
         clock=context.clock,
-        fetcher=fetcher,
+        settings=fetcher,
     )
     scheduler = SchedulerLoop(
         deps,
         context.engine,
-        sources_file=settings.sources_file,
+        sources_file=fetcher.sources_file,
         tick_s=fetcher.scheduler_tick_s,
         batch=fetcher.scheduler_batch,
-        lease_ttl_s=settings.leader_ttl_s,
+        lease_ttl_s=context.settings.leader_ttl_s,
     )
     # Embedded mode always polls: its one pass of the scheduler is how a run starts.
-    loops = [scheduler] if settings.scheduler_enabled or context.embedded else []
+    loops = [scheduler] if fetcher.scheduler_enabled or context.embedded else []
     return Wiring(
         stages=[stage, submission_stage(deps)], loops=loops, on_shutdown=[deps.http.aclose]
     )
 
 
 def wire(
-    settings: Settings,
     new_uow: Callable[[], FetcherUnitOfWork],
     *,
+    settings: FetcherSettings | None = None,
     http: HttpFetcher | None = None,
     clock: Callable[[], datetime] = utc_now,
-    fetcher: FetcherSettings | None = None,
 ) -> tuple[Stage, FetcherDeps]:
-    fetcher = fetcher or FetcherSettings()
-    client = http or build_http(settings, fetcher)
+    fetcher = settings or FetcherSettings()
+    client = http or build_http(fetcher)
     deps = FetcherDeps(
         new_uow=new_uow,
         http=client,
         clock=clock,
-        rerequest_after=timedelta(seconds=settings.fetch_rerequest_after_s),
+        rerequest_after=timedelta(seconds=fetcher.rerequest_after_s),
         bounds=PollBounds(
             min_s=fetcher.poll_min_s,
             max_s=fetcher.poll_max_s,
-            default_s=settings.poll_interval_s,
+            default_s=fetcher.poll_interval_s,
             jitter=fetcher.poll_jitter,
         ),
         robots=build_robots(client, fetcher) if http is None else None,

@@ -104,7 +104,7 @@ def fetch(url: Annotated[str, typer.Argument(help="A feed or page URL.")]) -> No
     from devoured_fetcher.operator import fetch_report
     from devoured_fetcher.settings import FetcherSettings
 
-    report = asyncio.run(fetch_report(url, Settings(), FetcherSettings()))
+    report = asyncio.run(fetch_report(url, FetcherSettings()))
     print(json.dumps(report))
     if report["outcome"] == "error":
         raise typer.Exit(1)

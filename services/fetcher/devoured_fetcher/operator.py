@@ -15,12 +15,11 @@ from devoured_fetcher.outcome import HTML_TYPES, Kind, judge
 from devoured_fetcher.repositories import SourceStatus
 from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.uow import FetcherUnitOfWork
-from devoured_infra.settings import Settings
 
 
-async def fetch_report(url: str, settings: Settings, fetcher: FetcherSettings) -> dict[str, Any]:
+async def fetch_report(url: str, fetcher: FetcherSettings) -> dict[str, Any]:
     """Fetch ``url`` with the service's own client and verdicts; one JSON-able object."""
-    http = build_http(settings, fetcher)
+    http = build_http(fetcher)
     started = time.perf_counter()
     report: dict[str, Any] = {"url": url, "outcome": "error", "reason": None, "status": None}
     try:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from devoured_core.messages import ArticleSummarized
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring
-from devoured_infra.settings import Settings
 from devoured_publisher.builder import EditionBuilder
 from devoured_publisher.delivery import Channel, EmailChannel, WebhookChannel
 from devoured_publisher.handlers import PublisherDeps, receive_story, write_files
@@ -25,19 +24,17 @@ def utc_now() -> datetime:
 
 def bootstrap(context: ServiceContext) -> Wiring:
     """The publisher: stories in; editions built, written, delivered and served."""
-    settings = context.settings
     options = context.settings_of(PublisherSettings)
     stage, deps = wire(
-        settings,
         lambda: PublisherUnitOfWork(context.sessions, service="publisher"),
-        publisher=options,
+        settings=options,
         clock=context.clock,
     )
     builder = EditionBuilder(
         deps,
         context.engine,
-        interval_s=settings.edition_interval_s,
-        lease_ttl_s=settings.leader_ttl_s,
+        interval_s=options.edition_interval_s,
+        lease_ttl_s=context.settings.leader_ttl_s,
     )
     return Wiring(
         stages=[stage],
@@ -48,20 +45,19 @@ def bootstrap(context: ServiceContext) -> Wiring:
 
 
 def wire(
-    settings: Settings,
     new_uow: Callable[[], PublisherUnitOfWork],
     *,
-    publisher: PublisherSettings | None = None,
+    settings: PublisherSettings | None = None,
     sink: EditionSink | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> tuple[Stage, PublisherDeps]:
-    options = publisher or PublisherSettings()
+    options = settings or PublisherSettings()
     deps = PublisherDeps(
         new_uow=new_uow,
         clock=clock,
-        timezone=ZoneInfo(settings.timezone),
-        digest_name=settings.digest_name,
-        sink=sink or FileSink(settings.out_dir, base_url=options.base_url),
+        timezone=ZoneInfo(options.timezone),
+        digest_name=options.digest_name,
+        sink=sink or FileSink(options.out_dir, base_url=options.base_url),
         cadence=options.cadence,
         cutoff_hour=options.cutoff_hour,
         sections=load_sections(options.sections_file),

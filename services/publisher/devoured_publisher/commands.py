@@ -25,6 +25,7 @@ from devoured_publisher.handlers import (
     write_files,
 )
 from devoured_publisher.period import period_for
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.uow import PublisherUnitOfWork
 
 digest_app = typer.Typer(help="Editions: rebuild or send one on demand.", no_args_is_help=True)
@@ -85,7 +86,8 @@ async def _build(settings: Settings, edition_id: str | None, publish: bool) -> N
         else:
             await write_files(message, deps=deps)
     console.print(
-        f"[bold green]{message.title}[/]: {message.item_count} items -> {settings.out_dir}/"
+        f"[bold green]{message.title}[/]: {message.item_count} items -> "
+        f"{PublisherSettings().out_dir}/"
     )
 
 
@@ -115,6 +117,6 @@ async def _deps(
     sessions = create_sessionmaker(engine)
     try:
         new_uow = functools.partial(PublisherUnitOfWork, sessions, service="publisher")
-        yield wire(settings, new_uow)[1], sessions
+        yield wire(new_uow)[1], sessions
     finally:
         await engine.dispose()

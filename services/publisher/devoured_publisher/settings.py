@@ -1,4 +1,5 @@
-"""The publisher's own settings (``DEVOURED_PUBLISHER_*``) and its sections file."""
+"""The publisher's own settings (``DEVOURED_PUBLISHER_*``, and four older unprefixed names)
+and its sections file."""
 
 from pathlib import Path
 from typing import Literal
@@ -11,9 +12,17 @@ from devoured_publisher.sections import DEFAULT_SECTIONS
 
 
 class PublisherSettings(BaseSettings):
-    """Edition cadence, web links, and delivery by email and webhooks."""
+    """Where editions go, their name and cadence, web links, and delivery by email and
+    webhooks."""
 
-    model_config = SettingsConfigDict(env_prefix="DEVOURED_PUBLISHER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DEVOURED_PUBLISHER_", extra="ignore", populate_by_name=True
+    )
+
+    out_dir: Path = Field(Path("out"), validation_alias="DEVOURED_OUT_DIR")
+    digest_name: str = Field("Devoured Daily", validation_alias="DEVOURED_DIGEST_NAME")
+    timezone: str = Field("UTC", validation_alias="DEVOURED_TIMEZONE")
+    edition_interval_s: float = Field(30.0, validation_alias="DEVOURED_EDITION_INTERVAL_S")
 
     cadence: Literal["daily", "weekly", "hourly"] = "daily"
     cutoff_hour: int = Field(0, ge=0, le=23)

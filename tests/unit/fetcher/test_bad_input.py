@@ -22,7 +22,6 @@ from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.handlers import poll_sources
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.uow import FetcherUnitOfWork
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 from tests.unit.conftest import LOOPBACK
@@ -54,7 +53,7 @@ class Poller:
         self.database = database
         self.clock = FakeClock(NOW)
         new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-        self.stage, self.deps = wire(Settings(), new_uow, http=http, clock=self.clock)
+        self.stage, self.deps = wire(new_uow, http=http, clock=self.clock)
 
     async def poll(self, url: str) -> list[FetchRequested]:
         source = Source(source_id="s", name="S", url=url)

@@ -21,9 +21,9 @@ from devoured_fetcher.handlers import poll_sources, schedule_due
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.robots import RobotsCache
+from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.bus import Stage
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 from tests.unit import samples
@@ -43,9 +43,9 @@ class Fetcher:
     def __init__(self, http: HttpFetcher, database: TestDatabase) -> None:
         self.database = database
         self.clock = FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
-        settings = Settings(fetch_rerequest_after_s=REREQUEST_AFTER.total_seconds())
+        settings = FetcherSettings(rerequest_after_s=REREQUEST_AFTER.total_seconds())
         new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-        self.stage, self.deps = wire(settings, new_uow, http=http, clock=self.clock)
+        self.stage, self.deps = wire(new_uow, settings=settings, http=http, clock=self.clock)
 
     async def article(self, article_id: str) -> dict[str, Any]:
         """The committed row of one article request."""

@@ -22,7 +22,6 @@ from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.politeness import HostLimiter
 from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.uow import FetcherUnitOfWork
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 from tests.unit.conftest import LOOPBACK
@@ -132,7 +131,7 @@ async def test_article_disallowed_by_robots_is_recorded(
     site.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n", {}))
     page = site.route("/private/post", Reply(200, b"<p>x</p>", {"content-type": "text/html"}))
     new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-    _, deps = wire(Settings(), new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
+    _, deps = wire(new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
     deps = replace(deps, robots=build_robots(http, FetcherSettings()))
     source = Source(source_id="s", name="S", url=page).info()
     assert await fetch(FetchRequested(url=page, kind="article", source=source), deps=deps) == []
@@ -156,7 +155,7 @@ async def test_a_sites_crawl_delay_spaces_its_article_fetches(
     )
     try:
         new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-        _, deps = wire(Settings(), new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
+        _, deps = wire(new_uow, http=http, clock=FakeClock(datetime.now(UTC)))
         deps = replace(deps, robots=build_robots(http, FetcherSettings()), max_crawl_delay_s=10)
         source = Source(source_id="s", name="S", url=page).info()
         pages = await fetch(FetchRequested(url=page, kind="article", source=source), deps=deps)

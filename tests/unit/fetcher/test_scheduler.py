@@ -9,7 +9,6 @@ from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.http import HttpFetcher
 from devoured_fetcher.scheduler import Scheduler
 from devoured_fetcher.uow import FetcherUnitOfWork
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 
@@ -34,7 +33,7 @@ class BrokenLease(UnreachableLease):
 def scheduler(http: HttpFetcher, lease: UnreachableLease, database: TestDatabase) -> Scheduler:
     clock = FakeClock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
     new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-    _, deps = wire(Settings(), new_uow, http=http, clock=clock)
+    _, deps = wire(new_uow, http=http, clock=clock)
     return Scheduler(deps, lease, lambda: None)
 
 

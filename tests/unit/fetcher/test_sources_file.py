@@ -20,7 +20,6 @@ from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.sources import SourcesFileError, load_source_configs, parse_source_configs
 from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.metrics import REGISTRY
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 from tests.unit.conftest import LOOPBACK
@@ -95,7 +94,7 @@ async def fetcher(
     clock = FakeClock(datetime(2026, 11, 29, 6, 0, tzinfo=UTC))
     http = HttpFetcher(timeout_s=2, max_bytes=1 << 20, user_agent="t", allowed_networks=LOOPBACK)
     new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-    _, deps = wire(Settings(), new_uow, http=http, clock=clock, fetcher=FetcherSettings())
+    _, deps = wire(new_uow, http=http, clock=clock, settings=FetcherSettings())
     yield deps, database, clock
     await http.aclose()
 

@@ -18,7 +18,6 @@ from devoured_fetcher.scheduler import save_source_configs
 from devoured_fetcher.sources import parse_source_configs
 from devoured_fetcher.tables import fetcher_sources
 from devoured_fetcher.uow import FetcherUnitOfWork
-from devoured_infra.settings import Settings
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 from tests.unit import samples
@@ -35,7 +34,7 @@ class Fetcher:
         self.database = database
         self.clock = FakeClock(NOW)
         new_uow = database.uow(FetcherUnitOfWork, "fetcher")
-        self.stage, self.deps = wire(Settings(), new_uow, http=http, clock=self.clock)
+        self.stage, self.deps = wire(new_uow, http=http, clock=self.clock)
 
     async def handle(self, msg: FetchRequested) -> list[Message]:
         return list(await self.stage.handle(msg))

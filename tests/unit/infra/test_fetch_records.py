@@ -2,41 +2,17 @@
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
-
-import pytest
+from collections.abc import Sequence
 
 from devoured_core.messages import FetchArticle, FetchRequested, Message, PollFeed
 from devoured_core.urls import article_id_for
 from devoured_infra.bus import Stage
 from devoured_infra.pump import Record, RecordProcessor
-from devoured_infra.runtime import JsonFormatter
 from tests.fakes import RecordingPublisher
+from tests.support.logs import Lines
 from tests.unit import samples
 
 URL = "https://lantern.test/posts/one"
-
-
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFormatter(JsonFormatter())
-        self.lines: list[dict[str, object]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(self.format(record)))
-
-
-@pytest.fixture
-def lines() -> Iterator[Lines]:
-    handler = Lines()
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(previous)
 
 
 def _processor(seen: list[FetchRequested]) -> RecordProcessor:

@@ -2,41 +2,16 @@
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
-
-import pytest
+from collections.abc import Sequence
 
 from devoured_core.messages import Message, PageFetched
 from devoured_infra.bus import Stage
 from devoured_infra.log_context import bound, current_fields
 from devoured_infra.pump import Record, RecordProcessor
-from devoured_infra.runtime import JsonFormatter, RepeatLimiter
+from devoured_infra.runtime import RepeatLimiter
 from tests.fakes import RecordingPublisher
+from tests.support.logs import Lines
 from tests.unit import samples
-
-
-class Lines(logging.Handler):
-    """The JSON lines the service's formatter would write."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFormatter(JsonFormatter())
-        self.lines: list[dict[str, object]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(self.format(record)))
-
-
-@pytest.fixture
-def lines() -> Iterator[Lines]:
-    handler = Lines()
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(previous)
 
 
 async def _no_sleep(_: float) -> None:

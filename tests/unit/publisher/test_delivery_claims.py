@@ -10,11 +10,11 @@ from sqlalchemy import Table
 
 from devoured_core.errors import StaleLeader
 from devoured_infra.leader import LeaderTerm
-from devoured_infra.settings import Settings
 from devoured_infra.tables import leader_leases
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.builder import LEASE_NAME as EDITION_BUILDER
 from devoured_publisher.handlers import PublisherDeps, build_edition, deliver_edition
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.sinks import FileSink
 from devoured_publisher.tables import publisher_delivery_claims, publisher_editions
 from devoured_publisher.uow import PublisherUnitOfWork
@@ -32,9 +32,9 @@ CURRENT = FrozenLeader(LeaderTerm(EDITION_BUILDER, "b", 2))
 async def _publisher(
     database: TestDatabase, tmp_path: Path, channel: RecordingChannel
 ) -> PublisherDeps:
-    settings = Settings(digest_name="Devoured Daily", out_dir=tmp_path)
+    settings = PublisherSettings(digest_name="Devoured Daily", out_dir=tmp_path)
     new_uow = database.uow(PublisherUnitOfWork, "publisher")
-    stage, deps = wire(settings, new_uow, sink=FileSink(tmp_path), clock=FakeClock(NOON))
+    stage, deps = wire(new_uow, settings=settings, sink=FileSink(tmp_path), clock=FakeClock(NOON))
     deps = dataclasses.replace(deps, channels=[channel], delivery_attempts=1)
     assert await stage.handle(samples.article_summarized()) == []
     await build_edition(EDITION, deps=deps)

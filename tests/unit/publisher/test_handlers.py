@@ -8,7 +8,6 @@ import pytest
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
 from devoured_core.model import EditionRecord, Story
-from devoured_infra.settings import Settings
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.handlers import (
     PublisherDeps,
@@ -17,6 +16,7 @@ from devoured_publisher.handlers import (
     write_files,
 )
 from devoured_publisher.sections import QUICK_LINKS
+from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.sinks import FileSink
 from devoured_publisher.tables import publisher_editions, publisher_items
 from devoured_publisher.uow import PublisherUnitOfWork
@@ -32,10 +32,12 @@ class Publisher:
         self.database = database
         self.clock = FakeClock(NOON)
         self.out_dir = out_dir
-        settings = Settings(digest_name="Devoured Daily", timezone=timezone, out_dir=out_dir)
+        settings = PublisherSettings(
+            digest_name="Devoured Daily", timezone=timezone, out_dir=out_dir
+        )
         self.stage, self.deps = wire(
-            settings,
             database.uow(PublisherUnitOfWork, "publisher"),
+            settings=settings,
             sink=FileSink(out_dir),
             clock=self.clock,
         )
