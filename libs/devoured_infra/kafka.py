@@ -26,7 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_core.messages import Message
-from devoured_infra import metrics
+from devoured_infra import cloudevents, metrics, tracing
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.faults import (
@@ -97,14 +97,17 @@ class KafkaPublisher:
     async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
         for message in messages:
             logical = topic or message.TOPIC
+            headers = {
+                "content-type": "application/json",
+                "x-devoured-type": type(message).__name__,
+                **cloudevents.headers(message, service=self._service, topic=logical),
+            }
+            tracing.inject(headers)
             await self._broker.publish(
                 message.model_dump_json().encode(),
                 topic=self._settings.physical_topic(logical),
                 key=message.key(),
-                headers={
-                    "content-type": "application/json",
-                    "x-devoured-type": type(message).__name__,
-                },
+                headers=headers,
             )
             metrics.MESSAGES_PRODUCED.labels(self._service, logical).inc()
 
