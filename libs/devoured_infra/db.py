@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from devoured_infra import tracing
 from devoured_infra.settings import DatabaseTimeouts, Settings
 
 # The client waits this much longer than the server's statement_timeout, so that a live server
@@ -30,9 +31,10 @@ def create_engine(database_url: str, *, timeouts: DatabaseTimeouts | None = None
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        tracing.instrument_engine(engine)
         return engine
     limits = timeouts if timeouts is not None else Settings().database_timeouts
-    return create_async_engine(
+    engine = create_async_engine(
         database_url,
         pool_size=5,
         max_overflow=5,
@@ -40,6 +42,9 @@ def create_engine(database_url: str, *, timeouts: DatabaseTimeouts | None = None
         pool_timeout=limits.pool_s or None,
         connect_args=postgres_connect_args(limits),
     )
+    # Each statement is a child span of the record being handled, when tracing is on.
+    tracing.instrument_engine(engine)
+    return engine
 
 
 def postgres_connect_args(limits: DatabaseTimeouts) -> dict[str, Any]:

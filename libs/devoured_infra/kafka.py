@@ -122,6 +122,7 @@ def service_app(
     database, the service endpoints and, when it has one, its website on the same port.
 
     ``overrides`` replace settings classes the service would read from the environment."""
+    tracing.configure_tracing(descriptor.name)
     engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
     sessions = create_sessionmaker(engine)
     context = ServiceContext(
@@ -276,7 +277,14 @@ def _subscribe(
     async def consume(msg: KafkaMessage) -> None:
         raw = msg.raw_message
         assert not isinstance(raw, tuple)  # noqa: S101 - narrows the type; no batch subscriber
-        record = Record(logical_topic, raw.partition, raw.offset, raw.key, raw.value or b"")
+        record = Record(
+            logical_topic,
+            raw.partition,
+            raw.offset,
+            raw.key,
+            raw.value or b"",
+            headers=tuple(raw.headers or ()),
+        )
         try:
             await processor.process(record)
         except OutageContinues:

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 
 from devoured_core.messages import DeadLetter, Message
+from devoured_infra import tracing
 from devoured_infra.bus import Stage
 from devoured_infra.pump import Record, RecordProcessor
 
@@ -54,7 +55,12 @@ class InMemoryBus:
             if name in self._processors:
                 offset = self._offsets.get(name, 0)
                 self._offsets[name] = offset + 1
-                record = Record(name, 0, offset, message.key(), message.model_dump_json().encode())
+                headers: dict[str, str] = {}
+                tracing.inject(headers)
+                value = message.model_dump_json().encode()
+                record = Record(
+                    name, 0, offset, message.key(), value, headers=tracing.headers_of(headers)
+                )
                 self._queue.extend((p, record) for p in self._processors[name])
 
     @property

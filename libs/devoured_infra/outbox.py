@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_core.messages import PIPELINE_MESSAGES, DeadLetter, Message
-from devoured_infra import metrics
+from devoured_infra import metrics, tracing
 from devoured_infra.bus import Publisher
 from devoured_infra.faults import Fault, Outage, classify
 from devoured_infra.repositories.outbox import OutboxRepository
@@ -93,9 +93,15 @@ class OutboxRelay:
                 message = _decode(self._types, row["message_type"], row["topic"], row["payload"])
                 if message is None:
                     continue
-                if self._before_publish is not None:
-                    await self._before_publish(message)
-                await self._publisher.publish([message], topic=row["topic"])
+                with tracing.producing(
+                    self._label,
+                    topic=row["topic"],
+                    stored=row["trace_context"],
+                    article_id=getattr(message, "article_id", None),
+                ):
+                    if self._before_publish is not None:
+                        await self._before_publish(message)
+                    await self._publisher.publish([message], topic=row["topic"])
                 metrics.OUTBOX_PUBLISHED.labels(self._label, row["topic"]).inc()
             if rows:
                 ids = [row["id"] for row in rows]

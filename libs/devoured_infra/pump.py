@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from devoured_core.messages import DeadLetter, Message
 from devoured_core.topics import dead_letter_topic
-from devoured_infra import metrics
+from devoured_infra import metrics, tracing
 from devoured_infra.bus import Publisher, Stage
 from devoured_infra.dlq import build_dead_letter
 from devoured_infra.faults import Fault, Outage, classify, describe
@@ -39,6 +39,8 @@ class Record:
     offset: int
     key: bytes | None
     value: bytes
+    # As the Kafka client hands them over; the producer's trace context is there (tracing).
+    headers: tracing.Headers = ()
 
 
 class LetterBox(Protocol):
@@ -89,8 +91,19 @@ class RecordProcessor:
         """
         key = record.key.decode("utf-8", "replace") if record.key else None
         # Every log line while the record is handled carries where it came from (log_context).
-        with bound(topic=record.topic, partition=record.partition, offset=record.offset, key=key):
-            bind(**_peek_ids(self._stage.message_type, record.value))
+        ids = _peek_ids(self._stage.message_type, record.value)
+        with (
+            tracing.consuming(
+                self._stage.service,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                headers=record.headers,
+                article_id=ids.get("article_id"),
+            ),
+            bound(topic=record.topic, partition=record.partition, offset=record.offset, key=key),
+        ):
+            bind(**ids)
             await self._process(record)
 
     async def _process(self, record: Record) -> None:

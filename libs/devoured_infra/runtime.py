@@ -2,10 +2,11 @@
 
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import uvicorn
 from sqlalchemy import text
@@ -34,6 +35,58 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)
+
+
+class ConsoleFormatter(logging.Formatter):
+    """One readable line per record, for a person at a terminal (``DEVOURED_LOG_FORMAT=console``):
+    ``12:03:04 WARNING  devoured.lag  lag not measured  topic=devoured.page_fetched``.
+
+    The same fields as the JSON lines (the record being handled, then ``extra=``) follow the
+    message as ``key=value``; a traceback follows on its own lines. ``colour`` colours the
+    level and dims the fields (ANSI escapes).
+    """
+
+    _LEVEL_COLOURS: ClassVar[dict[str, str]] = {
+        "DEBUG": "\x1b[2m",
+        "INFO": "\x1b[32m",
+        "WARNING": "\x1b[33m",
+        "ERROR": "\x1b[31m",
+        "CRITICAL": "\x1b[1;31m",
+    }
+    _DIM = "\x1b[2m"
+    _RESET = "\x1b[0m"
+
+    def __init__(self, *, colour: bool = False) -> None:
+        super().__init__()
+        self._colour = colour
+
+    def format(self, record: logging.LogRecord) -> str:
+        # uvicorn repeats its message with ANSI escapes as ``color_message``: noise here.
+        fields = current_fields() | {
+            k: v for k, v in record.__dict__.items() if k not in _STANDARD and k != "color_message"
+        }
+        level = f"{record.levelname:<8}"
+        pairs = " ".join(f"{k}={_console_value(v)}" for k, v in fields.items())
+        if self._colour:
+            level = f"{self._LEVEL_COLOURS.get(record.levelname, '')}{level}{self._RESET}"
+            pairs = f"{self._DIM}{pairs}{self._RESET}" if pairs else ""
+        line = f"{self.formatTime(record, '%H:%M:%S')} {level} {record.name}  {record.getMessage()}"
+        if pairs:
+            line += f"  {pairs}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def _console_value(value: Any) -> str:
+    """A field's value on a console line: quoted when it holds spaces, as logfmt does."""
+    text = str(value)
+    return json.dumps(text) if not text or any(c.isspace() or c in '"=' for c in text) else text
+
+
+def wants_colour(stream: Any) -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set (no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
 class RepeatLimiter(logging.Filter):
@@ -76,9 +129,15 @@ class RepeatLimiter(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, log_format: str = "json") -> None:
+    """Log to stderr at ``level``: JSON lines (``json``) or readable lines (``console``)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    if log_format == "console":
+        handler.setFormatter(ConsoleFormatter(colour=wants_colour(sys.stderr)))
+    elif log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        raise ValueError(f"log format {log_format!r}: choose json or console")
     handler.addFilter(RepeatLimiter())
     handler.addFilter(TraceContext())
     root = logging.getLogger()

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{exc.args[0]}", file=sys.stderr)
         return 2
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(serve(service_app(settings, descriptor), settings, descriptor.port))
     return 0
 

@@ -4,6 +4,7 @@ A service's own settings live in its package (``devoured_<service>/settings.py``
 descriptor names them; ``env_names`` tells which variable each field is read from."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +68,8 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"  # noqa: S104 - each service listens in its own container
     http_port: int | None = None
     log_level: str = "INFO"
+    # json: one object per line, for log collectors; console: coloured lines for a person.
+    log_format: Literal["json", "console"] = "json"
 
     # Leader lease of the singleton jobs (fetch scheduler, edition builder), renewed every
     # third of it; a replica takes over within this plus one tick of the job.

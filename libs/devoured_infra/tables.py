@@ -40,6 +40,9 @@ outbox = Table(
     # 0012_outbox_dedupe: a message that must be queued once however often its cause is
     # handled (a dead letter of a record delivered again) carries a key; NULLs never collide.
     Column("dedupe_key", String(300)),
+    # 0013_outbox_trace_context: the W3C trace context of the span that queued the message (JSON
+    # of its propagation headers), so the relay publishes it in the same trace; NULL untraced.
+    Column("trace_context", String(1000)),
     UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
     Index(
         "ix_outbox_unsent",

@@ -84,7 +84,7 @@ EXPECTED_HEADS = {
     "0008_leader_lease",  # "effective head": ``0011_redacted_targets`` depends on it
     "0009_extractor_version_guard",  # "effective head": ``0009_version_guard`` depends on it
     "0010_fetcher_retry",
-    "0012_outbox_dedupe",
+    "0013_outbox_trace_context",
     "0013_publisher_merge",
     "0013_summarizer_merge",
 }

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.messages import Message
+from devoured_infra import tracing
 from devoured_infra.tables import outbox
 
 
@@ -33,6 +34,8 @@ class OutboxRepository:
         if not messages:
             return
         now = datetime.now(UTC)
+        # The relay publishes each row in the trace of the span that queued it.
+        trace_context = tracing.current()
         statement = insert(outbox)
         if dedupe_key is not None:
             dialect = self._session.get_bind().dialect.name
@@ -50,6 +53,7 @@ class OutboxRepository:
                     "message_key": message.key(),
                     "payload": message.model_dump_json(),
                     "created_at": now,
+                    "trace_context": trace_context,
                 }
                 for message in messages
             ],

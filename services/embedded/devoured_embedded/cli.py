@@ -1,6 +1,13 @@
-"""The ``devoured`` command line."""
+"""The ``devoured`` command line.
+
+Help is click's plain layout (``rich_markup_mode=None``, which every merged service group
+inherits): a flag reads ``--once / --forever`` or ``--dry-run``, with no value, and each
+command's docstring is a one-line summary, a blank line, then prose that is re-wrapped to the
+terminal. Exit codes are listed in docs/operations.md.
+"""
 
 import asyncio
+import importlib.metadata
 import os
 import tempfile
 import time
@@ -21,6 +28,7 @@ app = typer.Typer(
     help="Devoured: turn the open web into a daily, readable tech digest.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
 topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
@@ -29,15 +37,49 @@ app.add_typer(dlq_app, name="dlq")
 console = Console(stderr=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"devoured {importlib.metadata.version('devoured')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _devoured(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 @app.command()
 def run(
-    once: Annotated[bool, typer.Option("--once", help="Poll every source once, then stop.")] = True,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once/--forever",
+            help="Poll every source once, then stop (--forever is not supported in embedded "
+            "mode yet).",
+        ),
+    ] = True,
     sources: Annotated[Path | None, typer.Option(help="Sources YAML file.")] = None,
     out: Annotated[Path | None, typer.Option(help="Output directory.")] = None,
 ) -> None:
-    """Run every stage in this process (SQLite, no broker) and write the edition to out/."""
+    """Run every stage in this process and write the edition.
+
+    Embedded mode: SQLite and an in-memory bus, no broker. The edition goes to the output
+    directory (out/ by default). Exits 1 when no edition was built.
+    """
     if not once:
-        raise typer.BadParameter("only --once is supported in embedded mode for now")
+        raise typer.BadParameter(
+            "--forever is not supported in embedded mode yet", param_hint="'--once/--forever'"
+        )
     fetcher = FetcherSettings(sources_file=sources) if sources else FetcherSettings()
     publisher = PublisherSettings(out_dir=out) if out else PublisherSettings()
     _run_embedded(_settings(publisher.out_dir), fetcher, publisher)
@@ -45,7 +87,10 @@ def run(
 
 @app.command()
 def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out")) -> None:
-    """Offline demo: serve the bundled sample site locally and build a digest from it."""
+    """Offline demo: build a digest from a bundled sample site.
+
+    Serves the sample site on loopback and runs every stage on it, as `run` does.
+    """
     from devoured_embedded.sample_server import serve_sample_site
 
     with serve_sample_site() as base, tempfile.TemporaryDirectory() as tmp:
@@ -69,6 +114,9 @@ def _run_embedded(
 ) -> None:
     from devoured_embedded.runner import run_once
     from devoured_infra.pump import Record
+    from devoured_infra.tracing import configure_tracing
+
+    configure_tracing("embedded")  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
     started = time.perf_counter()
     columns = (
@@ -114,7 +162,10 @@ def _run_embedded(
 def serve(
     stage: Annotated[str, typer.Argument(help=f"One of: {', '.join(registry.names())}")],
 ) -> None:
-    """Run one stage as a service on Kafka and PostgreSQL (metrics and health on its port)."""
+    """Run one stage as a service on Kafka and PostgreSQL.
+
+    Metrics and health checks are served on the stage's port. Runs until SIGTERM or SIGINT.
+    """
     try:
         descriptor = registry.find(stage)
     except LookupError as exc:
@@ -124,7 +175,7 @@ def serve(
     from devoured_infra.runtime import serve as serve_app
 
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(serve_app(service_app(settings, descriptor), settings, descriptor.port))
 
 
@@ -140,7 +191,11 @@ def migrate() -> None:
 
 @topics_app.command("ensure")
 def topics_ensure() -> None:
-    """Create every topic and dead-letter topic; report drift from the configuration."""
+    """Create every topic and dead-letter topic; report drift.
+
+    Drift from the configuration (partitions, replication, retention, size limit) is reported,
+    never changed.
+    """
     from devoured_infra.topic_admin import ensure_topics
 
     for report in asyncio.run(ensure_topics(Settings())):
@@ -159,7 +214,10 @@ def dlq_replay(
         typer.Option("--from-beginning", help="Also replay letters an earlier replay sent."),
     ] = False,
 ) -> None:
-    """Republish the dead letters of <topic>.dlq to <topic> (payload and key unchanged)."""
+    """Republish the dead letters of <topic>.dlq to <topic>.
+
+    Payload and key are sent unchanged. Exits 1 when the dead-letter topic does not exist.
+    """
     from devoured_infra.dlq import ReplayedLetter, input_topic, replay
 
     try:
@@ -192,11 +250,41 @@ def dlq_replay(
 
 @app.command()
 def schemas(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("docs")) -> None:
-    """Write JSON Schema of every message and the AsyncAPI document."""
+    """Write the messages' JSON Schemas and the AsyncAPI document."""
     from devoured_embedded.schemas import write_schemas
 
     for path in write_schemas(out):
         console.print(f"wrote {path}")
+
+
+@app.command()
+def status(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (for scripts) instead of tables.")
+    ] = False,
+    interval: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds between the two offset readings the rates come from."),
+    ] = 2.0,
+) -> None:
+    """Show lag, rates, dead letters, leaders and the latest edition.
+
+    One row per input of each stage: its consumer group's lag, the records it committed per
+    second between two readings --interval seconds apart, the dead letters its .dlq topic
+    retains and the newest one's error. Then the leader leases and the latest edition.
+
+    Read from Kafka and PostgreSQL (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS). Exits 1 when a
+    part could not be read (it is named under "problems"); what could be read is still shown.
+    """
+    from devoured_embedded.status import gather_status, render_status
+
+    report = asyncio.run(gather_status(Settings(), interval_s=interval))
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    else:
+        render_status(report, Console())
+    if report.problems:
+        raise typer.Exit(1)
 
 
 def _settings(out_dir: Path) -> Settings:

@@ -17,8 +17,11 @@ def extract(
         typer.Option(help="File naming one HTML file per line, 'path' or 'path<TAB>url'."),
     ] = None,
 ) -> None:
-    """Extract main text and metadata: a page on stdin gives one JSON object; --file-list gives
-    one JSON line per file. Skipped pages print {"skipped": reason}."""
+    """Extract a page's main text and metadata as JSON.
+
+    A page on stdin gives one JSON object; --file-list gives one JSON line per file. A skipped
+    page prints {"skipped": reason} (and, from stdin, exits 2).
+    """
     from devoured_extractor.batch import extract_file_list, extract_json
 
     if file_list is not None:

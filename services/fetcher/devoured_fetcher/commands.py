@@ -92,7 +92,7 @@ def sources_list() -> None:
 
 
 def submit(url: Annotated[str, typer.Argument(help="An article URL.")]) -> None:
-    """Queue one article URL; the scheduler requests it on its next tick."""
+    """Queue one article URL for the scheduler's next tick."""
     from devoured_fetcher.operator import submit_url
 
     source = _with_uow(lambda uow: submit_url(url, uow))
@@ -100,7 +100,10 @@ def submit(url: Annotated[str, typer.Argument(help="An article URL.")]) -> None:
 
 
 def fetch(url: Annotated[str, typer.Argument(help="A feed or page URL.")]) -> None:
-    """Fetch one URL with the fetcher's exact code and settings; print one JSON object."""
+    """Fetch one URL as the fetcher would; print one JSON object.
+
+    Uses the fetcher's own code and settings. Exits 1 when the outcome is an error.
+    """
     from devoured_fetcher.operator import fetch_report
     from devoured_fetcher.settings import FetcherSettings
 

@@ -15,7 +15,7 @@ from devoured_publisher.handlers import PublisherDeps, receive_story, write_file
 from devoured_publisher.settings import PublisherSettings, load_sections
 from devoured_publisher.sinks import EditionSink, FileSink
 from devoured_publisher.uow import PublisherUnitOfWork
-from devoured_publisher.web import create_web_app
+from devoured_publisher.web import StatusPage, create_web_app
 
 
 def utc_now() -> datetime:
@@ -40,7 +40,11 @@ def bootstrap(context: ServiceContext) -> Wiring:
         stages=[stage],
         loops=[builder],
         before_publish=functools.partial(write_files, deps=deps),
-        web=create_web_app(deps, base_url=options.base_url),
+        web=create_web_app(
+            deps,
+            base_url=options.base_url,
+            status=StatusPage(token=options.status_token, settings=context.settings),
+        ),
     )
 
 

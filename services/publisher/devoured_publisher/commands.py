@@ -46,13 +46,19 @@ def build(
     date: EditionOption = None,
     publish: Annotated[bool, typer.Option(help="Also publish DigestPublished on Kafka.")] = False,
 ) -> None:
-    """Rebuild an edition from the stored stories (idempotent) and write its files."""
+    """Rebuild an edition from the stored stories; write its files.
+
+    Idempotent: the same stories give the same edition.
+    """
     asyncio.run(_build(Settings(), date, publish))
 
 
 @digest_app.command("send")
 def send(date: EditionOption = None) -> None:
-    """Deliver an edition by email and webhooks now, to every target not yet served."""
+    """Deliver an edition by email and webhooks now.
+
+    Only targets not yet served receive it.
+    """
     asyncio.run(_send(Settings(), date))
 
 

@@ -47,6 +47,9 @@ class PublisherSettings(BaseSettings):
     delivery_attempts: int = 4
     delivery_backoff_s: float = 2.0
 
+    # The operators' /status page answers only requests carrying this token; unset, it is 404.
+    status_token: SecretStr | None = None
+
     @model_validator(mode="after")
     def _email_needs_tls(self) -> "PublisherSettings":
         if self.smtp_host and not (

@@ -2,10 +2,20 @@
 
 Pages are server-rendered and work without JavaScript. Reads go through the unit of work's
 repositories, so the site shows exactly what the publisher stored.
+
+``/status`` is for operators: the pipeline's status (``devoured_infra.status``: lag, rate,
+dead letters, leases) plus the latest edition, as JSON, the same as ``devoured status --json``.
+It answers only with ``DEVOURED_PUBLISHER_STATUS_TOKEN`` (``Authorization: Bearer <token>`` or
+``?token=<token>``); without a token configured it does not exist (404).
 """
 
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, SecretStr
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
@@ -15,6 +25,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from devoured_core.model import EditionRecord, Story
+from devoured_infra.db import create_engine
+from devoured_infra.settings import Settings
+from devoured_infra.status import PipelineStatus, pipeline_status, problem
 from devoured_publisher.edition import Edition
 from devoured_publisher.feeds import atom_feed, rss_feed
 from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
@@ -25,13 +38,82 @@ from devoured_publisher.pages import (
     render_html,
     render_search,
 )
+from devoured_publisher.settings import PublisherSettings
+from devoured_publisher.uow import PublisherUnitOfWork
 
 API_LIMIT = 100
 ARCHIVE_PAGE = 50
 
 
-def create_web_app(deps: PublisherDeps, *, base_url: str) -> Starlette:
-    site = _Site(deps, base_url.rstrip("/"))
+class LatestEdition(BaseModel):
+    edition_id: str
+    title: str
+    story_count: int
+    item_count: int
+    built_at: datetime
+
+
+class OperatorStatus(PipelineStatus):
+    """The pipeline's status and the publisher's latest edition."""
+
+    latest_edition: LatestEdition | None = None
+
+
+async def latest_edition(new_uow: Callable[[], PublisherUnitOfWork]) -> LatestEdition | None:
+    async with new_uow() as uow:
+        record = await uow.editions.latest()
+    if record is None:
+        return None
+    return LatestEdition(
+        edition_id=record.edition_id,
+        title=record.title,
+        story_count=record.story_count,
+        item_count=record.item_count,
+        built_at=record.built_at,
+    )
+
+
+async def operator_status(
+    settings: Settings,
+    new_uow: Callable[[], PublisherUnitOfWork],
+    *,
+    interval_s: float,
+) -> OperatorStatus:
+    """``pipeline_status`` on ``settings`` (its own connections, closed afterwards) and the
+    latest edition read through ``new_uow``; a part that cannot be read goes to ``problems``."""
+    engine = create_engine(settings.database_url)
+    try:
+        pipeline = await pipeline_status(settings, engine, interval_s=interval_s)
+    finally:
+        await engine.dispose()
+    status = OperatorStatus(**dict(pipeline))
+    try:
+        status.latest_edition = await latest_edition(new_uow)
+    except Exception as exc:
+        status.problems.append(problem("database", exc))
+    return status
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    """What ``/status`` needs: the token it asks for (None: no page), the shared settings
+    (broker, database) and the interval its rates are measured over."""
+
+    token: SecretStr | None
+    settings: Settings
+    interval_s: float = 1.0
+
+    @classmethod
+    def from_environment(cls) -> "StatusPage":
+        return cls(token=PublisherSettings().status_token, settings=Settings())
+
+
+def create_web_app(
+    deps: PublisherDeps, *, base_url: str, status: StatusPage | None = None
+) -> Starlette:
+    """The website; ``status`` configures ``/status`` (by default read from the environment
+    on its first request)."""
+    site = _Site(deps, base_url.rstrip("/"), status)
     return Starlette(
         routes=[
             Route("/", site.archive),
@@ -43,15 +125,36 @@ def create_web_app(deps: PublisherDeps, *, base_url: str) -> Starlette:
             Route("/api/editions", site.api_editions),
             Route("/api/editions/{edition_id}", site.api_edition),
             Route("/api/articles", site.api_articles),
+            Route("/status", site.status),
         ],
         middleware=[Middleware(SecurityHeaders)],
     )
 
 
 class _Site:
-    def __init__(self, deps: PublisherDeps, base_url: str) -> None:
+    def __init__(self, deps: PublisherDeps, base_url: str, status: StatusPage | None) -> None:
         self._deps = deps
         self._base_url = base_url
+        self._status = status
+
+    async def status(self, request: Request) -> Response:
+        """The operators' status; 404 without a configured token, 401 without a token in the
+        request, 403 with another one. Never cached."""
+        if self._status is None:
+            self._status = StatusPage.from_environment()
+        page = self._status
+        expected = page.token.get_secret_value() if page.token is not None else ""
+        if not expected:
+            raise HTTPException(404)
+        given = _request_token(request)
+        if given is None:
+            raise HTTPException(401, headers={"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise HTTPException(403)
+        report = await operator_status(
+            page.settings, self._deps.new_uow, interval_s=page.interval_s
+        )
+        return JSONResponse(report.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
 
     async def archive(self, request: Request) -> Response:
         """Newest first, a page at a time: "Older editions" continues below the last one."""
@@ -137,6 +240,14 @@ class _Site:
         if story is None:
             raise HTTPException(404, f"no article {article_id}")
         return story
+
+
+def _request_token(request: Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, else of ``?token=``."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.query_params.get("token") or None
 
 
 def _limit(raw: str | None) -> int:

@@ -16,8 +16,11 @@ def summarize(
     ] = None,
     title: Annotated[str, typer.Option(help="The article's headline.")] = "",
 ) -> None:
-    """Summarise an article's text from stdin: prints {"tldr", "deep_dive", "decoder"}; the
-    backend that wrote it goes to stderr."""
+    """Summarise an article's text from stdin as JSON.
+
+    Prints {"tldr", "deep_dive", "decoder"}; the name of the backend that wrote it goes to
+    stderr.
+    """
     from devoured_summarizer.command import summarize_to_json
 
     if backend not in (None, "extractive", "openai"):
