@@ -28,7 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from devoured_core.messages import Message
 from devoured_infra import cloudevents, metrics, tracing
 from devoured_infra.bus import Publisher, Stage
-from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.faults import (
     Fault,
     Outage,
@@ -123,24 +122,16 @@ def service_app(
 
     ``overrides`` replace settings classes the service would read from the environment."""
     tracing.configure_tracing(descriptor.name)
-    engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
-    sessions = create_sessionmaker(engine)
-    context = ServiceContext(
-        settings=settings,
-        engine=engine,
-        sessions=sessions,
-        overrides={type(o): o for o in overrides},
-    )
-    wiring = descriptor.bootstrap(context)
-    descriptor.check(wiring.stages)
+    context = ServiceContext.connect(settings, overrides)
+    wiring = descriptor.wire(context)
     app = build_app(
         settings,
         wiring.stages,
         service=descriptor.name,
-        sessions=sessions,
+        sessions=context.sessions,
         background=[loop.run for loop in wiring.loops],
-        ready=database_ready(engine),
-        on_shutdown=[*wiring.on_shutdown, engine.dispose],
+        ready=database_ready(context.engine),
+        on_shutdown=[*wiring.on_shutdown, context.engine.dispose],
         before_publish=wiring.before_publish,
         messages=descriptor.produces(),
     )

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from devoured_core.messages import Message
 from devoured_infra.bus import Stage
+from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.outbox import BeforePublish
 from devoured_infra.settings import Settings
 
@@ -86,6 +87,21 @@ class ServiceContext:
     overrides: Mapping[type[BaseSettings], BaseSettings] = field(default_factory=dict)
     embedded: bool = False
 
+    @classmethod
+    def connect(
+        cls, settings: Settings, overrides: Sequence[BaseSettings] = (), *, embedded: bool = False
+    ) -> "ServiceContext":
+        """A context on a new engine for ``settings.database_url``; whoever runs the services
+        disposes of ``engine`` when they stop."""
+        engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=create_sessionmaker(engine),
+            overrides={type(o): o for o in overrides},
+            embedded=embedded,
+        )
+
     def settings_of(self, kind: type[SettingsT]) -> SettingsT:
         given = self.overrides.get(kind)
         if given is None:
@@ -146,6 +162,12 @@ class ServiceDescriptor:
             for message in each.produces:
                 seen.setdefault(message.__name__, message)
         return tuple(seen.values())
+
+    def wire(self, context: ServiceContext) -> Wiring:
+        """The service's wiring on ``context``, checked against what this descriptor says."""
+        wiring = self.bootstrap(context)
+        self.check(wiring.stages)
+        return wiring
 
     def check(self, stages: Sequence[Stage]) -> None:
         """A wiring's stages must be this descriptor's inputs, in order."""

@@ -7,26 +7,11 @@ messages exist exactly when its state does.
 """
 
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_infra.repositories.outbox import OutboxRepository
-
-
-class UnitOfWork(Protocol):
-    """What every service's unit of work offers: its outbox and its transaction."""
-
-    outbox: OutboxRepository
-
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    async def commit(self) -> None: ...
 
 
 class UnitOfWorkBase:

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_core.messages import DeadLetter, DigestPublished, Message
 from devoured_infra import registry
-from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.memory_bus import InMemoryBus
 from devoured_infra.migrate import upgrade_async
 from devoured_infra.outbox import BeforePublish, OutboxRelay
@@ -49,27 +48,17 @@ async def run_once(
     await upgrade_async(
         settings.database_url, locations=registry.migration_locations(list(everyone.values()))
     )
-    engine = create_engine(settings.database_url)
-    sessions = create_sessionmaker(engine)
-    context = ServiceContext(
-        settings=settings,
-        engine=engine,
-        sessions=sessions,
-        overrides={type(o): o for o in overrides},
-        embedded=True,
-    )
+    context = ServiceContext.connect(settings, overrides, embedded=True)
     wirings: list[Wiring] = []
     try:
         for descriptor in chosen:
-            wiring = descriptor.bootstrap(context)
-            descriptor.check(wiring.stages)
-            wirings.append(wiring)
-        return await _run(settings, sessions, wirings, registry.messages(chosen), on_record)
+            wirings.append(descriptor.wire(context))
+        return await _run(settings, context.sessions, wirings, registry.messages(chosen), on_record)
     finally:
         for wiring in wirings:
             for close in wiring.on_shutdown:
                 await close()
-        await engine.dispose()
+        await context.engine.dispose()
 
 
 async def _run(

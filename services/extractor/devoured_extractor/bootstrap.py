@@ -3,7 +3,7 @@ stage with test seams (clock, extraction function)."""
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from devoured_core.messages import PageFetched
 from devoured_extractor.extract import extract
@@ -12,7 +12,7 @@ from devoured_extractor.isolation import IsolatedExtractor
 from devoured_extractor.settings import ExtractorSettings
 from devoured_extractor.uow import ExtractorUnitOfWork
 from devoured_infra.bus import Stage
-from devoured_infra.service import ServiceContext, Wiring
+from devoured_infra.service import ServiceContext, Wiring, utc_now
 
 
 def bootstrap(context: ServiceContext) -> Wiring:
@@ -28,7 +28,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
 def wire(
     new_uow: Callable[[], ExtractorUnitOfWork],
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
     extractor: Extractor | None = None,
     settings: ExtractorSettings | None = None,
 ) -> Stage:

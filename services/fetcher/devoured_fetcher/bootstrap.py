@@ -5,7 +5,7 @@
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from devoured_core.messages import FetchRequested, UrlSubmitted
 from devoured_fetcher.deps import FetcherDeps
@@ -18,11 +18,7 @@ from devoured_fetcher.scheduler import SchedulerLoop
 from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.bus import Stage
-from devoured_infra.service import ServiceContext, Wiring
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from devoured_infra.service import ServiceContext, Wiring, utc_now
 
 
 def build_http(fetcher: FetcherSettings) -> HttpFetcher:

@@ -3,12 +3,12 @@ builder, file writer, website), ``wire`` the stage and its dependencies with tes
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from devoured_core.messages import ArticleSummarized
 from devoured_infra.bus import Stage
-from devoured_infra.service import ServiceContext, Wiring
+from devoured_infra.service import ServiceContext, Wiring, utc_now
 from devoured_publisher.builder import EditionBuilder
 from devoured_publisher.delivery import Channel, EmailChannel, WebhookChannel
 from devoured_publisher.handlers import PublisherDeps, receive_story, write_files
@@ -16,10 +16,6 @@ from devoured_publisher.settings import PublisherSettings, load_sections
 from devoured_publisher.sinks import EditionSink, FileSink
 from devoured_publisher.uow import PublisherUnitOfWork
 from devoured_publisher.web import StatusPage, create_web_app
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def bootstrap(context: ServiceContext) -> Wiring:

@@ -4,11 +4,11 @@
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from devoured_core.messages import ArticleExtracted
 from devoured_infra.bus import Stage
-from devoured_infra.service import ServiceContext, Wiring
+from devoured_infra.service import ServiceContext, Wiring, utc_now
 from devoured_summarizer.backends import ExtractiveSummarizer, LlmSummarizer, Summarizer
 from devoured_summarizer.budget import DailyTokenBudget, DatabaseTokenBudget, TokenBudget
 from devoured_summarizer.cache import AnswerCache, DatabaseAnswerCache, MemoryAnswerCache
@@ -31,7 +31,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
 def wire(
     new_uow: Callable[[], SummarizerUnitOfWork],
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
     summarizer: Summarizer | None = None,
     settings: SummarizerSettings | None = None,
 ) -> Stage:
@@ -45,7 +45,7 @@ def wire(
 def build_summarizer(
     settings: SummarizerSettings,
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
     new_uow: Callable[[], SummarizerUnitOfWork] | None = None,
 ) -> Summarizer:
     """The configured backend (``DEVOURED_SUMMARIZER_BACKEND``, default ``extractive``).
