@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # `make chaos CHAOS_FULL=0` runs the short form alone (the one `make test` includes).
 CHAOS_FULL ?= 1
 
-.PHONY: help demo test check audit unit integration e2e chaos schemas bench infra-up infra-down clean
+.PHONY: help demo test check audit unit integration e2e chaos schemas bench bench-rs infra-up infra-down clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -69,6 +69,11 @@ schemas: $(VENV)/.synced  ## Write JSON Schemas and the AsyncAPI document into d
 
 bench: $(VENV)/.synced  ## Benchmarks (see bench/README.md)
 	$(BIN)/python -m bench
+
+# Not in `bench`: rs-trafilatura builds from source with cargo (about 6 minutes here).
+bench-rs: $(VENV)/.synced  ## Extraction benchmark with the optional rs-trafilatura peer
+	$(UV) sync --frozen --all-packages --group bench-rs
+	$(BIN)/python -m bench.extraction
 
 infra-up:  ## Start local Kafka and PostgreSQL (deploy/local)
 	bash deploy/local/kafka.sh start

@@ -262,6 +262,12 @@ class ArticleSummarized(Message):
     text: str = Field(description="The extracted article text (the 'Original article').")
     source: SourceInfo = Field(description="The source that listed this article.")
     tags: list[str] = Field(default_factory=list, description="Feed categories and keywords.")
+    language: str | None = Field(
+        None, description="ISO 639-1 language code from the extractor.", examples=["en"]
+    )
+    site_name: str | None = Field(
+        None, description="Publication name from the page.", examples=["The Ledger"]
+    )
     tldr: str = Field(description="One standalone sentence.")
     deep_dive: list[str] = Field(default_factory=list, description="Key-point bullets.")
     decoder: list[DecoderTerm] = Field(default_factory=list, description="Jargon glossary.")

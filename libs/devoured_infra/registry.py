@@ -10,14 +10,19 @@ full package (the ``devoured`` command, embedded mode, the migration job) holds 
 Functions that take ``services`` default to every installed one; a test passes its own.
 """
 
+from __future__ import annotations
+
 import functools
 from collections.abc import Iterable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from devoured_core.messages import Message
 from devoured_core.topics import dead_letter_topic
-from devoured_infra.service import ServiceDescriptor
+from devoured_infra.service import ServiceDescriptor, check_inputs, unique
+
+if TYPE_CHECKING:
+    from devoured_core.messages import Message
 
 GROUP = "devoured.services"
 
@@ -38,21 +43,15 @@ def installed() -> tuple[ServiceDescriptor, ...]:
 
 def ordered(services: Iterable[ServiceDescriptor]) -> tuple[ServiceDescriptor, ...]:
     """``services`` in port order, checked: names and ports are unique. Several services may
-    consume one topic (each in its consumer group), but one service consumes a topic once."""
+    consume one topic (each in its consumer group), but one service consumes a topic once: a
+    descriptor whose inputs are only imported when read is checked when they are."""
     result = tuple(sorted(services, key=lambda d: (d.port, d.name)))
-    _unique("name", [d.name for d in result])
-    _unique("port", [d.port for d in result])
+    unique("name", [d.name for d in result])
+    unique("port", [d.port for d in result])
     for descriptor in result:
-        _unique(f"{descriptor.name} input", [i.topic for i in descriptor.inputs])
+        if descriptor.inputs_loaded:
+            check_inputs(descriptor.name, descriptor.inputs)
     return result
-
-
-def _unique(what: str, values: Sequence[object]) -> None:
-    seen: set[object] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"the {what} {value!r} is declared twice")
-        seen.add(value)
 
 
 def names(services: Sequence[ServiceDescriptor] | None = None) -> tuple[str, ...]:

@@ -9,9 +9,6 @@ import asyncio
 import sys
 
 from devoured_infra import registry
-from devoured_infra.kafka import service_app
-from devoured_infra.runtime import configure_logging, serve
-from devoured_infra.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     except LookupError as exc:
         print(f"{exc.args[0]}", file=sys.stderr)
         return 2
+    from devoured_infra.kafka import service_app  # FastStream: only once a service runs
+    from devoured_infra.runtime import configure_logging, serve
+    from devoured_infra.settings import Settings
+
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(serve(service_app(settings, descriptor), settings, descriptor.port))

@@ -10,28 +10,32 @@ Every service is wired the same way: ``bootstrap(context) -> Wiring``. The Kafka
 (``devoured_infra.kafka.service_app``) and the embedded runner run that wiring unchanged.
 """
 
+from __future__ import annotations
+
 import enum
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic_settings import BaseSettings
-from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+if TYPE_CHECKING:  # imported for their types only: a descriptor loads none of them
+    from pydantic_settings import BaseSettings
+    from sqlalchemy import MetaData
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from devoured_core.messages import Message
-from devoured_infra.bus import Stage
-from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.outbox import BeforePublish
-from devoured_infra.settings import Settings
+    from devoured_core.messages import Message
+    from devoured_infra.bus import Stage
+    from devoured_infra.outbox import BeforePublish
+    from devoured_infra.settings import Settings
 
 Wake = Callable[[], None]
 """Tells the outbox relay that messages were committed to the outbox."""
 ReadinessCheck = Callable[[], Awaitable[bool]]
 Asgi = Callable[[Any, Any, Any], Awaitable[None]]
-SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+SettingsT = TypeVar("SettingsT", bound="BaseSettings")
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -90,9 +94,11 @@ class ServiceContext:
     @classmethod
     def connect(
         cls, settings: Settings, overrides: Sequence[BaseSettings] = (), *, embedded: bool = False
-    ) -> "ServiceContext":
+    ) -> ServiceContext:
         """A context on a new engine for ``settings.database_url``; whoever runs the services
         disposes of ``engine`` when they stop."""
+        from devoured_infra.db import create_engine, create_sessionmaker
+
         engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
         return cls(
             settings=settings,
@@ -131,7 +137,14 @@ class Wiring:
 Bootstrap = Callable[[ServiceContext], Wiring]
 
 
-@dataclass(frozen=True)
+Lazy = Callable[[], T]
+"""What a descriptor may name instead of a value: a function that imports it when called."""
+
+
+def _resolved(value: T | Lazy[T]) -> T:
+    return value() if callable(value) else value
+
+
 class ServiceDescriptor:
     """One service, described once.
 
@@ -140,17 +153,60 @@ class ServiceDescriptor:
     ``tables``: the tables it owns; ``migrations``: the folder of its Alembic revisions.
     ``commands``: builds its ``devoured <name> …`` command group (a Typer app), imported only
     by the command line.
+
+    A descriptor is read by everything that lists the services, the command line first, so it
+    is cheap to import: ``inputs``, ``settings`` and ``tables`` may each be given as a function
+    that imports them when first read (then read once and kept), and ``bootstrap`` and
+    ``commands`` are functions that may import their module when called. A descriptor module
+    that does so loads neither pydantic models nor SQLAlchemy nor its service's dependencies
+    until one of them is used (``devoured --help`` uses none).
     """
 
-    name: str
-    port: int
-    inputs: tuple[Input, ...]
-    bootstrap: Bootstrap
-    summary: str = ""
-    settings: tuple[type[BaseSettings], ...] = ()
-    tables: MetaData | None = None
-    migrations: Path | None = None
-    commands: Callable[[], Any] | None = None
+    def __init__(
+        self,
+        *,
+        name: str,
+        port: int,
+        inputs: tuple[Input, ...] | Lazy[tuple[Input, ...]],
+        bootstrap: Bootstrap,
+        summary: str = "",
+        settings: tuple[type[BaseSettings], ...] | Lazy[tuple[type[BaseSettings], ...]] = (),
+        tables: MetaData | Lazy[MetaData] | None = None,
+        migrations: Path | None = None,
+        commands: Callable[[], Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.port = port
+        self.bootstrap = bootstrap
+        self.summary = summary
+        self.migrations = migrations
+        self.commands = commands
+        self._inputs = inputs
+        self._settings = settings
+        self._tables = tables
+
+    def __repr__(self) -> str:
+        return f"ServiceDescriptor(name={self.name!r}, port={self.port})"
+
+    @property
+    def inputs_loaded(self) -> bool:
+        """Whether ``inputs`` is known without importing anything (given, or read before)."""
+        return not callable(self._inputs) or "inputs" in self.__dict__
+
+    @functools.cached_property
+    def inputs(self) -> tuple[Input, ...]:
+        inputs = _resolved(self._inputs)
+        if callable(self._inputs):  # given eagerly, registry.ordered checks them instead
+            check_inputs(self.name, inputs)
+        return inputs
+
+    @functools.cached_property
+    def settings(self) -> tuple[type[BaseSettings], ...]:
+        return _resolved(self._settings)
+
+    @functools.cached_property
+    def tables(self) -> MetaData | None:
+        return None if self._tables is None else _resolved(self._tables)
 
     @property
     def main_input(self) -> Input:
@@ -175,3 +231,17 @@ class ServiceDescriptor:
         declared = [(self.name, i.message) for i in self.inputs]
         if wired != declared:
             raise ValueError(f"service {self.name!r} wires {wired}, but declares {declared}")
+
+
+def check_inputs(service: str, inputs: Sequence[Input]) -> None:
+    """Several services may consume one topic (each in its consumer group), but one service
+    consumes a topic once."""
+    unique(f"{service} input", [i.topic for i in inputs])
+
+
+def unique(what: str, values: Sequence[object]) -> None:
+    seen: set[object] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"the {what} {value!r} is declared twice")
+        seen.add(value)

@@ -85,14 +85,14 @@ EXPECTED_HEADS = {
     "0009_extractor_version_guard",  # "effective head": ``0009_version_guard`` depends on it
     "0010_fetcher_retry",
     "0013_outbox_trace_context",
-    "0013_publisher_merge",
+    "0014_publisher_editor",
     "0013_summarizer_merge",
 }
 SERVICE_HEADS = {
     "fetcher": "0010_fetcher_retry",
     "extractor": "0009_extractor_version_guard",
     "summarizer": "0013_summarizer_merge",
-    "publisher": "0013_publisher_merge",
+    "publisher": "0014_publisher_editor",
 }
 MakeDatabase = Callable[[], Awaitable[str]]
 WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"

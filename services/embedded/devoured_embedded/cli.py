@@ -6,23 +6,23 @@ command's docstring is a one-line summary, a blank line, then prose that is re-w
 terminal. Exit codes are listed in docs/operations.md.
 """
 
-import asyncio
 import importlib.metadata
 import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from devoured_fetcher.settings import FetcherSettings
 from devoured_infra import registry
-from devoured_infra.settings import Settings
-from devoured_publisher.settings import PublisherSettings
+
+if TYPE_CHECKING:  # `devoured --help` must start fast: the rest is imported by the command run
+    from rich.console import Console
+
+    from devoured_fetcher.settings import FetcherSettings
+    from devoured_infra.settings import Settings
+    from devoured_publisher.settings import PublisherSettings
 
 app = typer.Typer(
     help="Devoured: turn the open web into a daily, readable tech digest.",
@@ -34,7 +34,13 @@ topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
-console = Console(stderr=True)
+
+
+def _console() -> "Console":
+    """The console progress and reports go to (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _show_version(value: bool) -> None:
@@ -80,6 +86,9 @@ def run(
         raise typer.BadParameter(
             "--forever is not supported in embedded mode yet", param_hint="'--once/--forever'"
         )
+    from devoured_fetcher.settings import FetcherSettings
+    from devoured_publisher.settings import PublisherSettings
+
     fetcher = FetcherSettings(sources_file=sources) if sources else FetcherSettings()
     publisher = PublisherSettings(out_dir=out) if out else PublisherSettings()
     _run_embedded(_settings(publisher.out_dir), fetcher, publisher)
@@ -92,6 +101,9 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
     Serves the sample site on loopback and runs every stage on it, as `run` does.
     """
     from devoured_embedded.sample_server import serve_sample_site
+    from devoured_fetcher.settings import FetcherSettings
+    from devoured_infra.settings import Settings
+    from devoured_publisher.settings import PublisherSettings
 
     with serve_sample_site() as base, tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.yaml"
@@ -100,7 +112,7 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
             f"    url: {base}/feed.xml\n    kind: feed\n",
             encoding="utf-8",
         )
-        console.print(f"[bold]Sample site[/] served at {base}")
+        _console().print(f"[bold]Sample site[/] served at {base}")
         settings = Settings(database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}")
         # The sample site is our own server on loopback: no need to pace requests to it.
         fetcher = FetcherSettings(
@@ -110,8 +122,13 @@ def demo(out: Annotated[Path, typer.Option(help="Output directory.")] = Path("ou
 
 
 def _run_embedded(
-    settings: Settings, fetcher: FetcherSettings, publisher: PublisherSettings
+    settings: "Settings", fetcher: "FetcherSettings", publisher: "PublisherSettings"
 ) -> None:
+    import asyncio
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     from devoured_embedded.runner import run_once
     from devoured_infra.pump import Record
     from devoured_infra.tracing import configure_tracing
@@ -119,6 +136,7 @@ def _run_embedded(
     configure_tracing("embedded")  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
     started = time.perf_counter()
+    console = _console()
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -166,6 +184,8 @@ def serve(
 
     Metrics and health checks are served on the stage's port. Runs until SIGTERM or SIGINT.
     """
+    import asyncio
+
     try:
         descriptor = registry.find(stage)
     except LookupError as exc:
@@ -173,6 +193,7 @@ def serve(
     from devoured_infra.kafka import service_app
     from devoured_infra.runtime import configure_logging
     from devoured_infra.runtime import serve as serve_app
+    from devoured_infra.settings import Settings
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -183,10 +204,11 @@ def serve(
 def migrate() -> None:
     """Create or upgrade the database schema (DATABASE_URL)."""
     from devoured_infra.migrate import upgrade
+    from devoured_infra.settings import Settings
 
     settings = Settings()
     upgrade(settings.database_url)
-    console.print("database schema is up to date")
+    _console().print("database schema is up to date")
 
 
 @topics_app.command("ensure")
@@ -196,8 +218,12 @@ def topics_ensure() -> None:
     Drift from the configuration (partitions, replication, retention, size limit) is reported,
     never changed.
     """
+    import asyncio
+
+    from devoured_infra.settings import Settings
     from devoured_infra.topic_admin import ensure_topics
 
+    console = _console()
     for report in asyncio.run(ensure_topics(Settings())):
         console.print(f"{report.topic:45} {report.action:22} {report.detail}")
 
@@ -218,12 +244,17 @@ def dlq_replay(
 
     Payload and key are sent unchanged. Exits 1 when the dead-letter topic does not exist.
     """
+    import asyncio
+
     from devoured_infra.dlq import ReplayedLetter, input_topic, replay
+    from devoured_infra.settings import Settings
 
     try:
         input_topic(topic)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+
+    console = _console()
 
     def show(letter: ReplayedLetter) -> None:
         console.print(f"{letter.partition}:{letter.offset:<10} {letter.action:13} {letter.detail}")
@@ -253,6 +284,7 @@ def schemas(out: Annotated[Path, typer.Option(help="Output directory.")] = Path(
     """Write the messages' JSON Schemas and the AsyncAPI document."""
     from devoured_embedded.schemas import write_schemas
 
+    console = _console()
     for path in write_schemas(out):
         console.print(f"wrote {path}")
 
@@ -276,7 +308,12 @@ def status(
     Read from Kafka and PostgreSQL (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS). Exits 1 when a
     part could not be read (it is named under "problems"); what could be read is still shown.
     """
+    import asyncio
+
+    from rich.console import Console
+
     from devoured_embedded.status import gather_status, render_status
+    from devoured_infra.settings import Settings
 
     report = asyncio.run(gather_status(Settings(), interval_s=interval))
     if as_json:
@@ -287,8 +324,10 @@ def status(
         raise typer.Exit(1)
 
 
-def _settings(out_dir: Path) -> Settings:
+def _settings(out_dir: Path) -> "Settings":
     """The shared settings; without a database in the environment, SQLite in ``out_dir``."""
+    from devoured_infra.settings import Settings
+
     if _env_has_database():
         return Settings()
     return Settings(database_url=f"sqlite+aiosqlite:///{out_dir / 'devoured.db'}")

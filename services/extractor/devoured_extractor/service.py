@@ -1,13 +1,41 @@
-"""The extractor, as the registry sees it (``devoured.services`` entry point ``extractor``)."""
+"""The extractor, as the registry sees it (``devoured.services`` entry point ``extractor``).
+
+Cheap to import (the command line reads every descriptor before it parses its arguments): its
+messages, settings, tables, wiring and commands are imported only when first used.
+"""
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from devoured_core.messages import ArticleExtracted, PageFetched
-from devoured_extractor.bootstrap import bootstrap
-from devoured_extractor.settings import ExtractorSettings
-from devoured_extractor.tables import metadata
-from devoured_infra.service import Input, ServiceDescriptor
+from devoured_infra.service import Input, ServiceContext, ServiceDescriptor, Wiring
+
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
+    from sqlalchemy import MetaData
+
+
+def inputs() -> tuple[Input, ...]:
+    from devoured_core.messages import ArticleExtracted, PageFetched
+
+    return (Input(PageFetched, produces=(ArticleExtracted,)),)
+
+
+def bootstrap(context: ServiceContext) -> Wiring:
+    from devoured_extractor.bootstrap import bootstrap as wire
+
+    return wire(context)
+
+
+def settings() -> tuple[type["BaseSettings"], ...]:
+    from devoured_extractor.settings import ExtractorSettings
+
+    return (ExtractorSettings,)
+
+
+def tables() -> "MetaData":
+    from devoured_extractor.tables import metadata
+
+    return metadata
 
 
 def commands() -> Any:
@@ -21,10 +49,10 @@ SERVICE = ServiceDescriptor(
     name="extractor",
     port=9102,
     summary="Extracts each fetched page's main text and metadata.",
-    inputs=(Input(PageFetched, produces=(ArticleExtracted,)),),
+    inputs=inputs,
     bootstrap=bootstrap,
-    settings=(ExtractorSettings,),
-    tables=metadata,
+    settings=settings,
+    tables=tables,
     migrations=Path(__file__).parent / "migrations",
     commands=commands,
 )

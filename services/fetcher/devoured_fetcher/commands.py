@@ -5,24 +5,29 @@ The embedded command line merges this group at its top level (``app.add_typer(co
 no name), so the commands read ``devoured sources list``, ``devoured submit <url>``, …
 """
 
-import asyncio
 import json
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from devoured_fetcher.uow import FetcherUnitOfWork
-from devoured_infra.settings import Settings
+if TYPE_CHECKING:  # the command line imports this module to list commands: keep it light
+    from rich.console import Console
+
+    from devoured_fetcher.uow import FetcherUnitOfWork
+    from devoured_infra.settings import Settings
 
 T = TypeVar("T")
-NewUow = Callable[[], FetcherUnitOfWork]
+NewUow = Callable[[], "FetcherUnitOfWork"]
 
-console = Console(stderr=True)
+
+def _console() -> "Console":
+    """The console messages go to (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def commands() -> typer.Typer:
@@ -40,6 +45,9 @@ def commands() -> typer.Typer:
 
 def _with_uow(work: Callable[[NewUow], Awaitable[T]]) -> T:
     """Run ``work(new_uow)`` against DATABASE_URL, migrated first."""
+    import asyncio
+
+    from devoured_fetcher.uow import FetcherUnitOfWork
     from devoured_infra.db import create_engine, create_sessionmaker
     from devoured_infra.migrate import upgrade_async
 
@@ -61,7 +69,7 @@ def sources_import(file: Annotated[Path, typer.Argument(help="An OPML file.")]) 
     from devoured_fetcher.operator import import_opml
 
     added = _with_uow(lambda uow: import_opml(file.read_bytes(), uow))
-    console.print(f"imported {len(added)} feeds")
+    _console().print(f"imported {len(added)} feeds")
 
 
 def sources_export() -> None:
@@ -73,6 +81,9 @@ def sources_export() -> None:
 
 def sources_list() -> None:
     """Sources with their error count, last status and next attempt."""
+    from rich.console import Console
+    from rich.table import Table
+
     from devoured_fetcher.operator import list_sources
 
     table = Table(show_header=True)
@@ -96,7 +107,7 @@ def submit(url: Annotated[str, typer.Argument(help="An article URL.")]) -> None:
     from devoured_fetcher.operator import submit_url
 
     source = _with_uow(lambda uow: submit_url(url, uow))
-    console.print(f"submitted {source.url} as {source.source_id}")
+    _console().print(f"submitted {source.url} as {source.source_id}")
 
 
 def fetch(url: Annotated[str, typer.Argument(help="A feed or page URL.")]) -> None:
@@ -104,6 +115,8 @@ def fetch(url: Annotated[str, typer.Argument(help="A feed or page URL.")]) -> No
 
     Uses the fetcher's own code and settings. Exits 1 when the outcome is an error.
     """
+    import asyncio
+
     from devoured_fetcher.operator import fetch_report
     from devoured_fetcher.settings import FetcherSettings
 
@@ -113,9 +126,11 @@ def fetch(url: Annotated[str, typer.Argument(help="A feed or page URL.")]) -> No
         raise typer.Exit(1)
 
 
-def _settings() -> Settings:
+def _settings() -> "Settings":
     """The shared settings; without a database in the environment, ``out/devoured.db`` (as
     the rest of ``devoured`` does)."""
+    from devoured_infra.settings import Settings
+
     if any(k in os.environ for k in ("DEVOURED_DATABASE_URL", "DATABASE_URL")):
         return Settings()
     return Settings(database_url=f"sqlite+aiosqlite:///{Path('out') / 'devoured.db'}")

@@ -1,35 +1,30 @@
 """The publisher's commands: ``devoured digest build|send`` rebuild or send an edition on
 demand, from the publisher's database. The command line merges ``commands()`` at its top level."""
 
-import asyncio
 import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from devoured_infra.db import create_engine, create_sessionmaker
-from devoured_infra.kafka import KafkaPublisher, make_broker
-from devoured_infra.migrate import upgrade_async
-from devoured_infra.outbox import OutboxRelay
-from devoured_infra.settings import Settings
-from devoured_publisher.bootstrap import wire
-from devoured_publisher.handlers import (
-    PublisherDeps,
-    build_edition,
-    deliver_edition,
-    write_files,
-)
-from devoured_publisher.period import period_for
-from devoured_publisher.settings import PublisherSettings
-from devoured_publisher.uow import PublisherUnitOfWork
+if TYPE_CHECKING:  # the command line imports this module to list commands: keep it light
+    from rich.console import Console
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from devoured_infra.settings import Settings
+    from devoured_publisher.handlers import PublisherDeps
 
 digest_app = typer.Typer(help="Editions: rebuild or send one on demand.", no_args_is_help=True)
-console = Console(stderr=True)
+
+
+def _console() -> "Console":
+    """The console messages go to (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
 
 EditionOption = Annotated[
     str | None,
@@ -50,6 +45,10 @@ def build(
 
     Idempotent: the same stories give the same edition.
     """
+    import asyncio
+
+    from devoured_infra.settings import Settings
+
     asyncio.run(_build(Settings(), date, publish))
 
 
@@ -59,6 +58,10 @@ def send(date: EditionOption = None) -> None:
 
     Only targets not yet served receive it.
     """
+    import asyncio
+
+    from devoured_infra.settings import Settings
+
     asyncio.run(_send(Settings(), date))
 
 
@@ -70,9 +73,14 @@ def commands() -> typer.Typer:
     return group
 
 
-async def _build(settings: Settings, edition_id: str | None, publish: bool) -> None:
+async def _build(settings: "Settings", edition_id: str | None, publish: bool) -> None:
     """The edition's ``DigestPublished`` goes into the publisher's outbox with it: a running
     publisher service relays it; ``--publish`` relays it from here at once."""
+    from devoured_infra.kafka import KafkaPublisher, make_broker
+    from devoured_infra.outbox import OutboxRelay
+    from devoured_publisher.handlers import build_edition, write_files
+    from devoured_publisher.settings import PublisherSettings
+
     async with _deps(settings) as (deps, sessions):
         message = await build_edition(edition_id or _current(deps), deps=deps)
         if publish:
@@ -88,22 +96,26 @@ async def _build(settings: Settings, edition_id: str | None, publish: bool) -> N
                 await relay.flush()
             finally:
                 await broker.stop()
-            console.print(f"published {message.TOPIC} for {message.edition_id}")
+            _console().print(f"published {message.TOPIC} for {message.edition_id}")
         else:
             await write_files(message, deps=deps)
-    console.print(
+    _console().print(
         f"[bold green]{message.title}[/]: {message.item_count} items -> "
         f"{PublisherSettings().out_dir}/"
     )
 
 
-async def _send(settings: Settings, edition_id: str | None) -> None:
+async def _send(settings: "Settings", edition_id: str | None) -> None:
+    from devoured_publisher.handlers import deliver_edition
+
     async with _deps(settings) as (deps, _):
         delivered = await deliver_edition(edition_id or _current(deps), deps=deps)
-    console.print(f"{delivered} deliveries made")
+    _console().print(f"{delivered} deliveries made")
 
 
-def _current(deps: PublisherDeps) -> str:
+def _current(deps: "PublisherDeps") -> str:
+    from devoured_publisher.period import period_for
+
     return period_for(
         datetime.now(UTC),
         timezone=deps.timezone,
@@ -114,9 +126,14 @@ def _current(deps: PublisherDeps) -> str:
 
 @asynccontextmanager
 async def _deps(
-    settings: Settings,
-) -> AsyncIterator[tuple[PublisherDeps, async_sessionmaker[AsyncSession]]]:
+    settings: "Settings",
+) -> AsyncIterator[tuple["PublisherDeps", "async_sessionmaker[AsyncSession]"]]:
     """The publisher's dependencies on its configured database, disposed afterwards."""
+    from devoured_infra.db import create_engine, create_sessionmaker
+    from devoured_infra.migrate import upgrade_async
+    from devoured_publisher.bootstrap import wire
+    from devoured_publisher.uow import PublisherUnitOfWork
+
     if settings.database_url.startswith("sqlite"):
         await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)

@@ -1,17 +1,32 @@
-"""Assembling an edition from stories (pure): clusters, sections, order, title and overview.
+"""Assembling an edition from stories (pure): clusters, the editor's cut, order, title and
+overview.
 
-Ranking within a section (``story_score``): the source's weight, plus up to one point for
-recency (a tenth of a point lost per hour older than the edition's newest story), plus half a
-point for every other source that covered the same event.
+Clusters of the same event (``clustering``) go to the editor (``editor.edit``), which ranks
+them by importance, files them in sections within the caps, sends the rest to Quick Links and
+off-topic stories to "Other" (or drops them), and records why for every story.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from devoured_core.messages import CoveredBy, DigestItem, DigestPublished, DigestSection
 from devoured_core.model import Story
 from devoured_publisher.clustering import cluster_stories
-from devoured_publisher.sections import OTHER_NEWS, QUICK_LINKS, SECTION_ORDER
+from devoured_publisher.editor import (
+    BRIEF_SECTIONS,
+    DEFAULT_POLICY,
+    OFF_TOPIC,
+    QUICK_LINKS,
+    Classification,
+    Decision,
+    EditorPolicy,
+    edit,
+    importance,
+    keep_language,
+    write_overview,
+)
+from devoured_publisher.sections import SECTION_ORDER
 
 
 @dataclass(frozen=True)
@@ -22,6 +37,7 @@ class Edition:
     overview: str
     sections: list[tuple[str, list[Story]]]
     also_covered: dict[str, list[Story]] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
 
     @property
     def item_count(self) -> int:
@@ -33,6 +49,35 @@ class Edition:
 
     def also(self, story: Story) -> list[Story]:
         return self.also_covered.get(story.article_id, [])
+
+    def decision(self, story: Story) -> Decision | None:
+        """Where the editor put ``story`` and why (None for an edition built without it)."""
+        return self.decisions.get(story.article_id)
+
+    @staticmethod
+    def brief(section: str) -> bool:
+        """Stories of ``section`` show as headline and TL;DR only (Quick Links, Other)."""
+        return section in BRIEF_SECTIONS
+
+    def top_stories(self) -> list[Story]:
+        """The lead sections' stories, best first (by the editor's score)."""
+        lead = [s for name, stories in self.sections if not self.brief(name) for s in stories]
+        return sorted(lead, key=lambda s: (-self._score(s), s.article_id))
+
+    def _score(self, story: Story) -> float:
+        decision = self.decisions.get(story.article_id)
+        return decision.score if decision else story.source_weight
+
+    def editor_json(self) -> list[dict[str, object]]:
+        """Every decision, in the edition's order, then the stories it left out."""
+        shown = [s.article_id for _, stories in self.sections for s in stories]
+        merged = [o.article_id for others in self.also_covered.values() for o in others]
+        order = {article_id: i for i, article_id in enumerate(shown + merged)}
+        ranked = sorted(
+            self.decisions.values(),
+            key=lambda d: (order.get(d.article_id, len(order)), d.article_id),
+        )
+        return [d.as_json() for d in ranked]
 
     def to_message(self) -> DigestPublished:
         return DigestPublished(
@@ -68,9 +113,8 @@ def edition_title(digest_name: str, day: date) -> str:
 
 
 def story_score(story: Story, newest: datetime, cluster_size: int = 1) -> float:
-    moment = story.published_at or story.received_at
-    hours_old = max(0.0, (newest - moment).total_seconds() / 3600)
-    return story.source_weight + max(0.0, 1.0 - hours_old / 10) + 0.5 * (cluster_size - 1)
+    """The importance of a story told by ``cluster_size`` sources (``editor.importance``)."""
+    return importance(story, newest=newest, sources=cluster_size)
 
 
 def assemble_edition(
@@ -80,32 +124,58 @@ def assemble_edition(
     day: date,
     edition_id: str | None = None,
     section_order: tuple[str, ...] = SECTION_ORDER,
+    notes: Mapping[str, Classification] | None = None,
+    previous_titles: Sequence[str] = (),
+    policy: EditorPolicy = DEFAULT_POLICY,
 ) -> Edition:
-    """Cluster ``stories``, group the clusters by section in order, best first, with an
-    overview."""
-    newest = max((s.published_at or s.received_at for s in stories), default=datetime.min)
-    clusters = cluster_stories(stories, score=lambda s: story_score(s, newest))
-    scores = {c.lead.article_id: story_score(c.lead, newest, 1 + len(c.also)) for c in clusters}
-    by_section: dict[str, list[Story]] = {}
-    for cluster in clusters:
-        by_section.setdefault(cluster.lead.section or OTHER_NEWS, []).append(cluster.lead)
+    """Cluster ``stories``, let the editor place the clusters, order the sections, and write
+    the overview. ``notes`` are the editor's classifications stored with the stories;
+    ``previous_titles`` the headlines of the previous editions (novelty)."""
+    notes = notes or {}
+    language_out = [s for s in stories if not keep_language(notes.get(s.article_id), policy)]
+    kept = [s for s in stories if keep_language(notes.get(s.article_id), policy)]
+    newest = max((s.published_at or s.received_at for s in kept), default=datetime.min)
+    clusters = cluster_stories(kept, score=lambda s: story_score(s, newest))
+    cut = edit(
+        [(c.lead, c.also) for c in clusters],
+        notes=notes,
+        newest=newest,
+        previous_titles=previous_titles,
+        policy=policy,
+    )
+    decisions = dict(cut.decisions)
+    for story in language_out:
+        note = notes[story.article_id]
+        decisions[story.article_id] = Decision(
+            article_id=story.article_id,
+            placement="dropped",
+            section=note.section,
+            relevance=note.relevance,
+            confidence=note.confidence,
+            score=0.0,
+            reason=f"language {note.language} not in the edition's languages",
+        )
     order = {name: i for i, name in enumerate(section_order)}
     sections = [
-        (name, sorted(by_section[name], key=lambda s: (-scores[s.article_id], s.article_id)))
-        for name in sorted(by_section, key=lambda n: (_rank(n, order), n))
+        (name, cut.sections[name])
+        for name in sorted(cut.sections, key=lambda n: (_rank(n, order), n))
     ]
     return Edition(
         edition_id=edition_id or day.isoformat(),
         edition_date=day,
         title=edition_title(digest_name, day),
-        overview=overview(sections, scores),
+        overview=overview(sections, cut.scores),
         sections=sections,
         also_covered={c.lead.article_id: c.also for c in clusters if c.also},
+        decisions=decisions,
     )
 
 
 def _rank(name: str, order: dict[str, int]) -> float:
-    """Configured sections in order; sections nobody configured just before Quick Links."""
+    """Configured sections in order; sections nobody configured just before Quick Links; the
+    off-topic list last."""
+    if name == OFF_TOPIC and name not in order:
+        return len(order) + 1
     if name in order:
         return order[name]
     return order.get(QUICK_LINKS, len(order)) - 0.5
@@ -114,24 +184,10 @@ def _rank(name: str, order: dict[str, int]) -> float:
 def overview(
     sections: list[tuple[str, list[Story]]], scores: dict[str, float] | None = None
 ) -> str:
-    """Two or three sentences naming the day's top stories, from their TL;DRs."""
-    leads = [stories[0] for name, stories in sections if stories and name != QUICK_LINKS]
-    if not leads:
-        leads = [stories[0] for _, stories in sections if stories]
-    if not leads:
-        return "No stories today."
+    """Two or three sentences about the day's top stories, from their TL;DRs: the best story
+    of the lead sections first (Quick Links and Other only when nothing else is there)."""
     ranking = scores or {}
-    top = sorted(leads, key=lambda s: -ranking.get(s.article_id, s.source_weight))
-    sentences = [_sentence(top[0].tldr)]
-    if len(top) > 1:
-        sentences.append(f"Also in this edition: {_join([s.title for s in top[1:3]])}.")
-    return " ".join(sentences)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", "…")) else text + "."
-
-
-def _join(titles: list[str]) -> str:
-    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+    lead = [s for name, stories in sections if not Edition.brief(name) for s in stories]
+    pool = lead or [s for _, stories in sections for s in stories]
+    top = sorted(pool, key=lambda s: (-ranking.get(s.article_id, s.source_weight), s.article_id))
+    return write_overview(top)

@@ -3,21 +3,32 @@
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
+from devoured_core.titles import clean_title
 from devoured_infra.leader import Leadership, LeaderTerm
 from devoured_publisher import metrics
+from devoured_publisher.article import outside_code
 from devoured_publisher.delivery import Channel, target_id, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
+from devoured_publisher.editor import (
+    OVERVIEW_INSTRUCTIONS,
+    Classification,
+    EditorPolicy,
+    accept_overview,
+    classify,
+    overview_brief,
+    source_keys,
+)
 from devoured_publisher.pages import render_html
 from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
 from devoured_publisher.render import render_markdown
 from devoured_publisher.sanitize import plain_text, safe_url
-from devoured_publisher.sections import DEFAULT_SECTIONS, section_for, section_order
+from devoured_publisher.sections import DEFAULT_SECTIONS, QUICK_LINKS, section_order
 from devoured_publisher.sinks import EditionSink
 from devoured_publisher.uow import PublisherUnitOfWork
 
@@ -37,27 +48,45 @@ class PublisherDeps:
     channels: Sequence[Channel] = ()
     delivery_attempts: int = 4
     delivery_backoff_s: float = 2.0
+    editor: EditorPolicy | None = None
+    """The editor's policy; None: the defaults with ``sections``."""
+    overview_writer: Callable[[str, str], Awaitable[str | None]] | None = None
+    """Writes the overview (an LLM backend): given instructions and the top stories' brief,
+    a paragraph, or None to keep the editor's own."""
+
+    @property
+    def policy(self) -> EditorPolicy:
+        return self.editor or EditorPolicy(sections=self.sections)
 
 
 async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[Message]:
-    """Store the story (as plain text) in the current edition; a replay keeps its edition."""
+    """Store the story (as plain text) in the current edition, with the editor's note on it
+    (relevance, section, confidence); a replay keeps its edition."""
     now = deps.clock()
     period = period_for(
         now, timezone=deps.timezone, cadence=deps.cadence, cutoff_hour=deps.cutoff_hour
     )
+    title = clean_title(
+        plain_text(msg.title), site_name=msg.site_name or msg.source.name, url=msg.canonical_url
+    )
+    note = classify(
+        title=title,
+        text=msg.text,
+        tldr=msg.tldr,
+        tags=msg.tags,
+        source_section=msg.source.section,
+        source_keys=source_keys(
+            source_id=msg.source.source_id, source_name=msg.source.name, url=msg.canonical_url
+        ),
+        policy=deps.policy,
+    )
+    note = replace(note, language=msg.language)
     story = Story(
         article_id=msg.article_id,
         edition_date=period.edition_date,
         edition_id=period.edition_id,
-        section=section_for(
-            source_section=msg.source.section,
-            tags=msg.tags,
-            title=msg.title,
-            text=msg.text,
-            has_deep_dive=bool(msg.deep_dive),
-            sections=deps.sections,
-        ),
-        title=plain_text(msg.title),
+        section=note.section if msg.deep_dive else QUICK_LINKS,
+        title=title or plain_text(msg.title),
         url=safe_url(msg.canonical_url),
         source_name=plain_text(msg.source.name),
         source_weight=msg.source.weight,
@@ -71,11 +100,11 @@ async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[
             )
             for t in msg.decoder
         ],
-        text=plain_text(msg.text),
+        text=outside_code(msg.text, plain_text),
         received_at=now,
     )
     async with deps.new_uow() as uow:
-        await uow.stories.save(story, version=msg.occurred_at)
+        await uow.stories.save(story, version=msg.occurred_at, note=note)
         await uow.commit()
     return []
 
@@ -97,7 +126,8 @@ async def build_edition(
     Under ``leader`` the write is fenced: it raises ``StaleLeader`` once another replica took
     over, and nothing is written."""
     async with deps.new_uow() as uow:
-        edition, stories = await assemble_stored_edition(uow, edition_id, deps)
+        edition, stories = await assemble_stored_edition(uow, edition_id, deps, stored=False)
+        edition = await _written_overview(edition, deps)
         built_at = max((s.received_at for s in stories), default=deps.clock())
         if leader is not None:
             await uow.leases.fence(leader.term())
@@ -216,18 +246,68 @@ def _period(edition_id: str, deps: PublisherDeps) -> EditionPeriod:
     )
 
 
+async def _written_overview(edition: Edition, deps: PublisherDeps) -> Edition:
+    """The edition with the overview writer's paragraph, when there is a writer and it wrote
+    an acceptable one."""
+    if deps.overview_writer is None or not edition.top_stories():
+        return edition
+    try:
+        brief = overview_brief(edition.top_stories())
+        text = await deps.overview_writer(OVERVIEW_INSTRUCTIONS, brief)
+    except Exception as error:  # the writer is optional: the edition keeps its own overview
+        log.warning("overview writer failed", extra={"error": str(error)})
+        return edition
+    written = accept_overview(text, brief)
+    return replace(edition, overview=written) if written else edition
+
+
 async def assemble_stored_edition(
-    uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps
+    uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps, *, stored: bool = True
 ) -> tuple[Edition, list[Story]]:
+    """The edition from its stored stories (``edition_from_stored``). With an overview
+    writer, and ``stored``, the overview is the one saved when the edition was last built
+    (the writer's, if it wrote one), so files, pages and deliveries show what the build
+    chose."""
     stories = await uow.stories.for_edition(edition_id)
+    record = None
+    if stored and deps.overview_writer is not None:
+        record = await uow.editions.get(edition_id)
+    edition = edition_from_stored(
+        edition_id,
+        stories,
+        notes=await uow.stories.notes_for_edition(edition_id),
+        previous_titles=await uow.stories.titles_before(edition_id),
+        deps=deps,
+        stored_overview=record.overview if record else None,
+    )
+    return edition, stories
+
+
+def edition_from_stored(
+    edition_id: str,
+    stories: list[Story],
+    *,
+    notes: Mapping[str, Classification],
+    previous_titles: Sequence[str],
+    deps: PublisherDeps,
+    stored_overview: str | None = None,
+) -> Edition:
+    """The edition from what the database holds (pure, CPU-bound): its stories, the editor's
+    notes on them, the previous editions' headlines and, when an overview writer is
+    configured, the overview stored with the edition."""
     edition = assemble_edition(
         stories,
         digest_name=deps.digest_name,
         day=_period(edition_id, deps).edition_date,
         edition_id=edition_id,
         section_order=section_order(deps.sections),
+        notes=notes,
+        previous_titles=previous_titles,
+        policy=deps.policy,
     )
-    return edition, stories
+    if stored_overview and deps.overview_writer is not None:
+        edition = replace(edition, overview=stored_overview)
+    return edition
 
 
 def _record(edition: Edition, *, built_at: datetime) -> EditionRecord:

@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from devoured_core.model import EditionRecord, Story
+from devoured_publisher.article import article_blocks, table_parts
 from devoured_publisher.edition import Edition
 from devoured_publisher.render import headline
 from devoured_publisher.sanitize import safe_url
@@ -18,6 +19,7 @@ _TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 _TEMPLATES.filters["safe_url"] = safe_url
+_TEMPLATES.globals.update(article_blocks=article_blocks, table_parts=table_parts)
 
 
 def digest_name_of(edition: Edition) -> str:

@@ -4,6 +4,7 @@ The only implementation of each: handlers reach them through ``PublisherUnitOfWo
 unit tests run them on SQLite (the ``database`` fixture).
 """
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import as_utc, as_version, upsert, utc_row
+from devoured_publisher.editor import Classification
 from devoured_publisher.tables import (
     publisher_deliveries,
     publisher_delivery_claims,
@@ -30,11 +32,20 @@ class StoryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def save(self, story: Story, *, version: datetime) -> bool:
-        """Insert a story; a replayed one keeps its first edition and receive time, and an
-        older one (by ``version``, the ``occurred_at`` of its message) changes nothing: False
-        when the stored row was kept."""
+    async def save(
+        self, story: Story, *, version: datetime, note: Classification | None = None
+    ) -> bool:
+        """Insert a story, with the editor's ``note`` on it; a replayed one keeps its first
+        edition and receive time, and an older one (by ``version``, the ``occurred_at`` of its
+        message) changes nothing: False when the stored row was kept."""
         values = story.model_dump()
+        if note is not None:
+            values |= {
+                "relevance": note.relevance,
+                "section_confidence": note.confidence,
+                "editor_reason": note.reason,
+                "language": note.language,
+            }
         values["decoder"] = [term.model_dump() for term in story.decoder]
         values["edition_id"] = story.edition_key
         values["message_occurred_at"] = as_version(version)
@@ -55,7 +66,58 @@ class StoryRepository:
             .where(edition_key == edition_id)
             .order_by(publisher_items.c.received_at, publisher_items.c.article_id)
         )
-        return [Story.model_validate(utc_row(dict(row._mapping))) for row in rows]
+        records = [dict(row._mapping) for row in rows.all()]
+        # Thousands of stories take long enough to validate to stall the event loop (the
+        # website serves while the builder runs): a worker thread builds them.
+        return await asyncio.to_thread(_stories, records)
+
+    async def notes_for_edition(self, edition_id: str) -> dict[str, Classification]:
+        """The editor's notes on the edition's stories (stories stored before it have none)."""
+        c = publisher_items.c
+        rows = await self._session.execute(
+            select(
+                c.article_id,
+                c.section,
+                c.relevance,
+                c.section_confidence,
+                c.editor_reason,
+                c.language,
+            ).where(edition_key == edition_id, c.relevance.is_not(None))
+        )
+        return {
+            article_id: Classification(
+                relevance=relevance,
+                section=section or "",
+                confidence=confidence or 0.0,
+                reason=reason or "",
+                language=language,
+            )
+            for article_id, section, relevance, confidence, reason, language in rows
+        }
+
+    async def titles_before(self, edition_id: str, *, editions: int = 3) -> list[str]:
+        """Headlines of the ``editions`` editions before ``edition_id`` (the editor's novelty
+        check)."""
+        key = edition_key.label("edition_id")
+        earlier = (
+            (
+                await self._session.execute(
+                    select(key)
+                    .where(edition_key < edition_id)
+                    .group_by(key)
+                    .order_by(key.desc())
+                    .limit(editions)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if not earlier:
+            return []
+        rows = await self._session.execute(
+            select(publisher_items.c.title).where(edition_key.in_(list(earlier)))
+        )
+        return [title for (title,) in rows]
 
     async def editions_needing_build(self) -> list[str]:
         """Editions whose stories changed since they were last built: more stories than the
@@ -238,3 +300,7 @@ class DeliveryRepository:
             .where(d.edition_id == edition_id, d.channel == channel, d.target == target)
             .values(attempts=d.attempts + 1)
         )
+
+
+def _stories(records: list[dict[str, Any]]) -> list[Story]:
+    return [Story.model_validate(utc_row(record)) for record in records]

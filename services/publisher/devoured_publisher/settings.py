@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from devoured_publisher.editor import SCOPE_KEYWORDS, EditorPolicy
 from devoured_publisher.sections import DEFAULT_SECTIONS
 
 
@@ -27,6 +28,15 @@ class PublisherSettings(BaseSettings):
     cadence: Literal["daily", "weekly", "hourly"] = "daily"
     cutoff_hour: int = Field(0, ge=0, le=23)
     sections_file: Path | None = None
+    # The editor (docs/publisher.md): what makes the cut.
+    max_stories: int = Field(48, ge=1)
+    section_max: int = Field(12, ge=1)
+    quick_links_max: int = Field(40, ge=0)
+    other_max: int = Field(20, ge=0)
+    min_relevance: float = Field(0.5, ge=0.0, le=1.0)
+    off_topic: Literal["other", "drop"] = "other"
+    always_relevant: str = ""
+    languages: str = ""
     base_url: str = "http://localhost:9104"
     feed_items: int = 30
 
@@ -73,14 +83,46 @@ class PublisherSettings(BaseSettings):
 
 class _SectionsFile(BaseModel):
     sections: dict[str, list[str]]
+    caps: dict[str, int] = {}
+    scope: list[str] | None = None
+
+
+def _listed(value: str) -> frozenset[str]:
+    return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+
+
+def editor_policy(options: PublisherSettings) -> EditorPolicy:
+    """The editor's policy from the settings and the sections file (its ``sections``, and
+    optional ``caps`` per section and ``scope`` keywords)."""
+    document = _read_sections(options.sections_file)
+    return EditorPolicy(
+        sections=load_sections(options.sections_file),
+        scope_keywords=tuple(document.scope) if document and document.scope else SCOPE_KEYWORDS,
+        min_relevance=options.min_relevance,
+        off_topic=options.off_topic,
+        always_relevant=_listed(options.always_relevant),
+        languages=_listed(options.languages),
+        max_stories=options.max_stories,
+        section_max=options.section_max,
+        section_caps=dict(document.caps) if document else {},
+        quick_links_max=options.quick_links_max,
+        other_max=options.other_max,
+    )
+
+
+def _read_sections(path: Path | None) -> _SectionsFile | None:
+    if path is None:
+        return None
+    return _SectionsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def load_sections(path: Path | None) -> dict[str, tuple[str, ...]]:
     """Sections and their keywords, in display order: from ``path`` (YAML) or the defaults.
 
-    The file looks like ``sections: {"AI": ["llm", "model"], "Security": ["cve"]}``.
+    The file looks like ``sections: {"AI": ["llm", "model"], "Security": ["cve"]}``, with
+    optional ``caps: {"AI": 10}`` and ``scope: [...]`` (the editor's general keywords).
     """
-    if path is None:
+    document = _read_sections(path)
+    if document is None:
         return dict(DEFAULT_SECTIONS)
-    document = _SectionsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     return {name: tuple(keywords) for name, keywords in document.sections.items()}

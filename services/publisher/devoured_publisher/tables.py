@@ -41,6 +41,11 @@ publisher_items = Table(
     # 0009_version_guard: occurred_at of the message the row was written from; an older
     # message never overwrites it (devoured_infra.db.upsert's ``version``). NULL before 0009.
     Column("message_occurred_at", DateTime(timezone=True)),
+    # 0014_publisher_editor: the editor's notes when the story arrived (NULL before 0014).
+    Column("relevance", Float),
+    Column("section_confidence", Float),
+    Column("editor_reason", Text),
+    Column("language", String(16)),
 )
 
 publisher_editions = Table(

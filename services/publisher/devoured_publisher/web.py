@@ -3,20 +3,28 @@
 Pages are server-rendered and work without JavaScript. Reads go through the unit of work's
 repositories, so the site shows exactly what the publisher stored.
 
+An edition's page is assembled (clustering, the editor's cut) and rendered in a worker thread,
+never on the event loop: an edition of thousands of stories takes a while to assemble, and the
+loop also answers health probes and keeps the Kafka consumers' heartbeats. Only the database
+reads run on the loop (they await). At most ``RENDER_THREADS`` editions render at once.
+
 ``/status`` is for operators: the pipeline's status (``devoured_infra.status``: lag, rate,
 dead letters, leases) plus the latest edition, as JSON, the same as ``devoured status --json``.
 It answers only with ``DEVOURED_PUBLISHER_STATUS_TOKEN`` (``Authorization: Bearer <token>`` or
 ``?token=<token>``); without a token configured it does not exist (404).
 """
 
+import asyncio
+import functools
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -28,9 +36,10 @@ from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import create_engine
 from devoured_infra.settings import Settings
 from devoured_infra.status import PipelineStatus, pipeline_status, problem
-from devoured_publisher.edition import Edition
+from devoured_publisher.edition import Edition, assemble_edition
+from devoured_publisher.editor import Classification
 from devoured_publisher.feeds import atom_feed, rss_feed
-from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
+from devoured_publisher.handlers import PublisherDeps
 from devoured_publisher.headers import SecurityHeaders
 from devoured_publisher.pages import (
     render_archive,
@@ -38,11 +47,15 @@ from devoured_publisher.pages import (
     render_html,
     render_search,
 )
+from devoured_publisher.period import period_of_edition
+from devoured_publisher.sections import section_order
 from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.uow import PublisherUnitOfWork
 
 API_LIMIT = 100
 ARCHIVE_PAGE = 50
+RENDER_THREADS = 2
+T = TypeVar("T")
 
 
 class LatestEdition(BaseModel):
@@ -131,6 +144,46 @@ def create_web_app(
     )
 
 
+@dataclass(frozen=True)
+class StoredEdition:
+    """What an edition is assembled from, as read from the database: its stories, the
+    editor's notes on them and the headlines of the editions before it."""
+
+    edition_id: str
+    stories: list[Story]
+    notes: Mapping[str, Classification]
+    previous_titles: Sequence[str]
+
+    def assemble(self, deps: PublisherDeps) -> Edition:
+        """The edition (pure, CPU-bound: run it off the event loop), as the publisher's
+        ``handlers.assemble_stored_edition`` assembles it."""
+        period = period_of_edition(
+            self.edition_id,
+            timezone=deps.timezone,
+            cadence=deps.cadence,
+            cutoff_hour=deps.cutoff_hour,
+        )
+        return assemble_edition(
+            self.stories,
+            digest_name=deps.digest_name,
+            day=period.edition_date,
+            edition_id=self.edition_id,
+            section_order=section_order(deps.sections),
+            notes=self.notes,
+            previous_titles=self.previous_titles,
+            policy=deps.policy,
+        )
+
+
+async def read_stored_edition(uow: PublisherUnitOfWork, edition_id: str) -> StoredEdition:
+    return StoredEdition(
+        edition_id=edition_id,
+        stories=await uow.stories.for_edition(edition_id),
+        notes=await uow.stories.notes_for_edition(edition_id),
+        previous_titles=await uow.stories.titles_before(edition_id),
+    )
+
+
 class _Site:
     def __init__(self, deps: PublisherDeps, base_url: str, status: StatusPage | None) -> None:
         self._deps = deps
@@ -165,8 +218,9 @@ class _Site:
         )
 
     async def edition(self, request: Request) -> Response:
-        edition = await self._edition(request.path_params["edition_id"])
-        return HTMLResponse(render_html(edition, web=True))
+        stored = await self._stored(request.path_params["edition_id"])
+        page = await self._in_worker(lambda: render_html(stored.assemble(self._deps), web=True))
+        return HTMLResponse(page)
 
     async def article(self, request: Request) -> Response:
         story = await self._story(request.path_params["article_id"])
@@ -209,8 +263,10 @@ class _Site:
         return JSONResponse([_edition_summary(e) for e in editions], headers=headers)
 
     async def api_edition(self, request: Request) -> Response:
-        edition = await self._edition(request.path_params["edition_id"])
-        return JSONResponse(edition.to_message().model_dump(mode="json"))
+        stored = await self._stored(request.path_params["edition_id"])
+        return await self._in_worker(  # the response renders its JSON body when made
+            lambda: JSONResponse(stored.assemble(self._deps).to_message().model_dump(mode="json"))
+        )
 
     async def api_articles(self, request: Request) -> Response:
         query = request.query_params.get("q") or None
@@ -218,13 +274,21 @@ class _Site:
         stories = await self._search(query, section)
         return JSONResponse([_story_json(s) for s in stories])
 
-    async def _edition(self, edition_id: str) -> Edition:
-        """A published edition, assembled from its stored stories; 404 when there is none."""
+    async def _stored(self, edition_id: str) -> StoredEdition:
+        """What a published edition is assembled from; 404 when there is none."""
         async with self._deps.new_uow() as uow:
             if await uow.editions.get(edition_id) is None:
                 raise HTTPException(404, f"no edition {edition_id}")
-            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
-        return edition
+            return await read_stored_edition(uow, edition_id)
+
+    async def _in_worker(self, work: Callable[[], T]) -> T:
+        """``work()`` in a worker thread, at most ``RENDER_THREADS`` at a time."""
+        async with self._limiter:
+            return await run_in_threadpool(work)
+
+    @functools.cached_property
+    def _limiter(self) -> asyncio.Semaphore:
+        return asyncio.Semaphore(RENDER_THREADS)
 
     async def _recent(self, limit: int, before: str | None = None) -> list[EditionRecord]:
         async with self._deps.new_uow() as uow:

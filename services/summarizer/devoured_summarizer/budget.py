@@ -9,10 +9,12 @@ survives restarts; ``devoured summarize`` on the command line counts in memory.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from devoured_summarizer import metrics
-from devoured_summarizer.uow import SummarizerUnitOfWork
+
+if TYPE_CHECKING:  # the command line builds a backend without a database
+    from devoured_summarizer.uow import SummarizerUnitOfWork
 
 Clock = Callable[[], datetime]
 
@@ -67,7 +69,7 @@ class DatabaseTokenBudget:
 
     def __init__(
         self,
-        new_uow: Callable[[], SummarizerUnitOfWork],
+        new_uow: Callable[[], "SummarizerUnitOfWork"],
         limit: int,
         clock: Clock = lambda: datetime.now(UTC),
     ) -> None:

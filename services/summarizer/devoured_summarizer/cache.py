@@ -9,9 +9,11 @@ too; ``devoured summarize`` on the command line, which has no database, keeps it
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from devoured_summarizer.uow import SummarizerUnitOfWork
+if TYPE_CHECKING:  # the command line builds a backend without a database
+    from devoured_summarizer.uow import SummarizerUnitOfWork
+
 
 PRUNE_EVERY = timedelta(hours=1)
 
@@ -47,7 +49,7 @@ class DatabaseAnswerCache:
 
     def __init__(
         self,
-        new_uow: Callable[[], SummarizerUnitOfWork],
+        new_uow: Callable[[], "SummarizerUnitOfWork"],
         *,
         keep: timedelta = timedelta(days=30),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

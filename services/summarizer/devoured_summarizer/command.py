@@ -4,7 +4,6 @@ import asyncio
 import json
 from typing import Literal
 
-from devoured_summarizer.bootstrap import build_summarizer
 from devoured_summarizer.settings import SummarizerSettings
 
 
@@ -16,5 +15,13 @@ def summarize_to_json(
     settings = SummarizerSettings()
     if backend is not None:
         settings = settings.model_copy(update={"backend": backend})
-    summary = asyncio.run(build_summarizer(settings)(text, title))
+    if settings.backend == "extractive":
+        # The offline default needs neither the LLM client nor the database layer: start fast.
+        from devoured_summarizer.backends import ExtractiveSummarizer
+
+        summary = asyncio.run(ExtractiveSummarizer()(text, title))
+    else:
+        from devoured_summarizer.bootstrap import build_summarizer
+
+        summary = asyncio.run(build_summarizer(settings)(text, title))
     return json.dumps(summary.as_json(), ensure_ascii=False), summary.backend

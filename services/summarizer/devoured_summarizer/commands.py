@@ -7,7 +7,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 
 def summarize(
@@ -21,6 +20,8 @@ def summarize(
     Prints {"tldr", "deep_dive", "decoder"}; the name of the backend that wrote it goes to
     stderr.
     """
+    from rich.console import Console
+
     from devoured_summarizer.command import summarize_to_json
 
     if backend not in (None, "extractive", "openai"):

@@ -28,6 +28,8 @@ async def summarize_article(msg: ArticleExtracted, *, deps: SummarizerDeps) -> l
         text=msg.text,
         source=msg.source,
         tags=msg.tags,
+        language=msg.language,
+        site_name=msg.site_name,
         tldr=summary.tldr,
         deep_dive=summary.deep_dive,
         decoder=[DecoderTerm(term=t.term, definition=t.definition) for t in summary.decoder],

@@ -10,11 +10,13 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-import openai
+from typing import TYPE_CHECKING
 
 from devoured_core.errors import TransientError
 from devoured_summarizer import metrics
+
+if TYPE_CHECKING:  # openai takes a second to import: only a configured LLM loads it
+    import openai
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class LlmClient:
         self.model = model
         self._timeout_s = timeout_s
         self._clock = clock
+        import openai  # loaded only when an LLM is configured
+
         self._client = openai.AsyncOpenAI(
             api_key=api_key or "unused", base_url=base_url, timeout=timeout_s, max_retries=0
         )
@@ -68,6 +72,8 @@ class LlmClient:
     async def complete(
         self, messages: list[dict[str, str]], response_format: dict[str, object]
     ) -> Completion:
+        import openai
+
         deadline = self._clock() + self._retry.deadline_s
         for attempt in range(self._retry.max_retries + 1):
             started = time.perf_counter()
@@ -94,8 +100,10 @@ class LlmClient:
             return _completion(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _failure(self, exc: openai.APIError, attempt: int) -> tuple[str, float | None]:
+    def _failure(self, exc: "openai.APIError", attempt: int) -> tuple[str, float | None]:
         """(reason, seconds to wait before retrying or None when retrying cannot help)."""
+        import openai
+
         backoff = self._retry.backoff_s * 2**attempt
         if isinstance(exc, openai.APITimeoutError):
             return "timeout", backoff

@@ -1,16 +1,42 @@
-"""The summarizer, as the registry sees it (``devoured.services`` entry point ``summarizer``)."""
+"""The summarizer, as the registry sees it (``devoured.services`` entry point ``summarizer``).
+
+Cheap to import (the command line reads every descriptor before it parses its arguments): its
+messages, settings, tables, wiring and commands are imported only when first used.
+"""
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devoured_core.messages import ArticleExtracted, ArticleSummarized
-from devoured_infra.service import Input, ServiceDescriptor
-from devoured_summarizer.bootstrap import bootstrap
-from devoured_summarizer.settings import SummarizerSettings
-from devoured_summarizer.tables import metadata
+from devoured_infra.service import Input, ServiceContext, ServiceDescriptor, Wiring
 
 if TYPE_CHECKING:
     import typer
+    from pydantic_settings import BaseSettings
+    from sqlalchemy import MetaData
+
+
+def inputs() -> tuple[Input, ...]:
+    from devoured_core.messages import ArticleExtracted, ArticleSummarized
+
+    return (Input(ArticleExtracted, produces=(ArticleSummarized,)),)
+
+
+def bootstrap(context: ServiceContext) -> Wiring:
+    from devoured_summarizer.bootstrap import bootstrap as wire
+
+    return wire(context)
+
+
+def settings() -> tuple[type["BaseSettings"], ...]:
+    from devoured_summarizer.settings import SummarizerSettings
+
+    return (SummarizerSettings,)
+
+
+def tables() -> "MetaData":
+    from devoured_summarizer.tables import metadata
+
+    return metadata
 
 
 def commands() -> "typer.Typer":
@@ -25,10 +51,10 @@ SERVICE = ServiceDescriptor(
     name="summarizer",
     port=9103,
     summary="Writes each article's TL;DR, Deep dive and Decoder.",
-    inputs=(Input(ArticleExtracted, produces=(ArticleSummarized,)),),
+    inputs=inputs,
     bootstrap=bootstrap,
-    settings=(SummarizerSettings,),
-    tables=metadata,
+    settings=settings,
+    tables=tables,
     migrations=Path(__file__).parent / "migrations",
     commands=commands,
 )

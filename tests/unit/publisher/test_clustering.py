@@ -1,10 +1,29 @@
 """Story clustering: same event from several sources becomes one item."""
 
+import random
 from datetime import date
 
+import pytest
+
+from devoured_core.model import Story
 from devoured_core.similarity import hamming_distance, simhash, title_overlap
-from devoured_publisher.clustering import TEXT_DISTANCE, cluster_stories
+from devoured_publisher.clustering import (
+    TEXT_BAND_SLACK,
+    TEXT_BANDS,
+    _bands,
+    cluster_stories,
+    text_pairs,
+    text_signature,
+    title_pairs,
+)
 from devoured_publisher.edition import assemble_edition
+from devoured_publisher.merging import (
+    MIN_SHARED_TITLE_WORDS,
+    TEXT_DISTANCE,
+    StoryText,
+    prepare,
+    same_story,
+)
 from tests.unit.samples import story
 
 BODY = (
@@ -72,3 +91,137 @@ def test_edition_shows_one_item_per_event_with_also_covered_links() -> None:
     assert (edition.item_count, edition.story_count) == (2, 3)
     item = next(i for s in edition.to_message().sections for i in s.items if i.article_id == "c")
     assert [o.url for o in item.also_covered_by] == [stories[1].url]
+
+
+# Candidate pairs (SimHash bands, title-word index) against comparing every pair.
+
+VOCABULARY = [
+    f"{consonant}{vowel}{end}"
+    for consonant in "bdfgklmnprstvz"
+    for vowel in ("a", "e", "i", "o", "u", "ai", "ou")
+    for end in ("n", "r", "st", "lk", "mp")
+]
+
+
+def _all_pairs(stories: list[Story]) -> list[list[str]]:
+    """The clusters as the rule defines them: every pair compared (the former algorithm)."""
+    hashes = [text_signature(s.text) for s in stories]
+    prepared = prepare(
+        [StoryText(s.title, s.url, s.text, h) for s, h in zip(stories, hashes, strict=True)]
+    )
+    parent = list(range(len(stories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(stories)):
+        for j in range(i + 1, len(stories)):
+            if same_story(prepared[i], prepared[j]):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[str]] = {}
+    for index, each in enumerate(stories):
+        groups.setdefault(root(index), []).append(each.article_id)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def _generated(count: int, seed: int) -> list[Story]:
+    """Stories from our own made-up words: fresh ones, and retellings of earlier ones with a few
+    words changed (texts from 0 to ~20 SimHash bits apart, titles sharing 1-5 words), some on
+    the same URL, some too short for a signature."""
+    rng = random.Random(seed)
+    made: list[Story] = []
+    for index in range(count):
+        if made and rng.random() < 0.5:
+            base = rng.choice(made)
+            text = base.text.split()
+            for _ in range(rng.choice([0, 1, 2, 4, 8, 16, 40])):
+                text[rng.randrange(len(text))] = rng.choice(VOCABULARY)
+            title = base.title.split()
+            for _ in range(rng.randint(0, 4)):
+                title[rng.randrange(len(title))] = rng.choice(VOCABULARY)
+            url = base.url if rng.random() < 0.1 else f"https://{seed}.example/{index}"
+        else:
+            length = rng.choice([20, 120, 300])
+            text = [rng.choice(VOCABULARY) for _ in range(length)]
+            title = [rng.choice(VOCABULARY) for _ in range(rng.randint(3, 8))]
+            url = f"https://{seed}.example/{index}"
+        made.append(story(f"s{index:04d}", title=" ".join(title), text=" ".join(text), url=url))
+    return made
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_clusters_equal_comparing_every_pair(seed: int) -> None:
+    stories = _generated(160, seed)
+    clusters = cluster_stories(stories, score=lambda s: s.source_weight)
+    found = sorted(sorted([c.lead.article_id, *(s.article_id for s in c.also)]) for c in clusters)
+    expected = _all_pairs(stories)
+    assert found == expected
+    assert any(len(g) > 1 for g in expected)  # the stories do merge, or this shows nothing
+    assert any(len(g) == 1 for g in expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_text_pairs_are_every_pair_within_the_text_distance(seed: int) -> None:
+    """The bands' guarantee: signatures up to TEXT_DISTANCE bits apart share a band, so every
+    such pair is found, while far fewer than all pairs are compared."""
+    rng = random.Random(seed)
+    hashes: list[int | None] = []
+    for _ in range(400):
+        if hashes and rng.random() < 0.6:
+            base = rng.choice([h for h in hashes if h is not None])
+            flipped = rng.sample(range(64), rng.randint(0, TEXT_DISTANCE + 4))
+            hashes.append(base ^ sum(1 << b for b in flipped))
+        else:
+            hashes.append(None if rng.random() < 0.1 else rng.getrandbits(64))
+    near = {
+        (i, j)
+        for i, a in enumerate(hashes)
+        for j, b in enumerate(hashes)
+        if i < j and a is not None and b is not None and hamming_distance(a, b) <= TEXT_DISTANCE
+    }
+    far = sum(1 for a in hashes for b in hashes if a and b and hamming_distance(a, b) > 12)
+    assert len(near) > 100
+    assert far > 0
+    assert set(text_pairs(hashes)) == near
+
+
+@pytest.mark.parametrize("min_shared", [MIN_SHARED_TITLE_WORDS, 3])
+@pytest.mark.parametrize("seed", range(4))
+def test_title_pairs_are_every_pair_sharing_enough_title_words(seed: int, min_shared: int) -> None:
+    rng = random.Random(seed)
+    common = VOCABULARY[:6]  # in many titles: prefix filtering must not lose pairs on them
+    titles: list[set[str]] = []
+    for _ in range(400):
+        if titles and rng.random() < 0.5:
+            title = set(rng.choice(titles))
+            for _ in range(rng.randint(0, 3)):
+                title.discard(rng.choice(sorted(title)) if title else "")
+                title.add(rng.choice(VOCABULARY))
+        else:
+            title = {rng.choice(common)} | set(rng.sample(VOCABULARY, rng.randint(1, 9)))
+        titles.append(title)
+    expected = {
+        (i, j)
+        for i, a in enumerate(titles)
+        for j, b in enumerate(titles)
+        if i < j and len(a & b) >= min_shared
+    }
+    assert len(expected) > 50
+    assert set(title_pairs(titles, min_shared)) == expected
+
+
+def test_the_bands_cover_every_bit_once_and_close_pairs_are_close_on_one() -> None:
+    assert TEXT_DISTANCE < TEXT_BANDS * (TEXT_BAND_SLACK + 1)  # pigeonhole: one band is close
+    covered = 0
+    for shift, mask in _bands():
+        assert covered & (mask << shift) == 0
+        covered |= mask << shift
+    assert covered == (1 << 64) - 1
+
+
+def test_a_signature_is_memoised_and_short_texts_have_none() -> None:
+    assert text_signature(BODY) == simhash(BODY)
+    assert text_signature(BODY) == text_signature(str(BODY))
+    assert text_signature("Too short to tell.") is None

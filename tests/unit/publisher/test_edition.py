@@ -57,29 +57,30 @@ def test_ties_are_broken_by_article_id() -> None:
     assert [s.article_id for s in ranked] == ["a", "b", "c"]
 
 
-def test_overview_leads_with_the_top_story_and_names_others() -> None:
+def test_overview_is_one_paragraph_from_the_top_stories_tldrs() -> None:
     top = story("top", section="Science", source_weight=5.0, tldr="Tides turned into power")
     stories = [
-        story("ai", section="AI", title="Models got smaller"),
+        story("ai", section="AI", tldr="The new model is half the size."),
         top,
-        story("sec", section="Security", title="Patch your routers"),
-        story("ql", section=QUICK_LINKS, title="A link only", deep_dive=[]),
+        story("sec", section="Security", source_weight=0.5, tldr="Routers need a patch."),
+        story("ql", section=QUICK_LINKS, title="A link only", deep_dive=[], tldr="Link only."),
     ]
     text = assemble_edition(stories, digest_name="D", day=DAY).overview
-    assert text.startswith("Tides turned into power.")
-    assert "Models got smaller" in text
-    assert "Patch your routers" in text
-    assert "A link only" not in text
+    assert text == (
+        "Tides turned into power. Elsewhere, the new model is half the size. "
+        "And Routers need a patch."
+    )
+    assert "\n" not in text
+    assert "Also in this edition" not in text
 
 
-def test_overview_names_at_most_two_other_stories() -> None:
+def test_overview_names_at_most_three_stories_one_per_section() -> None:
     stories = [
-        story(n, section=s, title=f"Title {n}")
-        for n, s in [("1", "AI"), ("2", "Science"), ("3", "Security"), ("4", "Other News")]
+        story(n, section=s, source_weight=w, tldr=f"Fact {n}.")
+        for n, s, w in [("1", "AI", 4), ("2", "AI", 3), ("3", "Security", 2), ("4", "Science", 1)]
     ]
     text = assemble_edition(stories, digest_name="D", day=DAY).overview
-    assert text.endswith("Also in this edition: Title 2 and Title 3.")
-    assert "Title 4" not in text
+    assert text == "Fact 1. Elsewhere, Fact 3. And Fact 4."
 
 
 def test_overview_of_quick_links_only_uses_them() -> None:

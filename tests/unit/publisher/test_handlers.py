@@ -116,7 +116,7 @@ async def test_build_edition_stores_record_and_its_event_and_the_relay_writes_fi
 ) -> None:
     await publisher.receive(summarized(1, tags=["ai"]))
     publisher.clock.advance(timedelta(minutes=5))
-    await publisher.receive(summarized(2, deep_dive=[]))
+    await publisher.receive(summarized(2, deep_dive=[], tags=["science"]))
 
     digest = await build_edition("2026-11-29", deps=publisher.deps)
     # The event is committed with the edition; its files are written when it is published.

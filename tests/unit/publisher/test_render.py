@@ -67,10 +67,20 @@ def test_text_layout_matches_the_seed_format() -> None:
 
 
 def test_text_omits_empty_deep_dive_and_decoder() -> None:
-    text = render_text(edition_of(story("q", section=QUICK_LINKS, deep_dive=[], decoder=[])))
-    assert "Deep dive" not in text
+    text = render_text(edition_of(story("s", decoder=[])))
+    assert "Deep dive" in text
     assert "Decoder" not in text
     assert "Original article" in text
+
+
+def test_quick_links_show_headline_and_tldr_only() -> None:
+    quick = story("q", section=QUICK_LINKS, deep_dive=[], tldr="Only the gist.")
+    edition = edition_of(quick)
+    for rendered in (render_text(edition), render_markdown(edition)):
+        assert "Only the gist." in rendered
+        assert "Story q (4 minute read)" in rendered
+        assert "Original article" not in rendered
+        assert "Paragraph one of q" not in rendered
 
 
 def test_markdown_layout() -> None:

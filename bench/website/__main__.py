@@ -1,0 +1,3 @@
+from bench.website.run import main
+
+main()
