@@ -46,3 +46,13 @@ def term_recall(ours_terms: list[str], reference: list[str]) -> float:
     mine = [set(content_words(t)) for t in ours_terms]
     found = sum(1 for r in reference if any(set(content_words(r)) & m for m in mine))
     return found / len(reference)
+
+
+def term_precision(ours_terms: list[str], reference: list[str]) -> float:
+    """Share of our terms that match a reference term (a shared content word); 0 for none."""
+    if not ours_terms:
+        return 0.0
+    refs = [set(content_words(r)) for r in reference]
+    return sum(1 for t in ours_terms if any(set(content_words(t)) & r for r in refs)) / len(
+        ours_terms
+    )

@@ -34,6 +34,8 @@ A spring tide is a tide with the greatest difference between high and low water.
 The first turbine should be lowered into the water in the summer of 2027.
 The council approved a budget of 40 million euros for four seabed turbines on Monday."""
 
+NO_HEADLINE = Tuning(tldr_headline=False)  # the choice among article sentences alone
+
 
 def texts(text: str) -> list[str]:
     return [s.text for s in split_sentences(text)]
@@ -263,23 +265,57 @@ def test_compress_drops_fillers_asides_and_attribution() -> None:
 
 
 def test_tldr_is_one_standalone_article_sentence_of_at_most_35_words() -> None:
-    summary = summarize(ARTICLE, "Harbour City approves tidal power plant")
+    summary = summarize(ARTICLE, "Harbour City approves tidal power plant", tuning=NO_HEADLINE)
     assert summary.tldr in texts(ARTICLE)
     assert len(summary.tldr.split()) <= MAX_TLDR_WORDS
     assert not dangles(summary.tldr)
     assert summary.backend == "extractive"
 
 
+def test_a_headline_that_says_who_did_what_leads_the_tldr_with_a_sentence_that_adds() -> None:
+    title = "Harbour City approves tidal power plant"
+    summary = summarize(ARTICLE, title)
+    head, _, rest = summary.tldr.partition(": ")
+    assert head == title
+    assert rest[:-1] in " ".join(texts(ARTICLE)).replace("The council", "the council")
+    assert "tidal power plant" not in rest  # the opening's restatement of the headline lost
+    assert len(summary.tldr.split()) <= MAX_TLDR_WORDS
+    assert rest not in summary.deep_dive
+    assert rest[:1].upper() + rest[1:] not in summary.deep_dive
+    # A question or a label is no clause: the TL;DR is then a sentence of the article.
+    for teaser in ("Is tidal power the answer?", "Tidal power"):
+        assert summarize(ARTICLE, teaser).tldr in texts(ARTICLE)
+
+
+def test_the_opening_sentence_must_be_clearly_best_to_be_the_tldr() -> None:
+    # The digest rewrites its TL;DRs; a copied opening is the exception (tldr_opener).
+    article = "\n".join(texts(ARTICLE))
+    first = texts(ARTICLE)[0]
+    assert summarize(article, "", tuning=Tuning(tldr_headline=False, tldr_opener=0.0)).tldr == (
+        first
+    )
+    assert summarize(article, "", tuning=Tuning(tldr_headline=False, tldr_opener=2.0)).tldr != (
+        first
+    )
+
+
+def test_a_teaser_or_scene_setting_lede_is_not_the_tldr() -> None:
+    article = "Have you ever wondered where your power comes from?\n" + ARTICLE
+    assert not summarize(article, "", tuning=NO_HEADLINE).tldr.startswith("Have you")
+
+
 def test_tldr_is_chosen_and_shown_without_a_leading_time_phrase() -> None:
     # "This year," used to read as a dangling "This": the sentence lost the TL;DR to a weaker one.
     article = ARTICLE.replace("Harbour City will build", "This year, Harbour City decided to build")
-    summary = summarize(article, "Harbour City approves tidal power plant")
+    summary = summarize(article, "Harbour City approves tidal power plant", tuning=NO_HEADLINE)
     assert (
         summary.tldr
         == "Harbour City decided to build a tidal power plant in its outer channel by 2028."
     )
     without = summarize(
-        article, "Harbour City approves tidal power plant", tuning=Tuning(tldr_setting=False)
+        article,
+        "Harbour City approves tidal power plant",
+        tuning=Tuning(tldr_setting=False, tldr_headline=False),
     )
     assert not without.tldr.startswith("Harbour City")
 
@@ -302,9 +338,10 @@ def test_word_budget_is_fixed_or_grows_with_the_article_up_to_the_cap() -> None:
 
 def test_tuning_changes_the_summary_but_keeps_its_shape() -> None:
     plain = Tuning(clause_units=False, thorough_compression=False, tldr_compression=False)
-    short = Tuning(deep_dive_words=40, pair_model=None)  # the budget of the concept coverage
+    short = Tuning(deep_dive_words=40, pair_model=None, sized=False)  # the concept budget
     title = "Harbour City approves tidal power plant"
-    default, shorter = summarize(ARTICLE, title), summarize(ARTICLE, title, tuning=short)
+    default = summarize(ARTICLE, title, tuning=Tuning(sized=False))
+    shorter = summarize(ARTICLE, title, tuning=short)
     assert 5 <= len(shorter.deep_dive) < len(default.deep_dive)
     whole = {compress(t) for t in texts(ARTICLE)}  # no clause split: whole sentences only
     assert set(summarize(ARTICLE, title, tuning=plain).deep_dive) <= whole
@@ -315,8 +352,8 @@ def test_summary_is_deterministic() -> None:
 
 
 def test_decoder_has_the_article_abbreviation_and_definition() -> None:
-    decoder = dict(summarize(ARTICLE, "Tidal").decoder)
-    assert decoder["LCOE"] == "levelised cost of energy"
+    decoder = dict(summarize(ARTICLE, "Tidal", tuning=Tuning(sized=False)).decoder)
+    assert decoder["LCOE"] == "Levelised cost of energy"
     assert decoder["spring tide"].startswith("Tide with the greatest difference")
 
 
@@ -414,7 +451,9 @@ def test_a_long_lede_cut_at_a_clause_beats_a_short_line_that_needs_context() -> 
             "The authors ask makers to publish a year of field data with every new design.",
         ]
     )
-    summary = summarize(article, "Tidal turbines fall short of their makers' figures")
+    title = "Tidal turbines fall short of their makers' figures"
+    plain = Tuning(tldr_headline=False, tldr_opener=0.0)  # the clause cut alone
+    summary = summarize(article, title, tuning=plain)
     assert summary.tldr == (
         "Tidal turbines may produce considerably less power over a year than the figures of "
         "their makers suggest."

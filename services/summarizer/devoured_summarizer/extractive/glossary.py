@@ -15,11 +15,19 @@ from devoured_summarizer.extractive.text import stem
 MAX_TERM_WORDS = 4
 
 
+# ``glossary.txt`` was written without looking at the seed stories; ``glossary_seen.txt``
+# holds the first entries, written after their author had seen the seed's titles: shipped,
+# but left out (``seen=False``) when the seed's Decoder recall is reported.
+FILES = ("glossary.txt",)
+SEEN_FILES = ("glossary_seen.txt",)
+
+
 @functools.cache
-def glossary() -> dict[tuple[str, ...], tuple[str, str, str]]:
+def glossary(seen: bool = True) -> dict[tuple[str, ...], tuple[str, str, str]]:
     """Stemmed word sequence -> (entry name, spelling to display, definition)."""
-    source = resources.files("devoured_summarizer.extractive").joinpath("glossary.txt")
-    return parse_glossary(source.read_text(encoding="utf-8"))
+    package = resources.files("devoured_summarizer.extractive")
+    names = FILES + SEEN_FILES if seen else FILES
+    return parse_glossary("\n".join(package.joinpath(n).read_text("utf-8") for n in names))
 
 
 def parse_glossary(text: str) -> dict[tuple[str, ...], tuple[str, str, str]]:
@@ -59,25 +67,44 @@ def term_stem(word: str) -> str:
     return stem(word.lower())
 
 
+def stems(words: list[str]) -> list[str]:
+    """``term_stem`` of every token, ``BREAK`` kept."""
+    return [term_stem(t) if t != BREAK else BREAK for t in words]
+
+
 def key(phrase: str) -> tuple[str, ...]:
     return tuple(term_stem(t) for t in tokens(phrase) if t != BREAK)
 
 
-def find_in(text: str) -> dict[str, tuple[str, int]]:
-    """Glossary terms in a text, each under the spelling the text uses first:
-    term -> (definition, first position in ``tokens(text)``); aliases of one entry count once."""
-    entries = glossary()
-    stems = [term_stem(t) if t != BREAK else BREAK for t in tokens(text)]
-    found: dict[str, tuple[str, int]] = {}
+@functools.cache
+def aliases(seen: bool = True) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Entry name -> the keys of all its spellings ("VPN" -> {vpn, virtual private network})."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for spelling_key, (name, _, _) in glossary(seen).items():
+        found.setdefault(name, set()).add(spelling_key)
+    return {name: frozenset(keys) for name, keys in found.items()}
+
+
+def find_in(text: str, *, seen: bool = True) -> dict[str, tuple[str, int]]:
+    """``find_stems`` of a text's tokens."""
+    return {t: (d, i) for t, (_, d, i) in find_stems(stems(tokens(text)), seen=seen).items()}
+
+
+def find_stems(stemmed: list[str], *, seen: bool = True) -> dict[str, tuple[str, str, int]]:
+    """Glossary terms in a text given as ``stems(tokens(text))``, each under the spelling the
+    text uses first: term -> (entry name, definition, first position); aliases of one entry
+    count once."""
+    entries = glossary(seen)
+    found: dict[str, tuple[str, str, int]] = {}
     entries_seen: set[str] = set()
     i = 0
-    while i < len(stems):
+    while i < len(stemmed):
         for n in range(MAX_TERM_WORDS, 0, -1):
-            entry = entries.get(tuple(stems[i : i + n]))
+            entry = entries.get(tuple(stemmed[i : i + n]))
             if entry:
                 if entry[0] not in entries_seen:
                     entries_seen.add(entry[0])
-                    found[entry[1]] = (entry[2], i)
+                    found[entry[1]] = (entry[0], entry[2], i)
                 i += n - 1  # "vector database" is not also "database"
                 break
         i += 1
