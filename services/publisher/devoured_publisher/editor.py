@@ -744,7 +744,7 @@ def write_overview(top: Sequence[Story]) -> str:
         size = len(sentence.split())
         if sentences and words + size > OVERVIEW_MAX_WORDS:
             break
-        sentences.append(_joined(_CONNECTORS[len(sentences)], sentence))
+        sentences.append(_joined(_CONNECTORS[len(sentences)], sentence, story.text))
         words += size
     return " ".join(sentences)
 
@@ -813,11 +813,14 @@ def overview_brief(top: Sequence[Story]) -> str:
     return "\n".join(lines)
 
 
-def _joined(connector: str, sentence: str) -> str:
+def _joined(connector: str, sentence: str, text: str = "") -> str:
+    """``sentence`` after ``connector``, its first word in lower case when that word is not a
+    name: a known opener, or a word the article itself writes in lower case ("ransomware")."""
     if not connector:
         return sentence
     first, _, rest = sentence.partition(" ")
-    if first in _LOWER_FIRST:
+    common = first[1:].islower() and re.search(rf"\b{re.escape(first.lower())}\b", text)
+    if first in _LOWER_FIRST or common:
         first = first.lower()
     return f"{connector}{first} {rest}".rstrip()
 

@@ -13,6 +13,7 @@ from devoured_publisher.editor import (
     QUICK_LINKS,
     Classification,
     EditorPolicy,
+    _joined,
     accept_overview,
     classify,
     importance,
@@ -291,3 +292,11 @@ def test_labelled_ids_exist_in_the_shared_data() -> None:
     ids = {row[0] for row in _rows("sections.tsv")}
     ids |= {i for row in _rows("merge_pairs.tsv") for i in row[:2]}
     assert ids <= known
+
+
+def test_overview_lowercases_a_common_word_after_a_connector_but_not_a_name() -> None:
+    text = "Attackers used ransomware to encrypt the servers. Quillmark said nothing."
+    assert _joined("Elsewhere, ", "Ransomware halts a port.", text).startswith(
+        "Elsewhere, ransomware halts"
+    )
+    assert _joined("And ", "Quillmark raises $48 million.", text).startswith("And Quillmark")
