@@ -3,7 +3,8 @@
 ``build_corpus()`` returns the same pages on every run (seeded). Pages come in two groups:
 ``main`` (semantic layouts: news, blog, docs, long-form, paywall, non-English, tiny, huge) and
 ``heldout`` (a div-soup layout with hashed class names that our boilerplate patterns never
-see; two choices, SIBLING_SHARE and CJK_WEIGHT in ``focus``, were made while looking at it) and
+see; two choices, SIBLING_SHARE and CJK_WEIGHT in the former ``focus``, were made while looking
+at it) and
 ``unseen`` (a table-and-<br> legacy layout and an article split into sibling sections, written
 after the last tuning choice and never tuned on).
 """

@@ -51,6 +51,10 @@ _DROP_WORDS = frozenset(
     contributor tags topics keywords pagination pager toc popup modal overlay banner print
     skip jump rail trending popular mostread most-read""".split()
 )
+PROSE_GUARD_CHARS = 1500
+"""Paragraph text (in 80+ character paragraphs, few links) that a block must hold for its class
+name alone not to prune it: ``share_wrapper`` or ``tag-branding`` around a whole article."""
+_COMMENTS = re.compile(r"comment|disqus", re.IGNORECASE)
 _ATTRIBUTED = etree.XPath(".//*[@class or @id or @role or @aria-hidden or @hidden or @style]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _SPLIT = re.compile(r"[\s_\-]+")
@@ -85,10 +89,43 @@ def prune(tree: HtmlElement) -> None:
     for el in doomed:
         if el.getparent() is None or _holds_article(el, total):
             continue
+        if not _by_tag(el) and _holds_prose(el):
+            continue
         el.drop_tree()
 
 
+def _by_tag(el: HtmlElement) -> bool:
+    """Furniture by tag, role or visibility: certain, whatever the element holds."""
+    return (
+        el.tag in _DROP_TAGS
+        or el.get("role", "").lower() in _DROP_ROLES
+        or el.get("aria-hidden") == "true"
+        or el.get("hidden") is not None
+        or bool(_HIDDEN_STYLE.search(el.get("style", "")))
+    )
+
+
+def _holds_prose(el: HtmlElement) -> bool:
+    """A class name alone does not condemn a block of prose: ``share_wrapper`` or
+    ``tag-branding`` around the whole article. Comment threads stay furniture."""
+    names = f"{el.get('class', '')} {el.get('id', '')}"
+    if _COMMENTS.search(names):
+        return False
+    prose = 0
+    for p in el.iter("p"):
+        text = p.text_content()
+        if len(text) >= 80:
+            links = sum(len(a.text_content()) for a in p.iter("a"))
+            if links < len(text) * 0.3:
+                prose += len(text)
+                if prose >= PROSE_GUARD_CHARS:
+                    return True
+    return False
+
+
 def _is_furniture(el: HtmlElement) -> bool:
+    if _attribution(el):
+        return False
     if el.tag in _DROP_TAGS:
         return True
     if el.get("role", "").lower() in _DROP_ROLES or el.get("aria-hidden") == "true":
@@ -100,8 +137,22 @@ def _is_furniture(el: HtmlElement) -> bool:
     names = f"{el.get('class', '')} {el.get('id', '')}".lower()
     if not names.strip():
         return False
+    if _COMMENTS.search(names):
+        return True  # commentText, commentlist, dsq-comments: reader comments, not the article
     words = set(_SPLIT.split(names))
     return not words.isdisjoint(_DROP_WORDS) or any(n in _DROP_WORDS for n in names.split())
+
+
+def _attribution(el: HtmlElement) -> bool:
+    """The source line of a quotation: a ``<footer>``/``<cite>`` inside a ``<blockquote>``, or the
+    ``<figcaption>`` of a ``<figure>`` that holds one."""
+    if el.tag in ("footer", "cite", "figcaption"):
+        parent = el.getparent()
+        if parent is not None and parent.tag == "blockquote":
+            return True
+        if el.tag == "figcaption" and parent is not None and parent.tag == "figure":
+            return parent.find("blockquote") is not None
+    return False
 
 
 def _holds_article(el: HtmlElement, total: int) -> bool:
@@ -113,13 +164,25 @@ def _holds_article(el: HtmlElement, total: int) -> bool:
 
 
 def clean_lines(text: str) -> str:
-    """Drop junk lines (share prompts, ad labels, read-more links) and squeeze whitespace."""
+    """Drop junk lines (share prompts, ad labels, read-more links) and squeeze whitespace.
+
+    Code between ````` fences is kept as it is: indentation and all, junk-looking or not.
+    """
     kept = []
+    in_code = False
     for raw in text.splitlines():
+        if raw.strip() == "```":
+            in_code = not in_code
+            kept.append("```")
+            continue
+        if in_code:
+            if raw.strip():
+                kept.append(raw.rstrip())
+            continue
         line = " ".join(raw.split()) if not raw.startswith((" ", "\t")) else raw.rstrip()
         if not line.strip():
             continue
-        if len(line) < 200 and _JUNK_LINE.match(line.lstrip("-•* ").strip()):
+        if len(line) < 200 and _JUNK_LINE.match(line.lstrip("-•*> ").strip()):
             continue
         kept.append(line)
     return "\n".join(kept)

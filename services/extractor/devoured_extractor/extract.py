@@ -13,6 +13,7 @@ from datetime import datetime
 from devoured_core.errors import SkipCode, SkippedInput
 from devoured_core.similarity import simhash_hex
 from devoured_core.text import xml_safe
+from devoured_core.titles import clean_title
 from devoured_extractor.body import main_text
 from devoured_extractor.boilerplate import clean_lines, prune
 from devoured_extractor.guards import check_markup
@@ -82,7 +83,11 @@ def extract(html: str, url: str | None = None) -> ExtractedContent:
     prune(tree)
     text = clean_lines(main_text(tree, markup, url))
     text = _drop_leading_headline(text, headlines)  # metadata, not body; a guess stays
-    title = meta.title or (text.splitlines()[0][:200] if text else "")
+    title = clean_title(
+        meta.title or (text.splitlines()[0][:200] if text else ""),
+        site_name=meta.site_name,
+        url=url or meta.canonical_url,
+    )
     words = count_words(text)
     if words < MIN_WORDS:
         message, code = _why_empty(markup, words)

@@ -23,7 +23,11 @@ _ARTICLE_TYPES = (
     "opinionnewsarticle",
     "posting",
 )
-_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,40}$")
+_KEY = re.compile(r"\W+")
+MAX_HEADINGS = 8
+MAX_TITLE_CHARS = 300
+HEADLINE_SHARE = 0.4
+"""A heading shorter than this share of the <title> (and under four words) is a section's."""
 _LANG = re.compile(r"^[A-Za-z]{2,3}")
 
 
@@ -127,13 +131,26 @@ def _authors(ld: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> tup
 
 
 def _page_title(tree: HtmlElement) -> str | None:
-    h1 = tree.find(".//h1")
-    if h1 is not None and h1.text_content().strip():
-        return str(h1.text_content())
+    """The headline when no metadata names it: the first heading that the ``<title>`` repeats
+    (old pages put the site's name in their ``<h1>`` and the headline in an ``<h2>``), else
+    the ``<title>`` itself (its site suffix is cut by ``clean_title``), else the first ``<h1>``."""
     node = tree.find(".//title")
-    if node is None or not node.text:
-        return None
-    return _TITLE_SUFFIX.sub("", node.text.strip())
+    page = " ".join((node.text_content() if node is not None else "").split())
+    headings = [" ".join(h.text_content().split()) for h in tree.iter("h1", "h2", "h3")][
+        :MAX_HEADINGS
+    ]
+    key = _KEY.sub("", page.casefold())
+    for heading in headings:
+        # the headline, not a section heading the title happens to contain ("Stock Screen")
+        hkey = _KEY.sub("", heading.casefold())
+        big = len(heading.split()) >= 4 or len(hkey) >= HEADLINE_SHARE * len(key)
+        if hkey and big and hkey in key:
+            return heading
+    if len(page) > MAX_TITLE_CHARS:  # an unclosed <title> that swallowed the page
+        page = page.split("<", 1)[0].strip()
+    if 0 < len(page) <= MAX_TITLE_CHARS:
+        return page
+    return next((h for h in headings if h), None)
 
 
 def _time_tag(tree: HtmlElement) -> str | None:

@@ -20,13 +20,71 @@ def test_structure_is_kept_line_by_line() -> None:
         "How it works",
         "- Blades turn slowly",
         "- Power flows ashore",
-        WORDS,
+        f"> {WORDS}",
+        "```",
         "def spin(rotor):",
         "    return rotor.speed * 2",
+        "```",
         "| Site | MW |",
+        "| --- | --- |",
         "| North | 12 |",
         f"{WORDS} {WORDS}",
     ]
+
+
+def _article(inner: str) -> str:
+    prose = "".join(f"<p>{WORDS} Paragraph {i}.</p>" for i in range(3))
+    return f"<html><body><article><h1>Turbines</h1>{prose}{inner}{prose}</article></body></html>"
+
+
+def test_shell_comments_in_code_stay_inside_a_fence() -> None:
+    code = "# install the tools\napt-get install tidal\n\n# then run it\n  tidal --run"
+    lines = extract(_article(f"<pre>{code}</pre>")).text.splitlines()
+    start = lines.index("```")
+    end = lines.index("```", start + 1)
+    assert lines[start + 1 : end] == [
+        "# install the tools",
+        "apt-get install tidal",
+        "# then run it",
+        "  tidal --run",
+    ]
+    # every line that starts with "#" is inside a fence, so no Markdown reader sees a heading
+    assert all(start < i < end for i, line in enumerate(lines) if line.startswith("#"))
+
+
+def test_short_code_in_a_wrapper_div_is_kept() -> None:
+    code = "<div class='highlight'><pre><code>ls -la</code></pre></div>"
+    lines = extract(_article(code)).text.splitlines()
+    assert lines[lines.index("ls -la") - 1 : lines.index("ls -la") + 2] == ["```", "ls -la", "```"]
+
+
+def test_table_has_a_header_separator_and_ragged_rows_are_padded() -> None:
+    table = (
+        "<table><tr><th>Site</th><th>MW</th><th>Year</th></tr>"
+        "<tr><td>North | East</td><td>12</td></tr></table>"
+    )
+    lines = extract(_article(table)).text.splitlines()
+    start = lines.index("| Site | MW | Year |")
+    assert lines[start + 1 : start + 3] == ["| --- | --- | --- |", "| North \\| East | 12 | |"]
+
+
+def test_block_quote_keeps_its_attribution() -> None:
+    quote = (
+        "<blockquote><p>The tide does not wait for the council, and neither do we.</p>"
+        "<footer>— Mira Holm, <cite>harbour engineer</cite></footer></blockquote>"
+        "<figure><blockquote><p>Power from the sea is the oldest new idea.</p></blockquote>"
+        "<figcaption>Jonas Berg, turbine maker</figcaption></figure>"
+    )
+    lines = extract(_article(quote)).text.splitlines()
+    assert "> The tide does not wait for the council, and neither do we." in lines
+    assert "> — Mira Holm, harbour engineer" in lines
+    assert "> Power from the sea is the oldest new idea." in lines
+    assert "> Jonas Berg, turbine maker" in lines
+
+
+def test_figure_captions_outside_quotes_are_still_dropped() -> None:
+    figure = "<figure><img src='x.jpg'><figcaption>Photo: the harbour at dawn</figcaption></figure>"
+    assert "harbour at dawn" not in extract(_article(figure)).text
 
 
 def test_text_in_br_separated_divs_falls_back_and_is_found() -> None:
