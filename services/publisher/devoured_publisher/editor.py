@@ -739,7 +739,13 @@ def write_overview(top: Sequence[Story]) -> str:
     sentences: list[str] = []
     words = 0
     plain, first_person = _by_voice(top[:OVERVIEW_POOL])
-    for story in (_one_per_section(plain) + first_person)[:3]:
+    ordered = _one_per_section(plain) + first_person
+    # A TL;DR that leans on a sentence before it ("Respectively, these ...") cannot open a
+    # paragraph about the day; it is used only when nothing else is left.
+    ordered = [s for s in ordered if _stands_alone(s.tldr)] + [
+        s for s in ordered if not _stands_alone(s.tldr)
+    ]
+    for story in ordered[:3]:
         sentence = _sentence(story.tldr or story.title)
         size = len(sentence.split())
         if sentences and words + size > OVERVIEW_MAX_WORDS:
@@ -819,10 +825,33 @@ def _joined(connector: str, sentence: str, text: str = "") -> str:
     if not connector:
         return sentence
     first, _, rest = sentence.partition(" ")
-    common = first[1:].islower() and re.search(rf"\b{re.escape(first.lower())}\b", text)
+    title_case = rest[:1].isupper()  # "Order Processing: ..." is a heading, not prose
+    common = first[1:].islower() and not title_case and _mostly_lower(first, text)
     if first in _LOWER_FIRST or common:
         first = first.lower()
     return f"{connector}{first} {rest}".rstrip()
+
+
+def _mostly_lower(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` in lower case at least as often as capitalised, as a
+    word of prose (not inside an address: "mozilla.org" says nothing of "Mozilla")."""
+
+    def count(form: str) -> int:
+        return len(re.findall(rf"(?<![\w./@-]){re.escape(form)}(?![\w/@-]|\.\w)", text))
+
+    lower = count(word.lower())
+    return lower > 0 and lower >= count(word)
+
+
+_LEANING_OPENER = re.compile(
+    r"^(?:Respectively|However|But|And|Also|Meanwhile|Instead|Still|Yet|So|Thus|Therefore|"
+    r"These|This|Those|That|It|They|He|She|His|Her|Its|Their|Such|Both|Neither)\b"
+)
+
+
+def _stands_alone(tldr: str) -> bool:
+    """Whether ``tldr`` opens without leaning on a sentence before it."""
+    return bool(tldr.strip()) and not _LEANING_OPENER.match(tldr.strip())
 
 
 def _sentence(text: str) -> str:

@@ -300,3 +300,19 @@ def test_overview_lowercases_a_common_word_after_a_connector_but_not_a_name() ->
         "Elsewhere, ransomware halts"
     )
     assert _joined("And ", "Quillmark raises $48 million.", text).startswith("And Quillmark")
+
+
+def test_overview_keeps_a_title_case_heading_and_skips_a_leaning_tldr() -> None:
+    text = "Place your order today. Orders ship in a week."
+    assert _joined("And ", "Order Processing: the shop ships weekly.", text).startswith(
+        "And Order Processing"
+    )
+    leaning = story("lean", tldr="Respectively, these alerts are tickets and pages.")
+    alone = story("alone", tldr="Corvid unveiled the Kestrel X3 accelerator on Friday.")
+    overview = write_overview([leaning, alone])
+    assert overview.startswith("Corvid unveiled")
+
+
+def test_overview_keeps_a_name_the_article_writes_lower_case_only_in_addresses() -> None:
+    text = "Mozilla said so. Mozilla builds Firefox; see www.mozilla.org and mozilla.org/about."
+    assert _joined("And ", "Mozilla is a free-software community.", text).startswith("And Mozilla")
