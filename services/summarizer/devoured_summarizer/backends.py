@@ -11,11 +11,12 @@ import dataclasses
 import json
 from typing import Protocol
 
-from devoured_summarizer import extractive, metrics
+from devoured_summarizer import metrics
 from devoured_summarizer.budget import TokenBudget
 from devoured_summarizer.cache import AnswerCache
 from devoured_summarizer.limits import prepare
 from devoured_summarizer.llm import LlmClient, LlmError
+from devoured_summarizer.offline import summarize_text
 from devoured_summarizer.prompt import (
     RejectedAnswer,
     build_messages,
@@ -25,25 +26,13 @@ from devoured_summarizer.prompt import (
 )
 from devoured_summarizer.summary import Summary
 
+__all__ = ["ExtractiveSummarizer", "LlmSummarizer", "Summarizer", "summarize_text"]
+
 MAX_ANSWER_TOKENS = 2_000  # reserved per call when checking the budget
 
 
 class Summarizer(Protocol):
     async def __call__(self, text: str, title: str) -> Summary: ...
-
-
-def summarize_text(text: str, title: str = "") -> Summary:
-    """The extractive backend with clear outcomes for empty, huge and non-English text."""
-    if not text.strip():
-        return Summary(tldr=" ".join(title.split()) or "(no text)", backend="extractive (no text)")
-    prepared = prepare(text)
-    summary = extractive.summarize(prepared.text, title, use_glossary=prepared.english)
-    notes = [prepared.note] if prepared.note else []
-    if not summary.deep_dive:
-        notes.append("too short for a Deep dive")
-    if notes:
-        summary = dataclasses.replace(summary, backend=f"{summary.backend} ({'; '.join(notes)})")
-    return summary
 
 
 class ExtractiveSummarizer:

@@ -2,9 +2,10 @@
 
 import asyncio
 import json
+import os
 from typing import Literal
 
-from devoured_summarizer.settings import SummarizerSettings
+BACKEND_VARIABLE = "DEVOURED_SUMMARIZER_BACKEND"
 
 
 def summarize_to_json(
@@ -12,16 +13,18 @@ def summarize_to_json(
 ) -> tuple[str, str]:
     """(the summary as one JSON line, the backend that wrote it); the backend's settings come
     from ``DEVOURED_SUMMARIZER_*``, and ``backend`` overrides which one is used."""
-    settings = SummarizerSettings()
-    if backend is not None:
-        settings = settings.model_copy(update={"backend": backend})
-    if settings.backend == "extractive":
-        # The offline default needs neither the LLM client nor the database layer: start fast.
-        from devoured_summarizer.backends import ExtractiveSummarizer
+    chosen = backend or os.environ.get(BACKEND_VARIABLE, "extractive").strip().lower()
+    if chosen == "extractive":
+        # The offline default needs no settings, LLM client or database layer: start fast.
+        from devoured_summarizer.offline import summarize_text
 
-        summary = asyncio.run(ExtractiveSummarizer()(text, title))
+        summary = summarize_text(text, title)
     else:
         from devoured_summarizer.bootstrap import build_summarizer
+        from devoured_summarizer.settings import SummarizerSettings
 
+        settings = SummarizerSettings()
+        if backend is not None:
+            settings = settings.model_copy(update={"backend": backend})
         summary = asyncio.run(build_summarizer(settings)(text, title))
     return json.dumps(summary.as_json(), ensure_ascii=False), summary.backend
