@@ -2,10 +2,14 @@
 
 import asyncio
 
+from bench.editor.run import main as bench_editor
 from bench.extraction.run import report as bench_extraction_quality
 from bench.fetcher.run import bench_fetcher
+from bench.pipeline.run import short_form as bench_whole_pipeline
 from bench.stages import bench_extraction, bench_pipeline, bench_summarizer
+from bench.startup.run import bench_startup
 from bench.summary.run import bench_summary
+from bench.website.run import bench_website
 
 
 def main() -> None:
@@ -17,6 +21,13 @@ def main() -> None:
         print(line)
     for line in bench_summary():
         print(line)
+    # The editor: section accuracy and merge precision/recall on our labels (dev part).
+    bench_editor([])
+    for line in (*bench_startup(), *bench_website(sizes=(1000, 5000), former_max=1000)):
+        print(line, flush=True)
+    # The whole pipeline over Kafka and PostgreSQL (bench/pipeline), short form: 300 articles.
+    for line in bench_whole_pipeline():
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,28 @@ class Publisher(Protocol):
         """Publish ``messages`` to their own topic, or to ``topic`` when given."""
 
 
+class PipelinedPublisher(Publisher, Protocol):
+    """A publisher that can send without waiting for each acknowledgement (the Kafka one):
+    ``send`` hands the message to the producer and returns what to await for its ack, so a
+    batch travels in one round of requests instead of one round trip per message."""
+
+    async def send(
+        self, message: Message, *, topic: str | None = None, payload: bytes | None = None
+    ) -> Awaitable[object]:
+        """Queue ``message`` (``payload``: its JSON, already serialised, sent as is); the
+        returned awaitable completes when the broker acknowledged it."""
+
+
 @dataclass(frozen=True)
 class Stage:
-    """One pipeline stage as a transport sees it: who it is, what it eats, how it handles it."""
+    """One pipeline stage as a transport sees it: who it is, what it eats, how it handles it.
+
+    ``concurrency``: how many records the Kafka transport handles at once, each from a
+    different partition (one consumer per slot in the stage's group, so a partition's records
+    stay in order and each offset is committed after its own record). Worth it for a stage
+    that waits on I/O (the fetcher); a CPU-bound stage scales with replicas instead."""
 
     service: str
     message_type: type[Message]
     handle: Handler
+    concurrency: int = 1

@@ -31,6 +31,9 @@ def wanted_configs(settings: Settings) -> dict[str, str]:
     return {
         "max.message.bytes": str(settings.kafka_max_message_bytes),
         "retention.ms": str(settings.topic_retention_ms),
+        # Stored as the producers send them (zstd, or gzip without the codec): "producer"
+        # never recompresses, whatever a client (a replay tool, an older version) uses.
+        "compression.type": "producer",
     }
 
 
@@ -78,7 +81,7 @@ async def _topic_configs(
     admin: AIOKafkaAdminClient, topics: list[str]
 ) -> dict[str, dict[str, str]]:
     """The current value of each wanted config key, per topic (describe_configs)."""
-    keys = dict.fromkeys(("max.message.bytes", "retention.ms"), "")
+    keys = dict.fromkeys(("max.message.bytes", "retention.ms", "compression.type"), "")
     resources = [ConfigResource(ConfigResourceType.TOPIC, t, keys) for t in topics]
     found: dict[str, dict[str, str]] = {}
     for response in await admin.describe_configs(resources):

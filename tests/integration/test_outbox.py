@@ -6,7 +6,7 @@ committed message is published at least once, whatever fails between the commit 
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from pathlib import Path
 
 import pytest
@@ -63,6 +63,62 @@ class FailingAfter(RecordingPublisher):
         if len(self.published) >= self.n:
             raise ConnectionRefusedError("broker gone")
         await super().publish(messages, topic=topic)
+
+
+class Pipelining(RecordingPublisher):
+    """A pipelining publisher (``bus.PipelinedPublisher``): ``send`` queues, and each ack
+    arrives only when awaited; ``fail_ack`` makes that ack fail (the broker refused it)."""
+
+    def __init__(self, fail_ack: int | None = None) -> None:
+        super().__init__()
+        self.fail_ack = fail_ack
+        self.queued = 0
+        self.acked = 0
+        self.in_flight_peak = 0
+
+    async def send(
+        self, message: Message, *, topic: str | None = None, payload: bytes | None = None
+    ) -> Awaitable[object]:
+        assert payload is not None
+        assert type(message).model_validate_json(payload) == message  # sent as stored
+        number = self.queued
+        self.queued += 1
+        self.in_flight_peak = max(self.in_flight_peak, self.queued - self.acked)
+
+        async def ack() -> object:
+            self.acked += 1
+            if number == self.fail_ack:
+                raise ConnectionRefusedError("broker refused the record")
+            self.published.append((topic or message.TOPIC, message))
+            return None
+
+        return ack()
+
+
+async def test_a_pipelining_publisher_gets_the_whole_batch_before_the_first_ack(
+    sessions: Sessions,
+) -> None:
+    sent = requests(12)
+    await commit(sessions, sent, service="fetcher")
+    publisher = Pipelining()
+
+    assert await OutboxRelay(sessions, publisher, service="fetcher").flush() == 12
+    assert publisher.in_flight_peak == 12  # one round of sends, not a round trip each
+    assert [m for _, m in publisher.published] == sent
+
+
+async def test_a_refused_ack_leaves_the_whole_batch_unsent(sessions: Sessions) -> None:
+    sent = requests(6)
+    await commit(sessions, sent, service="extractor")
+    relay = OutboxRelay(sessions, Pipelining(fail_ack=3), service="extractor")
+
+    with pytest.raises(ConnectionRefusedError):
+        await relay.flush()
+    assert await relay.unsent() == 6  # marked sent only once every ack is in
+
+    again = Pipelining()
+    assert await OutboxRelay(sessions, again, service="extractor").flush() == 6
+    assert [m for _, m in again.published] == sent
 
 
 async def test_committed_messages_are_published_in_order_and_only_once(

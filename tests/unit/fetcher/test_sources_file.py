@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from devoured_core.messages import FetchRequested
+from devoured_core.model import Source
 from devoured_fetcher.bootstrap import wire
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.http import HttpFetcher
-from devoured_fetcher.scheduler import Scheduler
+from devoured_fetcher.scheduler import Scheduler, SourcesSeeder
 from devoured_fetcher.settings import FetcherSettings
 from devoured_fetcher.sources import SourcesFileError, load_source_configs, parse_source_configs
 from devoured_fetcher.uow import FetcherUnitOfWork
@@ -164,3 +165,41 @@ async def test_a_malformed_file_is_logged_once_per_change(
     )
     assert loaded is not None
     assert loaded > 0
+
+
+async def test_an_unchanged_file_is_applied_again_only_after_the_refresh_interval(
+    fetcher: tuple[FetcherDeps, TestDatabase, FakeClock], tmp_path: Path
+) -> None:
+    """Applying the file costs two statements per source; an unchanged file is applied again
+    only every ``refresh_s`` (a changed one at once), which still repairs the stored rows."""
+    deps, db, _ = fetcher
+    path = tmp_path / "sources.yaml"
+    path.write_text(GOOD)
+    now = [0.0]
+    seeder = SourcesSeeder(path, refresh_s=60.0, clock=lambda: now[0])
+    assert await seeder.seed(deps)
+    assert sorted(await source_ids(db)) == ["one", "two"]
+
+    async with deps.new_uow() as uow:  # the stored rows changed behind the file's back
+        await uow.sources.save_sources(
+            [Source(source_id="one", name="Renamed", url="https://one.test/feed")]
+        )
+        await uow.commit()
+    now[0] = 30.0
+    assert await seeder.seed(deps)
+    assert await _name_of(deps, "one") == "Renamed"  # unchanged file: not applied again yet
+
+    now[0] = 61.0
+    assert await seeder.seed(deps)
+    assert await _name_of(deps, "one") == "One"  # refreshed
+
+    path.write_text(GOOD.replace("name: Two", "name: Deux"))
+    now[0] = 62.0
+    assert await seeder.seed(deps)
+    assert await _name_of(deps, "two") == "Deux"  # a changed file is applied at once
+
+
+async def _name_of(deps: FetcherDeps, source_id: str) -> str:
+    async with deps.new_uow() as uow:
+        sources = {s.source_id: s for s in await uow.sources.enabled_sources()}
+    return sources[source_id].name

@@ -1,0 +1,106 @@
+"""The CPU limit: each stage's pure core run alone, in this process, on the same articles.
+
+fetch parse (the feed parsed, the page's bytes decoded), extract, summarise, and publish (the
+story made plain text and given a section, plus one edition assembled and rendered over all of
+them, shared out per article). The sum is what one article must cost at the least; the pipeline
+adds transport, database and HTTP on top.
+"""
+
+import gzip
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bench.pipeline.site import Web, feed_xml, page_files
+from devoured_core.errors import SkippedInput
+from devoured_core.model import Story
+from devoured_extractor.extract import extract_content
+from devoured_fetcher.decode import decode_body
+from devoured_fetcher.feeds import parse_document
+from devoured_publisher.edition import assemble_edition
+from devoured_publisher.render import render_markdown
+from devoured_publisher.sanitize import plain_text, safe_url
+from devoured_publisher.sections import section_for
+from devoured_summarizer.backends import summarize_text
+
+
+@dataclass
+class CoreCosts:
+    articles: int
+    published: int = 0
+    skipped: int = 0
+    seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(("fetch", "extract", "summarize", "publish"), 0.0)
+    )
+
+    def per_article(self, stage: str) -> float:
+        return self.seconds[stage] / max(1, self.articles)
+
+    @property
+    def total_per_article(self) -> float:
+        return sum(self.seconds.values()) / max(1, self.articles)
+
+
+def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
+    """CPU seconds (process time) of each core over the ``web``'s first ``sample`` articles
+    (the long forms repeat the 601 pages, so a sample gives the same cost per article)."""
+    files = page_files()
+    count = min(web.articles, sample)
+    raw = {i: gzip.decompress(files[i % len(files)].read_bytes()) for i in range(count)}
+    costs = CoreCosts(count)
+    clock = time.process_time
+    stories: list[Story] = []
+    now = datetime.now(UTC)
+    feeds = [feed_xml(web, f, now) for f in range(web.feeds)]
+    started = clock()
+    for f, feed in enumerate(feeds):
+        parse_document(feed, web.feed_url(f))
+    # The feeds list every article; this sample's share of parsing them.
+    costs.seconds["fetch"] += (clock() - started) * count / max(1, web.articles)
+    for i, body in raw.items():
+        started = clock()
+        html = decode_body("text/html", body)
+        costs.seconds["fetch"] += clock() - started
+        started = clock()
+        try:
+            content = extract_content(html, web.article_url(i))
+        except SkippedInput:
+            costs.skipped += 1
+            costs.seconds["extract"] += clock() - started
+            continue
+        costs.seconds["extract"] += clock() - started
+        started = clock()
+        summary = summarize_text(content.text, content.title)
+        costs.seconds["summarize"] += clock() - started
+        started = clock()
+        stories.append(
+            Story(
+                article_id=f"a{i}",
+                edition_date=date.today(),
+                section=section_for(
+                    source_section=None,
+                    tags=[],
+                    title=content.title,
+                    text=content.text,
+                    has_deep_dive=bool(summary.deep_dive),
+                ),
+                title=plain_text(content.title),
+                url=safe_url(web.article_url(i)),
+                source_name="Bench",
+                source_weight=1.0,
+                reading_minutes=content.reading_minutes,
+                published_at=now,
+                tldr=plain_text(summary.tldr),
+                deep_dive=[plain_text(b) for b in summary.deep_dive],
+                decoder=[],
+                text=plain_text(content.text),
+                received_at=now,
+            )
+        )
+        costs.seconds["publish"] += clock() - started
+    started = clock()
+    edition = assemble_edition(stories, digest_name="Bench", day=date.today())
+    render_markdown(edition)
+    costs.seconds["publish"] += clock() - started
+    costs.published = len(stories)
+    return costs

@@ -1,0 +1,132 @@
+"""A local news web: ``feeds`` RSS feeds listing ``articles`` real pages, spread over many
+loopback host names (127.0.0.2, 127.0.0.3, ...), served with a small latency.
+
+The pages are the gzip files of ``../shared/extraction-dev/html``, decompressed at run time in
+the server process (never copied anywhere). Article ``i`` is page ``i mod 601`` at
+``http://127.0.0.<host>:<port>/a/<i>.html``; feed ``f`` lists the articles ``i`` with
+``i mod feeds == f`` and lives, with its articles, on host ``f mod hosts``.
+"""
+
+import asyncio
+import gzip
+import multiprocessing
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "extraction-dev" / "html"
+
+
+def page_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.html.gz"))
+
+
+@dataclass(frozen=True)
+class Web:
+    port: int
+    articles: int
+    feeds: int
+    hosts: int
+    server_pid: int = 0
+
+    def host(self, feed: int) -> str:
+        return f"127.0.0.{2 + feed % self.hosts}"
+
+    def feed_url(self, feed: int) -> str:
+        return f"http://{self.host(feed)}:{self.port}/feeds/{feed}.xml"
+
+    def article_url(self, article: int) -> str:
+        return f"http://{self.host(article % self.feeds)}:{self.port}/a/{article}.html"
+
+    def sources_yaml(self) -> str:
+        lines = ["sources:"]
+        for f in range(self.feeds):
+            lines += [
+                f"  - source_id: bench-{f}",
+                f"    name: Bench feed {f}",
+                f"    url: {self.feed_url(f)}",
+                "    kind: feed",
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def feed_xml(web: Web, feed: int, published: datetime) -> bytes:
+    items = []
+    for i in range(feed, web.articles, web.feeds):
+        items.append(
+            f"<item><title>Bench article {i}</title><link>{escape(web.article_url(i))}</link>"
+            f"<guid>{escape(web.article_url(i))}</guid>"
+            f"<pubDate>{format_datetime(published)}</pubDate></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Bench feed {feed}</title><link>http://{web.host(feed)}/</link>"
+        f"<description>Bench</description>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+async def _serve(sock: socket.socket, web: Web, latency_s: float) -> None:
+    pages = [gzip.decompress(p.read_bytes()) for p in page_files()]
+    published = datetime.now(UTC)
+    feeds = {f: feed_xml(web, f, published) for f in range(web.feeds)}
+
+    def respond(path: str) -> tuple[bytes, bytes, bytes]:
+        if path.startswith("/a/") and path.endswith(".html"):
+            number = path[3:-5]
+            if number.isdigit() and int(number) < web.articles:
+                return b"200 OK", b"text/html", pages[int(number) % len(pages)]
+        if path.startswith("/feeds/") and path.endswith(".xml"):
+            number = path[7:-4]
+            if number.isdigit() and int(number) in feeds:
+                return b"200 OK", b"application/rss+xml", feeds[int(number)]
+        return b"404 Not Found", b"text/plain", b"not found\n"
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                parts = head.split(b" ", 2)
+                path = parts[1].decode("latin-1") if len(parts) > 1 else "/"
+                await asyncio.sleep(latency_s)
+                status, kind, body = respond(path)
+                writer.write(
+                    b"HTTP/1.1 " + status + b"\r\ncontent-type: " + kind + b"\r\n"
+                    b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, sock=sock, backlog=4096)
+    async with server:
+        await server.serve_forever()
+
+
+def _run(sock: socket.socket, web: Web, latency_s: float) -> None:
+    asyncio.run(_serve(sock, web, latency_s))
+
+
+@contextmanager
+def serve_web(
+    articles: int, feeds: int, *, hosts: int = 100, latency_s: float = 0.02
+) -> Iterator[Web]:
+    """Serve the web in a child process (its CPU is not the pipeline's)."""
+    sock = socket.create_server(("0.0.0.0", 0), backlog=4096)
+    web = Web(sock.getsockname()[1], articles, feeds, max(1, min(hosts, feeds, 250)))
+    process = multiprocessing.get_context("fork").Process(
+        target=_run, args=(sock, web, latency_s), daemon=True
+    )
+    process.start()
+    try:
+        yield replace(web, server_pid=process.pid or 0)
+    finally:
+        process.terminate()
+        process.join(5)
+        sock.close()
