@@ -5,7 +5,7 @@ from datetime import date
 from devoured_core.model import Story
 from devoured_publisher.article import article_blocks, outside_code, table_cells
 from devoured_publisher.edition import Edition, assemble_edition
-from devoured_publisher.pages import render_html
+from devoured_publisher.pages import render_article_page, render_html
 from devoured_publisher.render import render_markdown
 from devoured_publisher.sanitize import plain_text
 from tests.unit.samples import story
@@ -89,3 +89,21 @@ def test_web_page_renders_code_table_and_quote_markup() -> None:
 def test_tags_are_stripped_from_prose_but_not_from_code() -> None:
     text = "Some <b>bold</b> prose.\n```\n<div>kept</div>\n```"
     assert outside_code(text, plain_text) == "Some bold prose.\n```\n<div>kept</div>\n```"
+
+
+def test_article_page_shows_the_deep_dive_decoder_and_structured_text() -> None:
+    item = story(
+        "s1",
+        section="Programming, Design and Data",
+        title="Release scripts get shorter",
+        deep_dive=["The script now has four steps."],
+        text=ARTICLE,
+    )
+    page = render_article_page(
+        item, edition_id="2026-11-29", edition_title="Devoured Daily", digest_name="Devoured"
+    )
+    assert "<h1>Release scripts get shorter</h1>" in page
+    assert "<h4>Deep dive</h4>" in page
+    assert "<li>The script now has four steps.</li>" in page
+    assert "<h4>Original article</h4>" in page
+    assert "<th>Tool</th>" in page
