@@ -248,6 +248,15 @@ async def chaos_scenario(
     )
     # Bound the adaptive poll interval, so a request lost in a fault is requested again soon.
     service_env["DEVOURED_FETCH_POLL_MAX_S"] = "20"
+    # The verdict wants every offered article in the edition files exactly once: the editor's
+    # caps (48 lead stories, Quick Links, "Other") would leave the rest out by design.
+    service_env |= {
+        "DEVOURED_PUBLISHER_MAX_STORIES": "100000",
+        "DEVOURED_PUBLISHER_SECTION_MAX": "100000",
+        "DEVOURED_PUBLISHER_QUICK_LINKS_MAX": "100000",
+        "DEVOURED_PUBLISHER_OTHER_MAX": "100000",
+        "DEVOURED_PUBLISHER_OFF_TOPIC": "other",
+    }
     fleet = ServiceFleet(service_env | (env or {}), workdir / "logs", replicas or {})
     store = PipelineStore(database_url)
     run = Scenario(

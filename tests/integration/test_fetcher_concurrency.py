@@ -102,6 +102,7 @@ async def test_fetches_to_different_hosts_overlap_and_each_host_keeps_its_pace(
             scheduler_enabled=False,
             allowed_networks="127.0.0.0/8",
             host_delay_s=HOST_DELAY_S,
+            concurrency=8,
         )
     ]
     source = SourceInfo(source_id="slow", name="Slow", section=None)

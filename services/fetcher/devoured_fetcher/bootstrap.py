@@ -20,12 +20,6 @@ from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.bus import Stage
 from devoured_infra.service import ServiceContext, Wiring, utc_now
 
-# Fetch requests handled at once by one fetcher process, each from a different partition of
-# ``devoured.fetch_requested`` (keyed by host, so one host's requests stay in one slot, in
-# order, at the host's own pace, while other hosts' fetches overlap). The database pool
-# (5 + 5 overflow) leaves room for the relay and the scheduler.
-FETCH_CONCURRENCY = 8
-
 
 def build_http(fetcher: FetcherSettings) -> HttpFetcher:
     """The service's HTTP client, politeness included (``devoured fetch`` uses it too)."""
@@ -105,7 +99,9 @@ def wire(
         "fetcher",
         FetchRequested,
         functools.partial(fetch, deps=deps),
-        concurrency=FETCH_CONCURRENCY,
+        # Each slot takes a different partition of devoured.fetch_requested (keyed by host, so
+        # one host's requests stay in one slot, in order, at the host's own pace).
+        concurrency=fetcher.concurrency,
     )
     return stage, deps
 

@@ -29,6 +29,9 @@ class FetcherSettings(BaseSettings):
     total_timeout_s: float = 60.0
     max_redirects: int = 5
     host_concurrency: int = 1
+    # Fetch requests one process handles at once, each from a different partition of
+    # devoured.fetch_requested (docs/fetcher.md, "Concurrency").
+    concurrency: int = Field(8, ge=1, le=64)
     host_delay_s: float = 1.0
     poll_min_s: float = 300.0
     poll_max_s: float = 86_400.0
