@@ -24,10 +24,10 @@ from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.kafka import build_app
 from devoured_infra.lag import group_id, measure_lag
 from devoured_infra.migrate import upgrade_async
-from devoured_infra.repositories.outbox import OutboxRepository
 from devoured_infra.settings import Settings
 from devoured_infra.tables import outbox
 from devoured_infra.topic_admin import ensure_topics
+from devoured_infra.uow import UnitOfWorkBase
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,11 @@ class TransportCost:
         return 1000 * self.cpu_s / self.messages
 
 
-async def noop_stage_cost(messages: int = 2000, *, partitions: int = 12) -> TransportCost:
+async def noop_stage_cost(
+    messages: int = 2000, *, partitions: int = 12, batch_records: int = 100
+) -> TransportCost:
+    """``batch_records`` 1: a transaction and an offset commit per record (the stage not
+    batched), as before batches."""
     tag = uuid.uuid4().hex[:8]
     database = f"bench_noop_{tag}"
     url = await create_database(database)
@@ -55,6 +59,7 @@ async def noop_stage_cost(messages: int = 2000, *, partitions: int = 12) -> Tran
         kafka_bootstrap_servers=kafka_servers(),
         kafka_topic_prefix=f"benchnoop{tag}.",
         topic_partitions=partitions,
+        consumer_batch_records=batch_records,
     )
     try:
         await upgrade_async(url)
@@ -88,11 +93,12 @@ async def _consume_all(settings: Settings, count: int, payload: int) -> Transpor
     sessions = create_sessionmaker(engine)
 
     async def forward(message: UrlSubmitted) -> Sequence[Message]:
-        async with sessions() as session, session.begin():
-            await OutboxRepository(session, "noop").add([message], topic=DIGEST_PUBLISHED)
+        async with UnitOfWorkBase(sessions, service="noop") as uow:
+            await uow.outbox.add([message], topic=DIGEST_PUBLISHED)
+            await uow.commit()
         return [message]
 
-    stage = Stage("noop", UrlSubmitted, forward)
+    stage = Stage("noop", UrlSubmitted, forward, batch=True)
     app = build_app(settings, [stage], service="noop", sessions=sessions)
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     consumer = AIOKafkaConsumer(

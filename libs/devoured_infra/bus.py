@@ -38,9 +38,16 @@ class Stage:
     ``concurrency``: how many records the Kafka transport handles at once, each from a
     different partition (one consumer per slot in the stage's group, so a partition's records
     stay in order and each offset is committed after its own record). Worth it for a stage
-    that waits on I/O (the fetcher); a CPU-bound stage scales with replicas instead."""
+    that waits on I/O (the fetcher); a CPU-bound stage scales with replicas instead.
+
+    ``batch``: the handler may share a transaction with the records around it
+    (``devoured_infra.pump.RecordProcessor.process_batch``). True when everything it does
+    outside its units of work can be done again harmlessly (CPU work, metrics), since a chunk
+    that fails is rolled back and handled again record by record; not for a handler that pays
+    for a call (an LLM) or sends something."""
 
     service: str
     message_type: type[Message]
     handle: Handler
     concurrency: int = 1
+    batch: bool = False

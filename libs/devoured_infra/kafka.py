@@ -14,8 +14,9 @@ import logging
 import os
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.codec import has_zstd
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
@@ -49,6 +50,7 @@ from devoured_infra.service import (
     Wake,
 )
 from devoured_infra.settings import Settings
+from devoured_infra.uow import shared_transaction
 
 log = logging.getLogger("devoured.kafka")
 
@@ -58,6 +60,9 @@ messages to the outbox."""
 SERVICE_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
 # zstd when the client has its codec (cramjam): about gzip's ratio on pages at a fraction of
 # its CPU; gzip otherwise. A consumer decodes whatever a record carries.
+# How long a batch consumer's poll waits for records; the first record of a quiet topic is
+# handled at most this much later.
+BATCH_POLL_MS = 100
 COMPRESSION: Literal["zstd", "gzip"] = "zstd" if has_zstd() else "gzip"
 
 
@@ -200,7 +205,7 @@ def build_app(
     outages = [relay.outage]
     for each in stages:
         letters = OutboxLetterBox(sessions, service, relay.wake)
-        outages.append(_subscribe(broker, settings, each, publisher, relay, letters))
+        outages.append(_subscribe(broker, settings, each, publisher, relay, letters, sessions))
         background = [*background, _lag_exporter(settings, each)]
     background = [*background, _relay_loop(relay)]
     tasks: list[asyncio.Task[None]] = []
@@ -245,8 +250,10 @@ def _subscribe(
     publisher: Publisher,
     relay: OutboxRelay,
     letters: LetterBox,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> Outage:
     outage = Outage(stage.service)
+    batched = stage.batch and stage.concurrency <= 1 and settings.consumer_batch_records > 1
 
     async def wake_relay(outputs: Sequence[Message]) -> None:
         chance = settings.test_crash_after_commit
@@ -266,8 +273,13 @@ def _subscribe(
         after_commit=wake_relay,
         max_letter_bytes=settings.kafka_max_message_bytes,
         letters=letters,
+        batch_scope=(lambda: shared_transaction(sessions)) if batched else None,
+        chunk_max_s=settings.consumer_batch_max_s,
     )
     logical_topic = stage.message_type.TOPIC
+    if batched:
+        _subscribe_batches(broker, settings, stage, processor)
+        return outage
 
     @broker.subscriber(
         settings.physical_topic(logical_topic),
@@ -311,6 +323,60 @@ def _subscribe(
             raise
 
     return outage
+
+
+def _subscribe_batches(
+    broker: KafkaBroker, settings: Settings, stage: Stage, processor: RecordProcessor
+) -> None:
+    """The stage's consumer, a poll's records at a time (``RecordProcessor.process_batch``).
+
+    Offsets are committed here, after the records' transactions: up to the last record handled
+    in each partition. The partitions of the records not handled (an outage outlasted its wait,
+    or the batch ran out of time) are rewound to the first of them, so they come again."""
+    logical_topic = stage.message_type.TOPIC
+
+    @broker.subscriber(
+        settings.physical_topic(logical_topic),
+        group_id=group_id(settings, stage.service, logical_topic),
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.MANUAL,
+        batch=True,
+        max_records=settings.consumer_batch_records,
+        batch_timeout_ms=BATCH_POLL_MS,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 4),
+        max_partition_fetch_bytes=settings.kafka_max_message_bytes,
+        max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
+        title=f"{stage.service}:{logical_topic}",
+    )
+    async def consume(msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        batch = raw if isinstance(raw, tuple) else (raw,)
+        records = [
+            Record(
+                logical_topic,
+                r.partition,
+                r.offset,
+                r.key,
+                r.value or b"",
+                headers=tuple(r.headers or ()),
+            )
+            for r in batch
+        ]
+        handled = await processor.process_batch(
+            records, budget_s=settings.kafka_max_poll_interval_ms / 1000 / 4
+        )
+        # The subscriber's own AIOKafkaConsumer (FastStream's protocol type names only commit()).
+        consumer = cast(AIOKafkaConsumer, msg.consumer)
+        topic = settings.physical_topic(logical_topic)
+        rewind: dict[int, int] = {}
+        for record in records[handled:]:
+            rewind.setdefault(record.partition, record.offset)
+        for partition, offset in rewind.items():
+            consumer.seek(TopicPartition(topic, partition), offset)
+        commit = {TopicPartition(topic, r.partition): r.offset + 1 for r in records[:handled]}
+        if commit:
+            await consumer.commit(commit)
 
 
 async def _final_flush(relay: OutboxRelay, *, timeout_s: float) -> None:

@@ -6,6 +6,13 @@ outbox by then (written in its transaction); the relay publishes them, so ``proc
 wakes it. What happens on a failure is decided by ``devoured_infra.faults``: a bad record is
 dead-lettered at once, an outage is waited out (never dead-lettered), and an unexpected error
 is retried a few times before the record is dead-lettered.
+
+``process_batch`` handles the records of one poll in shared transactions
+(``devoured_infra.uow.shared_transaction``): a handler's state, its outbox rows and those of
+the records around it commit together, so a database commit, a relay wake and an offset commit
+are paid per chunk of records, not per record. Any failure in a chunk rolls the chunk back and
+its records up to the failing one go through ``process`` one by one, where the fault is
+classified as for a single record; the batch then goes on in chunks.
 """
 
 import asyncio
@@ -14,6 +21,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,6 +64,19 @@ class OutageContinues(Exception):
     it back to the broker (seek back) and deliver it again, so the consumer keeps polling."""
 
 
+BatchScope = Callable[[], AbstractAsyncContextManager[None]]
+"""Opens the transaction a chunk of records shares (``uow.shared_transaction`` of the
+service's sessions)."""
+
+
+@dataclass(frozen=True)
+class _Handled:
+    record: Record
+    ids: dict[str, object]
+    outputs: int
+    seconds: float
+
+
 class RecordProcessor:
     def __init__(
         self,
@@ -70,6 +91,8 @@ class RecordProcessor:
         after_commit: Callable[[Sequence[Message]], Awaitable[None]] | None = None,
         max_letter_bytes: int = 16 * 1024 * 1024,
         letters: LetterBox | None = None,
+        batch_scope: BatchScope | None = None,
+        chunk_max_s: float = 1.0,
     ) -> None:
         self._stage = stage
         self._publisher = publisher
@@ -83,6 +106,8 @@ class RecordProcessor:
         # would be refused, and the record redelivered forever.
         self._max_letter_bytes = max_letter_bytes
         self._letters = letters
+        self._batch_scope = batch_scope
+        self._chunk_max_s = chunk_max_s
 
     async def process(self, record: Record) -> None:
         """Handle ``record`` completely, or dead-letter it.
@@ -105,6 +130,125 @@ class RecordProcessor:
         ):
             bind(**ids)
             await self._process(record)
+
+    async def process_batch(self, records: Sequence[Record], *, budget_s: float = 30.0) -> int:
+        """Handle ``records`` in the order consumed; returns how many, from the first, were
+        handled (processed or dead-lettered). The transport hands the rest back to the broker:
+        an outage outlasted ``max_outage_wait_s``, a record could be neither processed nor
+        dead-lettered, or the batch took ``budget_s`` (the consumer must poll again).
+
+        Chunks share a transaction while their handling takes under ``chunk_max_s`` (a
+        long transaction holds row locks and risks the server's idle timeout)."""
+        done = 0
+        started = time.perf_counter()
+        while done < len(records) and time.perf_counter() - started < budget_s:
+            failed = done
+            if self._batch_scope is not None:
+                end, failed_at = await self._chunk(records, done)
+                if failed_at is None:
+                    done = end
+                    continue
+                failed = failed_at
+            # Up to the record that failed, one at a time, each in its own transaction.
+            for record in records[done : failed + 1]:
+                try:
+                    await self.process(record)
+                except OutageContinues:
+                    return done
+                except Exception:
+                    log.exception(
+                        "record not processed; will be redelivered",
+                        extra={
+                            "topic": record.topic,
+                            "partition": record.partition,
+                            "offset": record.offset,
+                        },
+                    )
+                    await self._sleep(self._backoff_s)
+                    return done
+                done += 1
+        return done
+
+    async def _chunk(self, records: Sequence[Record], start: int) -> tuple[int, int | None]:
+        """Handle records from ``start`` in one shared transaction: the end of the chunk, and
+        None if it committed, else the index of the record that failed (the last one when the
+        commit itself failed)."""
+        assert self._batch_scope is not None  # noqa: S101 - only called with a scope
+        started = time.perf_counter()
+        handled: list[_Handled] = []
+        outputs: list[Message] = []
+        index = start
+        committing = False
+        try:
+            async with self._batch_scope():
+                while index < len(records):
+                    one_started = time.perf_counter()
+                    record = records[index]
+                    ids, produced = await self._handle_shared(record)
+                    outputs.extend(produced)
+                    handled.append(
+                        _Handled(record, ids, len(produced), time.perf_counter() - one_started)
+                    )
+                    index += 1
+                    if time.perf_counter() - started >= self._chunk_max_s:
+                        break
+                committing = True
+        except Exception as exc:
+            failed = index - 1 if committing else index
+            log.debug(
+                "batch chunk rolled back; its records go one by one",
+                extra={"records": index - start, "error": describe(exc)[:300]},
+            )
+            return index, failed
+        self._outage.recovered()
+        if self._after_commit is not None:
+            await self._after_commit(outputs)
+        service = self._stage.service
+        for each in handled:
+            topic = each.record.topic
+            metrics.MESSAGES_CONSUMED.labels(service, topic).inc()
+            metrics.HANDLER_SECONDS.labels(service, topic).observe(each.seconds)
+            log.info(
+                "processed",
+                extra={
+                    **each.ids,
+                    "topic": topic,
+                    "partition": each.record.partition,
+                    "offset": each.record.offset,
+                    "outputs": each.outputs,
+                    "seconds": round(each.seconds, 4),
+                    "batch": len(handled),
+                },
+            )
+        return index, None
+
+    async def _handle_shared(self, record: Record) -> tuple[dict[str, object], Sequence[Message]]:
+        """Validate and handle ``record`` inside the chunk's transaction; anything wrong
+        (an invalid record included) raises, and ``process`` deals with it on its own."""
+        message = self._stage.message_type.model_validate_json(record.value)
+        ids = type(message).log_ids(
+            {k: getattr(message, k) for k in ("article_id", "url", "kind") if hasattr(message, k)}
+        )
+        ids["message_id"] = str(message.message_id)
+        key = record.key.decode("utf-8", "replace") if record.key else None
+        with (
+            tracing.consuming(
+                self._stage.service,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                headers=record.headers,
+                article_id=ids.get("article_id"),
+            ),
+            bound(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=key,
+                **ids,
+            ),
+        ):
+            return ids, await self._stage.handle(message)
 
     async def _process(self, record: Record) -> None:
         service, topic = self._stage.service, record.topic

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     # at once (as on SIGKILL) right after a handler committed, before its outputs are published.
     test_crash_after_commit: float = 0.0
 
+    # Records of one poll that a stage declared batchable (Stage.batch) share a transaction
+    # and an offset commit; 1 turns batches off (a transaction and a commit per record).
+    consumer_batch_records: int = Field(100, ge=1)
+    # One shared transaction holds at most this much handling, in seconds.
+    consumer_batch_max_s: float = Field(1.0, gt=0)
+
     handler_max_attempts: int = 3
     handler_retry_backoff_s: float = 0.5
 

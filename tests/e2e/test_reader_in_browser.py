@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 from devoured_embedded.sample_server import serve_sample_site
 from tests.e2e.pipeline import prepare, running_pipeline
@@ -96,7 +98,11 @@ def _browse(site: str, profile: Path) -> None:
 
         search = driver.find_element(By.ID, "q")
         search.send_keys("sodium battery")
+        page = driver.find_element(By.TAG_NAME, "html")
         search.submit()
+        # A form submitted by script returns before the next page is there: wait for it, or
+        # the lookups below may meet the old page's elements going stale.
+        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
         results = _texts(driver, "article h3")
         assert any("Sodium" in r for r in results), results
         screenshot(driver, "search")

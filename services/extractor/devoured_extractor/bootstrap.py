@@ -39,4 +39,7 @@ def wire(
             extract, time_limit_s=settings.time_limit_s, workers=settings.workers
         )
     deps = ExtractorDeps(new_uow=new_uow, clock=clock, extract=extractor)
-    return Stage("extractor", PageFetched, functools.partial(extract_article, deps=deps))
+    # Extraction is CPU work on the page alone: a batch rolled back can do it again.
+    return Stage(
+        "extractor", PageFetched, functools.partial(extract_article, deps=deps), batch=True
+    )

@@ -81,7 +81,10 @@ def wire(
         editor=editor_policy(options),
         overview_writer=overview_writer,
     )
-    return Stage("publisher", ArticleSummarized, functools.partial(receive_story, deps=deps)), deps
+    stage = Stage(
+        "publisher", ArticleSummarized, functools.partial(receive_story, deps=deps), batch=True
+    )
+    return stage, deps
 
 
 def channels(options: PublisherSettings) -> list[Channel]:

@@ -39,7 +39,14 @@ def wire(
         settings or SummarizerSettings(), clock=clock, new_uow=new_uow
     )
     deps = SummarizerDeps(new_uow=new_uow, clock=clock, summarizer=chosen)
-    return Stage("summarizer", ArticleExtracted, functools.partial(summarize_article, deps=deps))
+    # The extractive backend is CPU work alone; an LLM call is paid for, so it is never redone
+    # for a batch rolled back.
+    return Stage(
+        "summarizer",
+        ArticleExtracted,
+        functools.partial(summarize_article, deps=deps),
+        batch=isinstance(chosen, ExtractiveSummarizer),
+    )
 
 
 def build_summarizer(
