@@ -38,7 +38,10 @@ def create_engine(database_url: str, *, timeouts: DatabaseTimeouts | None = None
         database_url,
         pool_size=5,
         max_overflow=5,
-        pool_pre_ping=True,
+        # No ping per checkout (a round trip each, ~6% of the fetcher's CPU): a connection the
+        # server dropped fails its first statement, SQLAlchemy discards the pool's connections,
+        # and the work in hand is an outage, waited out and retried on fresh ones.
+        pool_pre_ping=False,
         pool_timeout=limits.pool_s or None,
         connect_args=postgres_connect_args(limits),
     )
