@@ -150,11 +150,14 @@ async def bench(options: Options) -> list[str]:
         if options.miniflux:
             lines += await _miniflux_lines(web, fetch_extract_ms, run, core)
     if options.noop_messages:
-        cost = await noop_stage_cost(options.noop_messages)
+        batched = await noop_stage_cost(options.noop_messages)
+        single = await noop_stage_cost(options.noop_messages, batch_records=1)
         lines.append(
             f"pipeline/transport: no-op stage over Kafka + PostgreSQL outbox, "
-            f"{cost.messages} messages of {cost.payload_bytes} B: {cost.wall_ms:.2f} ms wall, "
-            f"{cost.cpu_ms:.2f} CPU ms per message (goal < 2 ms)"
+            f"{batched.messages} messages of {batched.payload_bytes} B, batched "
+            f"(DEVOURED_CONSUMER_BATCH_RECORDS=100): {batched.wall_ms:.2f} ms wall, "
+            f"{batched.cpu_ms:.2f} CPU ms per message (goal < 2 ms); one record per transaction "
+            f"(=1): {single.wall_ms:.2f} ms wall, {single.cpu_ms:.2f} CPU ms"
         )
     return lines
 

@@ -10,6 +10,7 @@ the record back to the broker every ``max_outage_wait_s`` so the consumer keeps 
 """
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -18,6 +19,7 @@ from typing import Any, Literal, cast
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.codec import has_zstd
+from aiokafka.errors import IllegalStateError, KafkaError
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.handlers import GetHandler
@@ -330,9 +332,9 @@ def _subscribe_batches(
 ) -> None:
     """The stage's consumer, a poll's records at a time (``RecordProcessor.process_batch``).
 
-    Offsets are committed here, after the records' transactions: up to the last record handled
-    in each partition. The partitions of the records not handled (an outage outlasted its wait,
-    or the batch ran out of time) are rewound to the first of them, so they come again."""
+    The offsets of each chunk's records are committed as soon as its transaction committed.
+    The partitions of the records not handled (an outage outlasted its wait, the batch ran out
+    of time, or shutdown) are rewound to the first of them, so they come again."""
     logical_topic = stage.message_type.TOPIC
 
     @broker.subscriber(
@@ -363,20 +365,38 @@ def _subscribe_batches(
             )
             for r in batch
         ]
-        handled = await processor.process_batch(
-            records, budget_s=settings.kafka_max_poll_interval_ms / 1000 / 4
-        )
         # The subscriber's own AIOKafkaConsumer (FastStream's protocol type names only commit()).
         consumer = cast(AIOKafkaConsumer, msg.consumer)
         topic = settings.physical_topic(logical_topic)
-        rewind: dict[int, int] = {}
-        for record in records[handled:]:
-            rewind.setdefault(record.partition, record.offset)
-        for partition, offset in rewind.items():
-            consumer.seek(TopicPartition(topic, partition), offset)
-        commit = {TopicPartition(topic, r.partition): r.offset + 1 for r in records[:handled]}
-        if commit:
-            await consumer.commit(commit)
+        handled = 0
+
+        async def commit(done: Sequence[Record]) -> None:
+            nonlocal handled
+            handled += len(done)
+            try:
+                await consumer.commit(
+                    {TopicPartition(topic, r.partition): r.offset + 1 for r in done}
+                )
+            except KafkaError as exc:
+                # A rebalance or the broker away: the records stay uncommitted, and whoever
+                # owns their partitions next handles them again (idempotently).
+                log.warning("offset commit failed: %s", describe(exc))
+
+        try:
+            await processor.process_batch(
+                records, budget_s=settings.kafka_max_poll_interval_ms / 1000 / 4, handled=commit
+            )
+        finally:
+            # Whatever stopped the batch, the records not handled come again: the consumer's
+            # position is past them, and a later commit would otherwise skip them.
+            rewind: dict[int, int] = {}
+            for record in records[handled:]:
+                rewind.setdefault(record.partition, record.offset)
+            for partition, offset in rewind.items():
+                # A partition lost to a rebalance meanwhile is not ours to rewind: its new
+                # owner starts from the committed offset anyway.
+                with contextlib.suppress(IllegalStateError):
+                    consumer.seek(TopicPartition(topic, partition), offset)
 
 
 async def _final_flush(relay: OutboxRelay, *, timeout_s: float) -> None:

@@ -131,14 +131,22 @@ class RecordProcessor:
             bind(**ids)
             await self._process(record)
 
-    async def process_batch(self, records: Sequence[Record], *, budget_s: float = 30.0) -> int:
+    async def process_batch(
+        self,
+        records: Sequence[Record],
+        *,
+        budget_s: float = 30.0,
+        handled: Callable[[Sequence[Record]], Awaitable[None]] | None = None,
+    ) -> int:
         """Handle ``records`` in the order consumed; returns how many, from the first, were
         handled (processed or dead-lettered). The transport hands the rest back to the broker:
         an outage outlasted ``max_outage_wait_s``, a record could be neither processed nor
         dead-lettered, or the batch took ``budget_s`` (the consumer must poll again).
 
         Chunks share a transaction while their handling takes under ``chunk_max_s`` (a
-        long transaction holds row locks and risks the server's idle timeout)."""
+        long transaction holds row locks and risks the server's idle timeout). ``handled`` is
+        told the records of each chunk (or single record) once its transaction committed, so
+        the transport commits their offsets then, not only at the end of the batch."""
         done = 0
         started = time.perf_counter()
         while done < len(records) and time.perf_counter() - started < budget_s:
@@ -146,6 +154,8 @@ class RecordProcessor:
             if self._batch_scope is not None:
                 end, failed_at = await self._chunk(records, done)
                 if failed_at is None:
+                    if handled is not None:
+                        await handled(records[done:end])
                     done = end
                     continue
                 failed = failed_at
@@ -153,6 +163,8 @@ class RecordProcessor:
             for record in records[done : failed + 1]:
                 try:
                     await self.process(record)
+                    if handled is not None:
+                        await handled([record])
                 except OutageContinues:
                     return done
                 except Exception:

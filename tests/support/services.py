@@ -1,5 +1,6 @@
 """Running Devoured services as separate OS processes, as an operator would."""
 
+import itertools
 import os
 import signal
 import socket
@@ -14,11 +15,25 @@ from devoured_infra import registry
 SERVICES = registry.names()
 
 
+# Ports handed out for services a test starts: below the kernel's ephemeral range (32768 and
+# up on Linux), which the client sockets of every test draw from, so no outgoing connection
+# can take a port between the moment it is chosen and the moment the service binds it; and
+# above the brokers' and databases' own ports (15432, 19092, 19093).
+_SERVICE_PORTS = range(20000, 32000)
+_next_port = itertools.count((os.getpid() * 97) % len(_SERVICE_PORTS))
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A port on 127.0.0.1 that nothing listens on, for a service the test starts."""
+    for _ in range(len(_SERVICE_PORTS)):
+        port = _SERVICE_PORTS[next(_next_port) % len(_SERVICE_PORTS)]
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 class ServiceProcess:

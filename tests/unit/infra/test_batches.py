@@ -128,13 +128,36 @@ async def test_an_outage_hands_back_the_records_from_the_one_that_waits(
 ) -> None:
     handler = StoringHandler(database)
     records = [page_record(0), page_record(1), page_record(2, "outage"), page_record(3)]
+    told: list[list[int]] = []
+
+    async def committed(done: Sequence[Record]) -> None:
+        told.append([r.offset for r in done])
 
     handled = await batch_processor(
         database, handler, RecordingPublisher(), max_outage_wait_s=0.0
-    ).process_batch(records)
+    ).process_batch(records, handled=committed)
 
     assert handled == 2  # the transport rewinds to offset 2
     assert await stored_ids(database) == ["a0", "a1"]
+    # The chunk rolled back, so 0 and 1 were handled again one by one, each told on its commit.
+    assert told == [[0], [1]]
+
+
+async def test_each_chunk_is_told_once_its_transaction_committed(database: TestDatabase) -> None:
+    told: list[list[int]] = []
+
+    async def committed(done: Sequence[Record]) -> None:
+        told.append([r.offset for r in done])
+        assert len(await stored_ids(database)) == done[-1].offset + 1
+
+    processor = batch_processor(database, StoringHandler(database), RecordingPublisher())
+    await processor.process_batch([page_record(i) for i in range(3)], handled=committed)
+    slow = batch_processor(
+        database, StoringHandler(database), RecordingPublisher(), chunk_max_s=0.0
+    )
+    await slow.process_batch([page_record(i) for i in range(3, 5)], handled=committed)
+
+    assert told == [[0, 1, 2], [3], [4]]
 
 
 async def test_a_unit_of_work_that_relies_on_its_rollback_is_handled_alone(
