@@ -1,5 +1,6 @@
 """Publisher handlers: keep each summarised story; build editions; deliver closed ones."""
 
+import asyncio
 import functools
 import hashlib
 import logging
@@ -131,7 +132,7 @@ async def build_edition(
         built_at = max((s.received_at for s in stories), default=deps.clock())
         if leader is not None:
             await uow.leases.fence(leader.term())
-        await uow.editions.save(_record(edition, built_at=built_at))
+        await uow.editions.save(await asyncio.to_thread(_record, edition, built_at=built_at))
         published = edition.to_message()
         # Its files are written by the relay, just before it publishes this (write_files).
         await uow.outbox.add([published])
@@ -149,7 +150,7 @@ async def write_files(message: Message, *, deps: PublisherDeps) -> None:
     async with deps.new_uow() as uow:
         edition, _ = await assemble_stored_edition(uow, message.edition_id, deps)
         recent = await uow.editions.recent(30)
-    deps.sink.write(edition, recent)
+    await asyncio.to_thread(deps.sink.write, edition, recent)
 
 
 async def deliver_closed_editions(*, deps: PublisherDeps, leader: Leadership | None = None) -> int:
@@ -272,7 +273,8 @@ async def assemble_stored_edition(
     record = None
     if stored and deps.overview_writer is not None:
         record = await uow.editions.get(edition_id)
-    edition = edition_from_stored(
+    assemble = functools.partial(
+        edition_from_stored,
         edition_id,
         stories,
         notes=await uow.stories.notes_for_edition(edition_id),
@@ -280,7 +282,9 @@ async def assemble_stored_edition(
         deps=deps,
         stored_overview=record.overview if record else None,
     )
-    return edition, stories
+    # Seconds of CPU for thousands of stories: off the event loop, or the consumers'
+    # heartbeats and the health probes starve (the soak's 10,000-story edition did).
+    return await asyncio.to_thread(assemble), stories
 
 
 def edition_from_stored(

@@ -53,7 +53,10 @@ TITLE_OVERLAP = 0.6  # ... and their Jaccard overlap
 TITLE_TEXT_COSINE = 0.15  # the text a close title still needs (site-name-only titles have none)
 TEXT_WORDS = 600  # words of each text that count (the lead carries the story)
 MIN_TERM_LETTERS = 3
-TERMS_CACHE = 50_000  # texts whose term counts are kept
+# Texts whose term counts are kept: about 18 KB each (a word-count dict of a real page's
+# first 600 words), so at most ~90 MB. At 50,000 the soak's 10,000-story edition grew the
+# publisher by ~180 MB; a bigger edition recomputes what falls out (a word split per story).
+TERMS_CACHE = 5_000
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import create_engine
 from devoured_infra.settings import Settings
 from devoured_infra.status import PipelineStatus, pipeline_status, problem
-from devoured_publisher.edition import Edition, assemble_edition
+from devoured_publisher.edition import Edition
 from devoured_publisher.editor import Classification
 from devoured_publisher.feeds import atom_feed, rss_feed
-from devoured_publisher.handlers import PublisherDeps
+from devoured_publisher.handlers import PublisherDeps, edition_from_stored
 from devoured_publisher.headers import SecurityHeaders
 from devoured_publisher.pages import (
     render_archive,
@@ -47,8 +47,6 @@ from devoured_publisher.pages import (
     render_html,
     render_search,
 )
-from devoured_publisher.period import period_of_edition
-from devoured_publisher.sections import section_order
 from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.uow import PublisherUnitOfWork
 
@@ -157,21 +155,12 @@ class StoredEdition:
     def assemble(self, deps: PublisherDeps) -> Edition:
         """The edition (pure, CPU-bound: run it off the event loop), as the publisher's
         ``handlers.assemble_stored_edition`` assembles it."""
-        period = period_of_edition(
+        return edition_from_stored(
             self.edition_id,
-            timezone=deps.timezone,
-            cadence=deps.cadence,
-            cutoff_hour=deps.cutoff_hour,
-        )
-        return assemble_edition(
             self.stories,
-            digest_name=deps.digest_name,
-            day=period.edition_date,
-            edition_id=self.edition_id,
-            section_order=section_order(deps.sections),
             notes=self.notes,
             previous_titles=self.previous_titles,
-            policy=deps.policy,
+            deps=deps,
         )
 
 

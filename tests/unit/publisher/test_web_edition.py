@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from devoured_core.messages import SourceInfo
-from devoured_publisher import web
+from devoured_publisher import handlers, web
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.edition import assemble_edition
 from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition, build_edition
@@ -90,10 +90,14 @@ async def test_an_edition_is_assembled_off_the_event_loop_thread(
         threads.append(threading.current_thread())
         return assemble(*args, **kwargs)
 
-    monkeypatch.setattr(web, "assemble_edition", recorded)
+    monkeypatch.setattr(handlers, "assemble_edition", recorded)
     loop_thread = threading.current_thread()
     async with _client(deps) as site:
         assert (await site.get(f"/editions/{EDITION}")).status_code == 200
         assert (await site.get(f"/api/editions/{EDITION}")).status_code == 200
     assert len(threads) == 2
+    # The edition builder too: a big edition takes seconds, which would starve the consumers'
+    # heartbeats if it ran on the event loop.
+    await build_edition(EDITION, deps=deps)
+    assert len(threads) == 3
     assert all(t is not loop_thread for t in threads)
