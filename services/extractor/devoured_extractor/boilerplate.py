@@ -26,7 +26,6 @@ _DROP_TAGS = (
     "footer",
     "aside",
     "dialog",
-    "figcaption",
     "canvas",
 )
 _DROP_ROLES = frozenset(
@@ -54,6 +53,9 @@ _DROP_WORDS = frozenset(
 PROSE_GUARD_CHARS = 1500
 """Paragraph text (in 80+ character paragraphs, few links) that a block must hold for its class
 name alone not to prune it: ``share_wrapper`` or ``tag-branding`` around a whole article."""
+COPYRIGHT_WORDS = 12
+"""A line opening with "©", "(c)" or "Copyright" is a notice if it has at most this many words
+(longer ones are sentences about copyright); one saying "all rights reserved" always is."""
 _COMMENTS = re.compile(r"comment|disqus", re.IGNORECASE)
 _ATTRIBUTED = etree.XPath(".//*[@class or @id or @role or @aria-hidden or @hidden or @style]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
@@ -82,6 +84,7 @@ def prune(tree: HtmlElement) -> None:
     body = tree.find("body")
     root = body if body is not None else tree
     total = len(root.text_content()) or 1
+    visible = _visible_chars(root) or 1
     # Only tagged-for-dropping elements and those with attributes can be furniture; asking
     # libxml2 for just those skips the many bare <p>, <a> and <li> in Python.
     candidates = [*root.iter(*_DROP_TAGS), *_ATTRIBUTED(root)]
@@ -89,9 +92,18 @@ def prune(tree: HtmlElement) -> None:
     for el in doomed:
         if el.getparent() is None or _holds_article(el, total):
             continue
+        if el.tag == "form" and _visible_chars(el) > visible * 0.5:
+            continue  # an ASP.NET page: one <form> around everything
         if not _by_tag(el) and _holds_prose(el):
             continue
         el.drop_tree()
+
+
+def _visible_chars(root: HtmlElement) -> int:
+    """Characters of text a reader could see: the page's, minus scripts and style sheets (an
+    ASP.NET ``<form>`` wrapping the whole page must not look small next to its inline scripts)."""
+    hidden = sum(len(el.text or "") for el in root.iter("script", "style", "template"))
+    return len(root.text_content()) - hidden
 
 
 def _by_tag(el: HtmlElement) -> bool:
@@ -107,7 +119,9 @@ def _by_tag(el: HtmlElement) -> bool:
 
 def _holds_prose(el: HtmlElement) -> bool:
     """A class name alone does not condemn a block of prose: ``share_wrapper`` or
-    ``tag-branding`` around the whole article. Comment threads stay furniture."""
+    ``tag-branding`` around the whole article, Blogger's ``widget Blog`` around posts written
+    as ``<br>``-separated spans (runs of 80+ characters straight in a div count as prose).
+    Comment threads stay furniture."""
     names = f"{el.get('class', '')} {el.get('id', '')}"
     if _COMMENTS.search(names):
         return False
@@ -120,7 +134,29 @@ def _holds_prose(el: HtmlElement) -> bool:
                 prose += len(text)
                 if prose >= PROSE_GUARD_CHARS:
                     return True
+    for div in el.iter("div"):
+        own = _own_text(div)
+        if len(own) >= 80:  # a post body written as <br>-separated spans, no <p> at all
+            prose += len(own)
+            if prose >= PROSE_GUARD_CHARS:
+                return True
     return False
+
+
+_BLOCKS = frozenset(
+    "address article blockquote div dl figure h1 h2 h3 h4 h5 h6 ol p pre section table ul".split()
+)
+
+
+def _own_text(div: HtmlElement) -> str:
+    """The text written into ``div`` itself: outside its block children and its direct links."""
+    parts = [div.text or ""]
+    for child in div:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag not in _BLOCKS and tag != "a":
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
 
 
 def _is_furniture(el: HtmlElement) -> bool:
@@ -137,6 +173,8 @@ def _is_furniture(el: HtmlElement) -> bool:
     names = f"{el.get('class', '')} {el.get('id', '')}".lower()
     if not names.strip():
         return False
+    if "hidden" in (el.get("class") or "").lower().split():
+        return True  # a class that only hides: the second copy of a story kept for scripts
     if _COMMENTS.search(names):
         return True  # commentText, commentlist, dsq-comments: reader comments, not the article
     words = set(_SPLIT.split(names))
@@ -163,6 +201,18 @@ def _holds_article(el: HtmlElement, total: int) -> bool:
     return len(el.text_content()) > total * 0.5
 
 
+_COPYRIGHT_START = re.compile(r"(copyright|©|\(c\))", re.IGNORECASE)
+_ALL_RIGHTS = re.compile(r"\ball rights reserved\b", re.IGNORECASE)
+
+
+def _copyright(line: str) -> bool:
+    """A copyright notice: "© 2008 AAP", "Copyright (c) Press Association Ltd. 2008, All Rights
+    Reserved"; a sentence about copyright (more than ``COPYRIGHT_WORDS`` words) is not one."""
+    if _ALL_RIGHTS.search(line):
+        return True
+    return bool(_COPYRIGHT_START.match(line)) and len(line.split()) <= COPYRIGHT_WORDS
+
+
 def clean_lines(text: str) -> str:
     """Drop junk lines (share prompts, ad labels, read-more links) and squeeze whitespace.
 
@@ -183,6 +233,8 @@ def clean_lines(text: str) -> str:
         if not line.strip():
             continue
         if len(line) < 200 and _JUNK_LINE.match(line.lstrip("-•*> ").strip()):
+            continue
+        if len(line) < 200 and _copyright(line):
             continue
         kept.append(line)
     return "\n".join(kept)

@@ -9,10 +9,13 @@ of the shared real-page set:
 - a candidate starts from its tag (``div`` +5, lists -3, headings -5) and its class/id names
   (content-like +25, comment- and rail-like -25), and its total is scaled by 1 - link density;
 - the best candidate is kept with the siblings that score at least half of it
-  (``SIBLING_SHARE``), the sibling paragraphs that read as prose, and the other segments of
-  the same article elsewhere (each post's ``entry-body`` on a blog page);
+  (``SIBLING_SHARE``), siblings with its tag and content-like class (a story split in two),
+  the sibling paragraphs (and block-free divs) that read as prose, and the other segments of
+  the same article elsewhere (each post's ``entry-body`` on a blog page; weaker ones only in
+  the same template slot; never a "Comments" block);
 - inside what is kept, tables, lists and divs that look like furniture (mostly links, form
-  fields, many images, too short to be prose) are dropped.
+  fields, many images, too short to be prose, opening with "Related" or "Comments") are
+  dropped; lists whose items carry their own text besides the link stay.
 
 Everything works on the one parsed tree; text lengths are computed once per element.
 """
@@ -28,6 +31,9 @@ on the real dev set 0.2 to 0.5 score within 0.001 F1, and 0.5 keeps the comment 
 consent boxes of class-less div-soup layouts out (generated corpus, held-out group: 0.886 with
 0.2, 0.962 with 0.5)."""
 SIBLING_FLOOR = 10.0
+ANNOTATION_CHARS = 80
+"""A list of links stays when its items carry this many characters of other text on average
+(a feature list with descriptions; dev part: +0.0006, two pages, none worse)."""
 CJK_WEIGHT = 2
 """Extra characters counted per CJK character (one carries what about three Latin letters do)."""
 
@@ -69,6 +75,15 @@ _TAG_SCORE = {
     "nav": -5.0,
 }
 _LAYOUT = ("p", "div", "table", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3")
+_FURNITURE_HEADING = re.compile(
+    r"(related( posts?| articles?| stories| content| links| reading)?( worth a look)?|"
+    r"you (may|might) also (like|enjoy)|more (from|on) .{1,40}|"
+    r"recommended( for you| reading)?|read (more|next)|"
+    r"(reader )?comments?( \(\d+\))?|\d+ (comments?|responses?|replies)|"
+    r"leave a (comment|reply)|join the discussion)[:.]?",
+    re.IGNORECASE,
+)
+"""The heading of a block that is furniture whatever its markup: related links, comments."""
 _PROSE_END = re.compile(r"\.( |$)")
 
 
@@ -181,12 +196,16 @@ def choose(root: HtmlElement) -> tuple[list[HtmlElement], dict[HtmlElement, floa
         if not isinstance(sibling.tag, str):
             continue
         keep = sibling is best or scores.get(sibling, -1e9) >= floor
-        if not keep and sibling.tag == "p":
+        if not keep and _same_kind(sibling, best) and lengths.density(sibling) <= 0.2:
+            keep = scores.get(sibling, -1e9) >= SIBLING_FLOOR  # the story's next part
+        leaf = sibling.tag == "div" and _is_leaf_div(sibling)
+        if not keep and (sibling.tag == "p" or leaf):
+            # a div holding no block is a paragraph too, as Readability reads it
             own = sibling.text or ""
             density = lengths.density(sibling)
             long_prose = len(own) > 80 and density < 0.25
             short_sentence = len(own) <= 80 and density == 0 and bool(_PROSE_END.search(own))
-            keep = long_prose or short_sentence
+            keep = long_prose or (short_sentence and sibling.tag == "p")
         if keep:
             kept.append(sibling)
     segments = _segments(best, scores, floor, lengths)
@@ -201,21 +220,53 @@ def _segments(
     """Other parts of the same article or post list elsewhere in the page: candidates with
     the best one's tag and content-like class (``entry-body`` of each post on a blog page)."""
     classes = {c for c in (best.get("class") or "").split() if _POSITIVE.search(c)}
-    if not classes:
-        return []
+    slot_only = not classes
+    if slot_only:
+        # no content-like name: only the same markup in the same template slot (``img``
+        # blocks inside each ``blogbody``) counts as another part
+        classes = set((best.get("class") or "").split())
+        if not classes:
+            return []
     ancestors = set(best.iterancestors())
     found = []
     for el, value in scores.items():
-        if el is best or el.tag != best.tag or value < floor or el in ancestors:
+        if el is best or el.tag != best.tag or value < SIBLING_FLOOR or el in ancestors:
             continue
+        if (value < floor or slot_only) and not _same_place(el, best):
+            continue  # a weaker block counts only in the same template slot as the best
         if el.getparent() is best.getparent():
             continue  # siblings were judged already
         if not classes.intersection((el.get("class") or "").split()):
             continue
         if lengths.density(el) > 0.2 or best in set(el.iterancestors()):
             continue
+        if _headed_furniture(el):
+            continue  # the reader comments under the post, in the post's own markup
         found.append(el)
     return found
+
+
+def _headed_furniture(el: HtmlElement) -> bool:
+    """``el`` opens with a heading such as "Related posts" or "12 Comments"."""
+    first = next((t for t in (" ".join(x.split()) for x in el.itertext()) if t), "")
+    return bool(_FURNITURE_HEADING.fullmatch(first))
+
+
+def _same_kind(el: HtmlElement, best: HtmlElement) -> bool:
+    """``el`` has ``best``'s tag and one of its content-like class names."""
+    if el.tag != best.tag:
+        return False
+    classes = {c for c in (best.get("class") or "").split() if _POSITIVE.search(c)}
+    return bool(classes.intersection((el.get("class") or "").split()))
+
+
+def _same_place(el: HtmlElement, best: HtmlElement) -> bool:
+    """``el`` sits in the same template slot as ``best``: its parent has the same tag and class
+    (each post's ``entry-body`` inside its own ``entry-content`` on a blog's archive page)."""
+    mine, theirs = el.getparent(), best.getparent()
+    if mine is None or theirs is None:
+        return False
+    return bool(mine.tag == theirs.tag and mine.get("class") == theirs.get("class"))
 
 
 def _in_page_order(root: HtmlElement, elements: list[HtmlElement]) -> list[HtmlElement]:
@@ -232,7 +283,15 @@ def tidy(container: HtmlElement, scores: dict[HtmlElement, float]) -> None:
     """Drop furniture inside the kept article: link lists, forms, short teaser blocks."""
     lengths = _Lengths()  # fresh: lengths change as blocks are dropped, deepest first
     for heading in list(container.iter("h1", "h2", "h3", "h4", "h5", "h6")):
-        if class_weight(heading) < 0 or lengths.density(heading) > 0.33:
+        parent = heading.getparent()
+        if _headed_furniture(heading) and parent is not None:
+            if parent is not container and _headed_furniture(parent):
+                continue  # the whole block goes below
+            after = heading.getnext()
+            if after is not None and after.tag in ("ul", "ol") and lengths.density(after) > 0.3:
+                _drop(after)  # "Related posts" over a list of links
+            _drop(heading)
+        elif class_weight(heading) < 0 or lengths.density(heading) > 0.33:
             _drop(heading)
     for el in reversed(list(container.iter("table", "ul", "div", "section", "header", "aside"))):
         if el is container or el.getparent() is None:
@@ -245,6 +304,9 @@ def tidy(container: HtmlElement, scores: dict[HtmlElement, float]) -> None:
         value = scores.get(el, 0.0)
         if weight + value < 0:
             _drop(el)
+            continue
+        if el.tag != "table" and _headed_furniture(el) and not _most_of(el, container, lengths):
+            _drop(el)  # "Related", "3 Comments": a block of links or replies after the story
             continue
         text = el.text_content()
         if text.count(",") >= 10:
@@ -259,7 +321,7 @@ def tidy(container: HtmlElement, scores: dict[HtmlElement, float]) -> None:
             (paragraphs and images > 1 + paragraphs * 1.3)
             or inputs > paragraphs / 3
             or (length < MIN_PARAGRAPH_CHARS and images != 1)
-            or (weight < 25 and density > 0.2)
+            or (weight < 25 and density > 0.2 and not _annotated(el, lengths))
             or (weight >= 25 and density > 0.5)
             or (embeds == 1 and length < 75)
             or embeds > 1
@@ -268,6 +330,23 @@ def tidy(container: HtmlElement, scores: dict[HtmlElement, float]) -> None:
             remove = False
         if remove:
             _drop(el)
+
+
+def _most_of(el: HtmlElement, container: HtmlElement, lengths: _Lengths) -> bool:
+    """``el`` holds most of ``container``'s text (a "12 comments" link atop the whole story)."""
+    return lengths.text(el) * 2 > lengths.text(container)
+
+
+def _annotated(el: HtmlElement, lengths: _Lengths) -> bool:
+    """Links that each come with their own prose (a feature list, a reading list with
+    summaries): at most half links, and ``ANNOTATION_CHARS`` of other text per item."""
+    if lengths.density(el) > 0.5:
+        return False
+    items = list(el.iter("li"))
+    if len(items) < 2:
+        return False
+    own = sum(lengths.text(i) - lengths.links(i) for i in items)
+    return own >= ANNOTATION_CHARS * len(items)
 
 
 def _data_table(table: HtmlElement) -> bool:

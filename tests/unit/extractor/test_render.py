@@ -82,9 +82,15 @@ def test_block_quote_keeps_its_attribution() -> None:
     assert "> Jonas Berg, turbine maker" in lines
 
 
-def test_figure_captions_outside_quotes_are_still_dropped() -> None:
-    figure = "<figure><img src='x.jpg'><figcaption>Photo: the harbour at dawn</figcaption></figure>"
-    assert "harbour at dawn" not in extract(_article(figure)).text
+def test_figure_captions_are_kept_but_bare_photo_credits_are_dropped() -> None:
+    figure = (
+        "<figure><img src='x.jpg'><figcaption>The new turbine hall at the harbour, seen from "
+        "the north quay</figcaption></figure>"
+        "<figure><img src='y.jpg'><figcaption>Photo: the harbour at dawn</figcaption></figure>"
+    )
+    text = extract(_article(figure)).text
+    assert "The new turbine hall at the harbour, seen from the north quay" in text
+    assert "harbour at dawn" not in text
 
 
 def test_text_in_br_separated_divs_falls_back_and_is_found() -> None:
@@ -117,3 +123,15 @@ def test_hidden_elements_and_layout_tables() -> None:
     )
     text = extract(html).text
     assert text.splitlines() == [f"{WORDS} Row {i}." for i in range(3)]
+
+
+def test_copyright_lines_are_dropped_but_prose_about_copyright_is_not() -> None:
+    notes = (
+        "<p>Copyright (c) Harbour News Ltd. 2026, All Rights Reserved.</p>"
+        "<p>© 2026 Harbour News</p>"
+        "<p>Copyright law, the council said, does not cover the turbine designs that the "
+        "engineers published openly last year, and anyone may build them.</p>"
+    )
+    text = extract(_article(notes)).text
+    assert "Harbour News" not in text
+    assert "Copyright law, the council said" in text
