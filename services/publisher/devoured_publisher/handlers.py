@@ -5,8 +5,10 @@ import functools
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
+from typing import TypeVar
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
@@ -132,7 +134,8 @@ async def build_edition(
         built_at = max((s.received_at for s in stories), default=deps.clock())
         if leader is not None:
             await uow.leases.fence(leader.term())
-        await uow.editions.save(await asyncio.to_thread(_record, edition, built_at=built_at))
+        record = await _off_loop(functools.partial(_record, edition, built_at=built_at))
+        await uow.editions.save(record)
         published = edition.to_message()
         # Its files are written by the relay, just before it publishes this (write_files).
         await uow.outbox.add([published])
@@ -150,7 +153,7 @@ async def write_files(message: Message, *, deps: PublisherDeps) -> None:
     async with deps.new_uow() as uow:
         edition, _ = await assemble_stored_edition(uow, message.edition_id, deps)
         recent = await uow.editions.recent(30)
-    await asyncio.to_thread(deps.sink.write, edition, recent)
+    await _off_loop(functools.partial(deps.sink.write, edition, recent))
 
 
 async def deliver_closed_editions(*, deps: PublisherDeps, leader: Leadership | None = None) -> int:
@@ -262,6 +265,16 @@ async def _written_overview(edition: Edition, deps: PublisherDeps) -> Edition:
     return replace(edition, overview=written) if written else edition
 
 
+# The editions' CPU work (assemble, render, write files) runs on one thread of its own: off the
+# event loop, and never two big editions in memory at once.
+T = TypeVar("T")
+_EDITION_WORK = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition")
+
+
+async def _off_loop(work: Callable[[], T]) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_EDITION_WORK, work)
+
+
 async def assemble_stored_edition(
     uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps, *, stored: bool = True
 ) -> tuple[Edition, list[Story]]:
@@ -284,7 +297,7 @@ async def assemble_stored_edition(
     )
     # Seconds of CPU for thousands of stories: off the event loop, or the consumers'
     # heartbeats and the health probes starve (the soak's 10,000-story edition did).
-    return await asyncio.to_thread(assemble), stories
+    return await _off_loop(assemble), stories
 
 
 def edition_from_stored(
