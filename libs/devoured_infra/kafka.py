@@ -15,9 +15,9 @@ import logging
 import os
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypedDict, cast
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.codec import has_zstd
 from aiokafka.errors import IllegalStateError, KafkaError
 from faststream import AckPolicy
@@ -285,29 +285,16 @@ def _subscribe(
 
     @broker.subscriber(
         settings.physical_topic(logical_topic),
-        group_id=group_id(settings, stage.service, logical_topic),
-        auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 4),
-        max_partition_fetch_bytes=settings.kafka_max_message_bytes,
-        max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
         # More than one: a consumer per slot in the group, each handling its partitions' records
         # one at a time (FastStream's ConcurrentBetweenPartitionsSubscriber).
         max_workers=max(1, stage.concurrency),
-        title=f"{stage.service}:{logical_topic}",
+        **_consumer_options(settings, stage),
     )
     async def consume(msg: KafkaMessage) -> None:
         raw = msg.raw_message
         assert not isinstance(raw, tuple)  # noqa: S101 - narrows the type; no batch subscriber
-        record = Record(
-            logical_topic,
-            raw.partition,
-            raw.offset,
-            raw.key,
-            raw.value or b"",
-            headers=tuple(raw.headers or ()),
-        )
+        record = _record(logical_topic, raw)
         try:
             await processor.process(record)
         except OutageContinues:
@@ -339,32 +326,16 @@ def _subscribe_batches(
 
     @broker.subscriber(
         settings.physical_topic(logical_topic),
-        group_id=group_id(settings, stage.service, logical_topic),
-        auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
         batch=True,
         max_records=settings.consumer_batch_records,
         batch_timeout_ms=BATCH_POLL_MS,
-        session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 4),
-        max_partition_fetch_bytes=settings.kafka_max_message_bytes,
-        max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
-        title=f"{stage.service}:{logical_topic}",
+        **_consumer_options(settings, stage),
     )
     async def consume(msg: KafkaMessage) -> None:
         raw = msg.raw_message
         batch = raw if isinstance(raw, tuple) else (raw,)
-        records = [
-            Record(
-                logical_topic,
-                r.partition,
-                r.offset,
-                r.key,
-                r.value or b"",
-                headers=tuple(r.headers or ()),
-            )
-            for r in batch
-        ]
+        records = [_record(logical_topic, r) for r in batch]
         # The subscriber's own AIOKafkaConsumer (FastStream's protocol type names only commit()).
         consumer = cast(AIOKafkaConsumer, msg.consumer)
         topic = settings.physical_topic(logical_topic)
@@ -397,6 +368,41 @@ def _subscribe_batches(
                 # owner starts from the committed offset anyway.
                 with contextlib.suppress(IllegalStateError):
                     consumer.seek(TopicPartition(topic, partition), offset)
+
+
+class _ConsumerOptions(TypedDict):
+    group_id: str
+    auto_offset_reset: Literal["earliest"]
+    session_timeout_ms: int
+    heartbeat_interval_ms: int
+    max_partition_fetch_bytes: int
+    max_poll_interval_ms: int
+    title: str
+
+
+def _consumer_options(settings: Settings, stage: Stage) -> _ConsumerOptions:
+    """What every consumer of a stage is configured with, one record or a batch at a time."""
+    logical_topic = stage.message_type.TOPIC
+    return _ConsumerOptions(
+        group_id=group_id(settings, stage.service, logical_topic),
+        auto_offset_reset="earliest",
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 4),
+        max_partition_fetch_bytes=settings.kafka_max_message_bytes,
+        max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
+        title=f"{stage.service}:{logical_topic}",
+    )
+
+
+def _record(logical_topic: str, raw: ConsumerRecord[Any, Any]) -> Record:
+    return Record(
+        logical_topic,
+        raw.partition,
+        raw.offset,
+        raw.key,
+        raw.value or b"",
+        headers=tuple(raw.headers or ()),
+    )
 
 
 async def _final_flush(relay: OutboxRelay, *, timeout_s: float) -> None:

@@ -20,8 +20,8 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -114,9 +114,14 @@ class RecordProcessor:
 
         Raises ``OutageContinues`` when an outage outlasts ``max_outage_wait_s``.
         """
-        key = record.key.decode("utf-8", "replace") if record.key else None
         # Every log line while the record is handled carries where it came from (log_context).
-        ids = _peek_ids(self._stage.message_type, record.value)
+        with self._handling(record, _peek_ids(self._stage.message_type, record.value)):
+            await self._process(record)
+
+    @contextmanager
+    def _handling(self, record: Record, ids: dict[str, object]) -> Iterator[None]:
+        """The record's span (child of its producer's trace) and its fields on every log line."""
+        key = record.key.decode("utf-8", "replace") if record.key else None
         with (
             tracing.consuming(
                 self._stage.service,
@@ -126,10 +131,15 @@ class RecordProcessor:
                 headers=record.headers,
                 article_id=ids.get("article_id"),
             ),
-            bound(topic=record.topic, partition=record.partition, offset=record.offset, key=key),
+            bound(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=key,
+                **ids,
+            ),
         ):
-            bind(**ids)
-            await self._process(record)
+            yield
 
     async def process_batch(
         self,
@@ -242,24 +252,7 @@ class RecordProcessor:
             {k: getattr(message, k) for k in ("article_id", "url", "kind") if hasattr(message, k)}
         )
         ids["message_id"] = str(message.message_id)
-        key = record.key.decode("utf-8", "replace") if record.key else None
-        with (
-            tracing.consuming(
-                self._stage.service,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                headers=record.headers,
-                article_id=ids.get("article_id"),
-            ),
-            bound(
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                key=key,
-                **ids,
-            ),
-        ):
+        with self._handling(record, ids):
             return ids, await self._stage.handle(message)
 
     async def _process(self, record: Record) -> None:

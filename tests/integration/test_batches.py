@@ -6,8 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import pytest
-from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from devoured_core.errors import PermanentError
@@ -19,7 +18,7 @@ from devoured_infra.lag import group_id
 from devoured_infra.service import Input, ServiceContext, ServiceDescriptor, Wiring
 from devoured_infra.uow import UnitOfWorkBase
 from tests.support.asgi import serve_asgi
-from tests.support.kafka import collect, provisioned_settings, wait_for
+from tests.support.kafka import collect, committed_total, provisioned_settings, wait_for
 from tests.support.services import free_port
 from tests.unit import samples
 
@@ -53,17 +52,6 @@ class Extracting:
             self.transactions.append(int(txid))
             await uow.commit()
         return [article]
-
-
-async def _committed(servers: str, group: str, topic: str) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-    await admin.start()
-    try:
-        wanted = [TopicPartition(topic, p) for p in range(PARTITIONS)]
-        offsets = await admin.list_consumer_group_offsets(group, partitions=wanted)
-    finally:
-        await admin.close()
-    return sum(max(0, meta.offset) for meta in offsets.values() if meta is not None)
 
 
 async def test_a_batched_stage_stores_each_record_once_and_dead_letters_the_bad(
@@ -125,4 +113,4 @@ async def test_a_batched_stage_stores_each_record_once_and_dead_letters_the_bad(
 
 
 async def _committed_ok(servers: str, group: str, topic: str) -> bool:
-    return await _committed(servers, group, topic) == PAGES
+    return await committed_total(servers, group, topic, PARTITIONS) == PAGES

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from aiokafka import TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.engine import make_url
 
 from devoured_core.messages import ArticleExtracted, ArticleSummarized
 from devoured_infra.lag import group_id
 from tests.integration.test_services_on_kafka import _input_for, _provisioned, serving
-from tests.support.kafka import collect, produce_messages, wait_for
+from tests.support.kafka import collect, committed_total, produce_messages, wait_for
 from tests.support.site import serve_site
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.timeout(180)]
@@ -30,17 +28,6 @@ HOLD_S = 6.0
 
 def _dsn(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(False)
-
-
-async def _committed_total(servers: str, group: str, topic: str, partitions: int) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-    await admin.start()
-    try:
-        wanted = [TopicPartition(topic, p) for p in range(partitions)]
-        offsets = await admin.list_consumer_group_offsets(group, partitions=wanted)
-    finally:
-        await admin.close()
-    return sum(max(0, meta.offset) for meta in offsets.values() if meta is not None)
 
 
 async def _writes_waiting_on_a_lock(observer: asyncpg.Connection) -> bool:
@@ -75,7 +62,7 @@ async def test_offset_is_committed_after_the_database_write_not_before(
                 message="the summarizer's write waits on the lock",
             )
             await asyncio.sleep(HOLD_S)
-            held = await _committed_total(kafka_bootstrap_servers, group, topic, partitions)
+            held = await committed_total(kafka_bootstrap_servers, group, topic, partitions)
             await lock.rollback()  # the write goes through now
             outputs = await collect(
                 kafka_bootstrap_servers,
@@ -83,7 +70,7 @@ async def test_offset_is_committed_after_the_database_write_not_before(
                 until=lambda found: len(found) >= 1,
             )
             after = await wait_for(
-                lambda: _committed_total(kafka_bootstrap_servers, group, topic, partitions),
+                lambda: committed_total(kafka_bootstrap_servers, group, topic, partitions),
                 timeout_s=30,
                 message="the offset is committed after the write",
             )

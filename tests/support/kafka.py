@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from devoured_core.messages import Message
 from devoured_infra.settings import Settings
@@ -92,3 +93,16 @@ async def provisioned_settings(servers: str, prefix: str, **values: Any) -> Sett
     settings = Settings(kafka_bootstrap_servers=servers, kafka_topic_prefix=prefix, **values)
     await ensure_topics(settings)
     return settings
+
+
+async def committed_total(servers: str, group: str, topic: str, partitions: int) -> int:
+    """The sum of ``group``'s committed offsets over ``topic``'s partitions, as the broker
+    holds them (a partition with no commit counts 0)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await admin.start()
+    try:
+        wanted = [TopicPartition(topic, p) for p in range(partitions)]
+        offsets = await admin.list_consumer_group_offsets(group, partitions=wanted)
+    finally:
+        await admin.close()
+    return sum(max(0, meta.offset) for meta in offsets.values() if meta is not None)
