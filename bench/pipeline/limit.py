@@ -1,8 +1,9 @@
 """The CPU limit: each stage's pure core run alone, in this process, on the same articles.
 
 fetch parse (the feed parsed, the page's bytes decoded), extract, summarise, and publish (the
-story made plain text and given a section, plus one edition assembled and rendered over all of
-them, shared out per article). The sum is what one article must cost at the least; the pipeline
+publisher's intake, ``intake.story_of``: the story made plain text and classified by the
+editor; plus one edition assembled over all of them and rendered in each format the publisher
+writes, shared out per article). The sum is what one article must cost at the least; the pipeline
 adds transport, database and HTTP on top.
 """
 
@@ -13,15 +14,20 @@ from datetime import UTC, date, datetime
 
 from bench.pipeline.site import Web, feed_xml, page_files
 from devoured_core.errors import SkippedInput
+from devoured_core.messages import ArticleSummarized, DecoderTerm, SourceInfo
 from devoured_core.model import Story
 from devoured_extractor.extract import extract_content
 from devoured_fetcher.decode import decode_body
 from devoured_fetcher.feeds import parse_document
 from devoured_publisher.edition import assemble_edition
-from devoured_publisher.render import render_markdown
-from devoured_publisher.sanitize import plain_text, safe_url
-from devoured_publisher.sections import section_for
+from devoured_publisher.editor import DEFAULT_POLICY, Classification
+from devoured_publisher.intake import story_of
+from devoured_publisher.pages import render_email_html, render_html
+from devoured_publisher.period import period_for
+from devoured_publisher.render import render_json, render_markdown, render_text
 from devoured_summarizer.backends import summarize_text
+
+SOURCE = SourceInfo(source_id="bench", name="Bench")
 
 
 @dataclass
@@ -50,7 +56,9 @@ def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
     costs = CoreCosts(count)
     clock = time.process_time
     stories: list[Story] = []
+    notes: dict[str, Classification] = {}
     now = datetime.now(UTC)
+    period = period_for(now, timezone=UTC)
     feeds = [feed_xml(web, f, now) for f in range(web.feeds)]
     started = clock()
     for f, feed in enumerate(feeds):
@@ -72,35 +80,31 @@ def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
         started = clock()
         summary = summarize_text(content.text, content.title)
         costs.seconds["summarize"] += clock() - started
-        started = clock()
-        stories.append(
-            Story(
-                article_id=f"a{i}",
-                edition_date=date.today(),
-                section=section_for(
-                    source_section=None,
-                    tags=[],
-                    title=content.title,
-                    text=content.text,
-                    has_deep_dive=bool(summary.deep_dive),
-                ),
-                title=plain_text(content.title),
-                url=safe_url(web.article_url(i)),
-                source_name="Bench",
-                source_weight=1.0,
-                reading_minutes=content.reading_minutes,
-                published_at=now,
-                tldr=plain_text(summary.tldr),
-                deep_dive=[plain_text(b) for b in summary.deep_dive],
-                decoder=[],
-                text=plain_text(content.text),
-                received_at=now,
-            )
+        message = ArticleSummarized(
+            article_id=f"a{i}",
+            canonical_url=web.article_url(i),
+            title=content.title,
+            published_at=now,
+            reading_minutes=content.reading_minutes,
+            text=content.text,
+            source=SOURCE,
+            language=content.language,
+            site_name=content.site_name,
+            tldr=summary.tldr,
+            deep_dive=summary.deep_dive,
+            decoder=[DecoderTerm(term=t.term, definition=t.definition) for t in summary.decoder],
+            backend=summary.backend,
         )
+        started = clock()
+        story, note = story_of(message, period=period, policy=DEFAULT_POLICY, received_at=now)
+        stories.append(story)
+        notes[story.article_id] = note
         costs.seconds["publish"] += clock() - started
     started = clock()
-    edition = assemble_edition(stories, digest_name="Bench", day=date.today())
-    render_markdown(edition)
+    edition = assemble_edition(stories, digest_name="Bench", day=date.today(), notes=notes)
+    # Every format the publisher writes for an edition, once.
+    for render in (render_markdown, render_html, render_email_html, render_text, render_json):
+        render(edition)
     costs.seconds["publish"] += clock() - started
     costs.published = len(stories)
     return costs

@@ -99,7 +99,11 @@ class ServiceContext:
         disposes of ``engine`` when they stop."""
         from devoured_infra.db import create_engine, create_sessionmaker
 
-        engine = create_engine(settings.database_url, timeouts=settings.database_timeouts)
+        engine = create_engine(
+            settings.database_url,
+            timeouts=settings.database_timeouts,
+            pool_size=settings.db_pool_size,
+        )
         return cls(
             settings=settings,
             engine=engine,

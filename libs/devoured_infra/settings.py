@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     db_statement_timeout_s: float = Field(30.0, ge=0)
     db_idle_in_transaction_timeout_s: float = Field(60.0, ge=0)
     db_pool_timeout_s: float = Field(30.0, ge=0)
+    # Connections a service keeps open (5 more under load): at least its concurrent handlers
+    # plus its relay and jobs, or connections are opened and closed on every burst.
+    db_pool_size: int = Field(10, ge=1)
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092",
         validation_alias=AliasChoices(

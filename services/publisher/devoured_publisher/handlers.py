@@ -4,6 +4,7 @@ import asyncio
 import functools
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -12,10 +13,8 @@ from typing import TypeVar
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
 from devoured_core.model import EditionRecord, Story
-from devoured_core.titles import clean_title
 from devoured_infra.leader import Leadership, LeaderTerm
 from devoured_publisher import metrics
-from devoured_publisher.article import outside_code
 from devoured_publisher.delivery import Channel, target_id, with_retries
 from devoured_publisher.edition import Edition, assemble_edition
 from devoured_publisher.editor import (
@@ -23,15 +22,13 @@ from devoured_publisher.editor import (
     Classification,
     EditorPolicy,
     accept_overview,
-    classify,
     overview_brief,
-    source_keys,
 )
+from devoured_publisher.intake import story_of
 from devoured_publisher.pages import render_html
 from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
 from devoured_publisher.render import render_markdown
-from devoured_publisher.sanitize import plain_text, safe_url
-from devoured_publisher.sections import DEFAULT_SECTIONS, QUICK_LINKS, section_order
+from devoured_publisher.sections import DEFAULT_SECTIONS, section_order
 from devoured_publisher.sinks import EditionSink
 from devoured_publisher.uow import PublisherUnitOfWork
 
@@ -69,43 +66,7 @@ async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[
     period = period_for(
         now, timezone=deps.timezone, cadence=deps.cadence, cutoff_hour=deps.cutoff_hour
     )
-    title = clean_title(
-        plain_text(msg.title), site_name=msg.site_name or msg.source.name, url=msg.canonical_url
-    )
-    note = classify(
-        title=title,
-        text=msg.text,
-        tldr=msg.tldr,
-        tags=msg.tags,
-        source_section=msg.source.section,
-        source_keys=source_keys(
-            source_id=msg.source.source_id, source_name=msg.source.name, url=msg.canonical_url
-        ),
-        policy=deps.policy,
-    )
-    note = replace(note, language=msg.language)
-    story = Story(
-        article_id=msg.article_id,
-        edition_date=period.edition_date,
-        edition_id=period.edition_id,
-        section=note.section if msg.deep_dive else QUICK_LINKS,
-        title=title or plain_text(msg.title),
-        url=safe_url(msg.canonical_url),
-        source_name=plain_text(msg.source.name),
-        source_weight=msg.source.weight,
-        reading_minutes=msg.reading_minutes,
-        published_at=msg.published_at,
-        tldr=plain_text(msg.tldr),
-        deep_dive=[plain_text(b) for b in msg.deep_dive],
-        decoder=[
-            t.model_copy(
-                update={"term": plain_text(t.term), "definition": plain_text(t.definition)}
-            )
-            for t in msg.decoder
-        ],
-        text=outside_code(msg.text, plain_text),
-        received_at=now,
-    )
+    story, note = story_of(msg, period=period, policy=deps.policy, received_at=now)
     async with deps.new_uow() as uow:
         await uow.stories.save(story, version=msg.occurred_at, note=note)
         await uow.commit()
@@ -140,6 +101,7 @@ async def build_edition(
         # Its files are written by the relay, just before it publishes this (write_files).
         await uow.outbox.add([published])
         await uow.commit()
+    _remember_built(published, edition, record)
     metrics.EDITIONS_PUBLISHED.inc()
     metrics.EDITION_ITEMS.set(edition.item_count)
     return published
@@ -150,10 +112,29 @@ async def write_files(message: Message, *, deps: PublisherDeps) -> None:
     an edition counts as published (its outbox row sent) only once both are out."""
     if not isinstance(message, DigestPublished):
         return
+    built = _BUILT.pop(message.message_id, None)
     async with deps.new_uow() as uow:
-        edition, _ = await assemble_stored_edition(uow, message.edition_id, deps)
+        if built is None:  # built by another process, or before a restart
+            edition, _ = await assemble_stored_edition(uow, message.edition_id, deps)
+            rendered = None
+        else:
+            edition, rendered = built
         recent = await uow.editions.recent(30)
-    await _off_loop(functools.partial(deps.sink.write, edition, recent))
+    await _off_loop(functools.partial(deps.sink.write, edition, recent, rendered))
+
+
+# The editions this process built last, by the id of their DigestPublished: the relay writes
+# their files moments later (write_files) from these, instead of assembling and rendering the
+# same edition again (a rebuild cost twice its assembly). A few are kept: a relay that cannot
+# publish leaves its entries here, and the next builds push them out.
+_BUILT: OrderedDict[str, tuple[Edition, EditionRecord]] = OrderedDict()
+BUILT_KEPT = 2
+
+
+def _remember_built(published: DigestPublished, edition: Edition, record: EditionRecord) -> None:
+    _BUILT[published.message_id] = (edition, record)
+    while len(_BUILT) > BUILT_KEPT:
+        _BUILT.popitem(last=False)
 
 
 async def deliver_closed_editions(*, deps: PublisherDeps, leader: Leadership | None = None) -> int:

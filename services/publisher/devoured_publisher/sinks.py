@@ -12,7 +12,15 @@ from devoured_publisher.render import render_json, render_markdown, render_text
 
 
 class EditionSink(Protocol):
-    def write(self, edition: Edition, recent: Sequence[EditionRecord] = ()) -> list[Path]: ...
+    def write(
+        self,
+        edition: Edition,
+        recent: Sequence[EditionRecord] = (),
+        rendered: EditionRecord | None = None,
+    ) -> list[Path]:
+        """Write ``edition``'s files; ``rendered``, when given, is its stored record, whose
+        Markdown and HTML are used as they are."""
+        ...
 
 
 class FileSink:
@@ -24,11 +32,16 @@ class FileSink:
         self._out_dir = out_dir
         self._base_url = base_url.rstrip("/")
 
-    def write(self, edition: Edition, recent: Sequence[EditionRecord] = ()) -> list[Path]:
+    def write(
+        self,
+        edition: Edition,
+        recent: Sequence[EditionRecord] = (),
+        rendered: EditionRecord | None = None,
+    ) -> list[Path]:
         self._out_dir.mkdir(parents=True, exist_ok=True)
         renders = {
-            "md": render_markdown(edition),
-            "html": render_html(edition),
+            "md": rendered.markdown if rendered else render_markdown(edition),
+            "html": rendered.html if rendered else render_html(edition),
             "email.html": render_email_html(edition),
             "txt": render_text(edition),
             "json": render_json(edition),
@@ -62,5 +75,10 @@ class FileSink:
 
 
 class NullSink:
-    def write(self, edition: Edition, recent: Sequence[EditionRecord] = ()) -> list[Path]:
+    def write(
+        self,
+        edition: Edition,
+        recent: Sequence[EditionRecord] = (),
+        rendered: EditionRecord | None = None,
+    ) -> list[Path]:
         return []

@@ -3,12 +3,15 @@ and a file sink."""
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
 from devoured_core.model import EditionRecord, Story
+from devoured_publisher import handlers
 from devoured_publisher.bootstrap import wire
+from devoured_publisher.edition import Edition
 from devoured_publisher.handlers import (
     PublisherDeps,
     build_edition,
@@ -134,6 +137,31 @@ async def test_build_edition_stores_record_and_its_event_and_the_relay_writes_fi
     assert "Headline 1 (3 minute read)" in record.markdown
     assert (publisher.out_dir / "2026-11-29.md").read_text() == record.markdown
     assert (publisher.out_dir / "index.html").exists()
+
+
+async def test_the_relay_writes_the_built_edition_without_assembling_it_again(
+    publisher: Publisher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assembled: list[str] = []
+    real = handlers.edition_from_stored
+
+    def counted(edition_id: str, *args: Any, **kwargs: Any) -> Edition:
+        assembled.append(edition_id)
+        return real(edition_id, *args, **kwargs)
+
+    monkeypatch.setattr(handlers, "edition_from_stored", counted)
+    await publisher.receive(summarized(1))
+    digest = await build_edition("2026-11-29", deps=publisher.deps)
+    await write_files(digest, deps=publisher.deps)
+    assert assembled == ["2026-11-29"]
+    assert (publisher.out_dir / "2026-11-29.md").read_text() == (
+        await publisher.edition("2026-11-29")
+    ).markdown
+
+    # An edition this process did not build (another replica, a restart) is assembled.
+    await write_files(digest, deps=publisher.deps)
+    assert assembled == ["2026-11-29", "2026-11-29"]
+    assert "Headline 1" in (publisher.out_dir / "2026-11-29.html").read_text()
 
 
 async def test_rebuilding_the_same_stories_is_idempotent(publisher: Publisher) -> None:
