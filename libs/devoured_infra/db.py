@@ -113,6 +113,30 @@ async def upsert(
     return not isinstance(result, CursorResult) or result.rowcount != 0
 
 
+async def upsert_many(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    keys: Sequence[str],
+    update: Sequence[str] | None = None,
+) -> None:
+    """``upsert`` of every row (all with the same columns) in one statement executed for many
+    parameter sets: one round trip to PostgreSQL instead of one per row."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    statement = _upsert_statement(
+        dialect,
+        table,
+        tuple(rows[0]),
+        keys=tuple(keys),
+        update=None if update is None else tuple(update),
+        version=None,
+    )
+    await session.execute(statement, list(rows))
+
+
 # Built once per shape: making an ON CONFLICT statement (its ``excluded`` alias above all)
 # cost more CPU than executing it, on the fetcher's busiest path.
 _UPSERTS: dict[tuple[object, ...], Insert] = {}

@@ -104,6 +104,13 @@ class UnitOfWorkBase:
         elif exc is None and not self._committed and shared.writes != self._writes_before:
             raise NeedsOwnTransaction(f"{type(self).__name__} wrote, then left without commit()")
 
+    async def read_only(self) -> None:
+        """Declare that this unit of work only reads: its statements then run outside a
+        transaction (autocommit), which saves the BEGIN and ROLLBACK round trips, and each sees
+        the data committed when it runs. Inside a shared transaction it reads in that one."""
+        if self._shared is None:
+            await self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     async def commit(self) -> None:
         if self._shared is None:
             await self._session.commit()

@@ -3,8 +3,10 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from devoured_core.model import Source, Story
+from devoured_fetcher.repositories import RequestMark
 from devoured_fetcher.uow import FetcherUnitOfWork
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_infra.migrate import upgrade_async
@@ -107,3 +109,35 @@ async def test_replayed_story_keeps_its_first_edition_and_receipt(publisher_uow)
 async def test_migrating_twice_is_harmless(database_url: str) -> None:
     await upgrade_async(database_url)
     await upgrade_async(database_url)
+
+
+async def _statements_share_a_transaction(uow: FetcherUnitOfWork) -> bool:
+    """Whether two statements of ``uow`` run in one transaction (the same transaction id)."""
+    session = uow._session
+    first = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+    second = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+    return bool(first == second)
+
+
+async def test_a_read_only_unit_of_work_reads_outside_a_transaction(fetcher_uow) -> None:  # type: ignore[no-untyped-def]
+    async with fetcher_uow() as uow:
+        assert await _statements_share_a_transaction(uow)
+    async with fetcher_uow() as uow:
+        await uow.read_only()
+        assert not await _statements_share_a_transaction(uow)
+    # The connection goes back to the pool as it was: the next unit of work has a transaction.
+    async with fetcher_uow() as uow:
+        assert await _statements_share_a_transaction(uow)
+
+
+async def test_many_requests_are_marked_in_one_statement(fetcher_uow) -> None:  # type: ignore[no-untyped-def]
+    marks = [RequestMark(f"m{i}", f"https://e.org/{i}", "s", NOW) for i in range(5)]
+    async with fetcher_uow() as uow:
+        await uow.article_requests.mark_requested("m0", url="old", source_id="s", at=NOW)
+        await uow.article_requests.mark_all_requested(marks)
+        await uow.commit()
+    async with fetcher_uow() as uow:
+        wanted = await uow.article_requests.needing_request(
+            [m.article_id for m in marks], now=NOW, rerequest_after=timedelta(minutes=1)
+        )
+    assert wanted == set()

@@ -31,6 +31,7 @@ async def fetch_article(msg: FetchArticle, *, deps: FetcherDeps) -> list[PageFet
     """
     article_id = article_id_for(msg.url)
     async with deps.new_uow() as uow:
+        await uow.read_only()
         finished_by = await uow.article_requests.finished_by(article_id)
     # Skip what a request already finished, this one included: a redelivery after a crash
     # between the commit and the publish finds its page in the outbox, committed with the mark.

@@ -27,7 +27,7 @@ from devoured_fetcher.articles import fetch_article, retry_backoff_s
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.feeds import ParsedFeed, parse_document
 from devoured_fetcher.outcome import judge
-from devoured_fetcher.repositories import PollSchedule
+from devoured_fetcher.repositories import PollSchedule, RequestMark
 from devoured_fetcher.schedule import (
     NextPoll,
     PollBounds,
@@ -65,6 +65,7 @@ async def fetch_feed(msg: PollFeed, *, deps: FetcherDeps) -> list[FetchArticle]:
     """Poll a feed; request every entry not fetched yet (and not requested recently)."""
     source_id = msg.source.source_id
     async with deps.new_uow() as uow:
+        await uow.read_only()
         state = await uow.sources.feed_state(source_id)
         settings = await uow.sources.settings_of(source_id)
     poll = await _poll(msg.url, deps, state.etag, state.last_modified, settings)
@@ -144,27 +145,25 @@ async def _request_new_entries(
         wanted = await uow.article_requests.needing_request(
             by_id, now=now, rerequest_after=deps.rerequest_after
         )
+        marks = []
         for article_id, entry in by_id.items():
             if article_id not in wanted:
                 continue
             request = FetchArticle(url=entry.link, source=source, entry=entry)
-            await _track(uow, article_id, request, deps, now)
+            marks.append(_mark(article_id, request, deps, now))
             requests.append(request)
+        await uow.article_requests.mark_all_requested(marks)
         await uow.outbox.add(requests)
         await uow.commit()
     return requests
 
 
-async def _track(
-    uow: FetcherUnitOfWork,
-    article_id: str,
-    request: FetchRequested,
-    deps: FetcherDeps,
-    now: datetime,
-) -> None:
-    """Mark the article requested, keeping the request: if it is lost (or put off), the
+def _mark(
+    article_id: str, request: FetchRequested, deps: FetcherDeps, now: datetime
+) -> RequestMark:
+    """The article marked requested, keeping the request: if it is lost (or put off), the
     scheduler sends it again once ``rerequest_after`` has passed (``resend_due``)."""
-    await uow.article_requests.mark_requested(
+    return RequestMark(
         article_id,
         url=request.url,
         source_id=request.source.source_id,
@@ -240,7 +239,7 @@ async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequ
     now = deps.clock()
     async with deps.new_uow() as uow:
         due = await uow.sources.due_sources(now, limit=limit)
-        requests = []
+        requests, marks = [], []
         for item in due:
             request = _request_for(item.source)
             one_shot = isinstance(request, FetchArticle)
@@ -251,8 +250,9 @@ async def schedule_due(*, deps: FetcherDeps, limit: int = 500) -> list[FetchRequ
                     max(0.0, (now - item.planned_at).total_seconds())
                 )
             if one_shot:
-                await _track(uow, article_id_for(request.url), request, deps, now)
+                marks.append(_mark(article_id_for(request.url), request, deps, now))
             requests.append(request)
+        await uow.article_requests.mark_all_requested(marks)
         requests += await _resend_due(uow, deps, now, limit=limit)
         await uow.outbox.add(requests)
         await uow.commit()

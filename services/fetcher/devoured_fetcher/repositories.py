@@ -1,7 +1,7 @@
 """The fetcher's repositories: sources with their polling state, and the articles it has
 requested. The SQL here is the only implementation; unit tests run it on SQLite."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_core.model import FeedState, Source, SourceSettings
 from devoured_fetcher.tables import fetcher_articles, fetcher_sources
-from devoured_infra.db import as_utc, upsert
+from devoured_infra.db import as_utc, upsert, upsert_many
 
 _SOURCE_FIELDS = ("name", "url", "kind", "section", "weight", "enabled")
 
@@ -192,6 +192,19 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
+@dataclass(frozen=True)
+class RequestMark:
+    """An article requested at ``at``; ``request`` is sent again at ``retry_at`` unless the
+    article is fetched by then."""
+
+    article_id: str
+    url: str
+    source_id: str
+    at: datetime
+    request: str | None = None
+    retry_at: datetime | None = None
+
+
 class ArticleRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -239,18 +252,27 @@ class ArticleRequestRepository:
     ) -> None:
         """Record that the article was requested; with ``request`` and ``retry_at``, the
         scheduler sends ``request`` again at ``retry_at`` unless the article was fetched."""
-        await upsert(
+        await self.mark_all_requested(
+            [RequestMark(article_id, url, source_id, at, request, retry_at)]
+        )
+
+    async def mark_all_requested(self, marks: Sequence[RequestMark]) -> None:
+        """``mark_requested`` for every mark, in one statement."""
+        await upsert_many(
             self._session,
             fetcher_articles,
-            {
-                "article_id": article_id,
-                "url": url,
-                "source_id": source_id,
-                "first_seen_at": at,
-                "requested_at": at,
-                "request": request,
-                "retry_at": retry_at,
-            },
+            [
+                {
+                    "article_id": m.article_id,
+                    "url": m.url,
+                    "source_id": m.source_id,
+                    "first_seen_at": m.at,
+                    "requested_at": m.at,
+                    "request": m.request,
+                    "retry_at": m.retry_at,
+                }
+                for m in marks
+            ],
             keys=["article_id"],
             update=["requested_at", "request", "retry_at"],
         )
