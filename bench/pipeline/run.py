@@ -16,6 +16,13 @@ from bench.pipeline.site import Web, page_files, serve_web
 from bench.pipeline.transport import noop_stage_cost
 
 SHORT_ARTICLES = 300  # ``make bench``: a few minutes on two busy cores
+# The soak's feeds are polled often, so articles flow in as they are released.
+SOAK_POLLING = {
+    "DEVOURED_POLL_INTERVAL_S": "30",
+    "DEVOURED_FETCH_POLL_MIN_S": "15",
+    "DEVOURED_FETCH_POLL_MAX_S": "60",
+}
+WARM_UP_S = 300.0
 MB = 2**20
 
 
@@ -94,6 +101,20 @@ def _rss_curve(run: KafkaRun, every_s: float = 60.0) -> list[str]:
     return lines
 
 
+def _rss_growth(run: KafkaRun, *, after_s: float) -> list[str]:
+    """Each service's RSS from the end of the warm-up to the end of the run."""
+    warm = next((s for s in run.samples if s.at_s >= after_s), None)
+    if warm is None:
+        return [f"  (the run ended before the {after_s:.0f} s warm-up)"]
+    last = run.samples[-1]
+    growth = ", ".join(
+        f"{k} {warm.rss[k] / MB:.0f} -> {last.rss.get(k, 0) / MB:.0f} "
+        f"({(last.rss.get(k, 0) - warm.rss[k]) / MB:+.0f})"
+        for k in warm.rss
+    )
+    return [f"  RSS MiB after the {after_s:.0f} s warm-up -> end ({last.at_s:.0f} s): {growth}"]
+
+
 async def bench(options: Options) -> list[str]:
     if not page_files():
         return ["pipeline: ../shared/extraction-dev missing; skipped"]
@@ -104,8 +125,13 @@ async def bench(options: Options) -> list[str]:
         f"{options.host_delay_s:g} s (0: bench only); "
         f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     ]
+    release_s = options.soak_minutes * 60
     with serve_web(
-        options.articles, options.feeds, hosts=options.hosts, latency_s=options.latency_ms / 1000
+        options.articles,
+        options.feeds,
+        hosts=options.hosts,
+        latency_s=options.latency_ms / 1000,
+        release_s=release_s,
     ) as web:
         core = core_costs(web)
         lines.append(
@@ -125,13 +151,23 @@ async def bench(options: Options) -> list[str]:
                 f"; latency {_latency(embedded.latencies_s)}; RSS {embedded.peak_rss / MB:.0f} MiB"
                 f"; dead letters {embedded.dead_letters}"
             )
-        timeout = options.soak_minutes * 60 if options.soak_minutes else 1800.0
         politeness = {"DEVOURED_FETCH_HOST_DELAY_S": str(options.host_delay_s)}
-        run = await run_kafka(web, timeout_s=timeout, log_dir=options.log_dir, extra_env=politeness)
-        lines += _kafka_lines(run, core, "1 replica each")
-        if options.soak_minutes:
-            lines.append(f"pipeline/soak ({options.soak_minutes:.0f} min budget): RSS per service")
+        soak = SOAK_POLLING if release_s else {}
+        run = await run_kafka(
+            web,
+            timeout_s=release_s + 1800.0,
+            log_dir=options.log_dir,
+            extra_env=politeness | soak,
+        )
+        lines += _kafka_lines(run, core, "soak" if release_s else "1 replica each")
+        if release_s:
+            lines.append(
+                f"pipeline/soak: articles released over {options.soak_minutes:.0f} min "
+                f"({options.articles / release_s:.1f}/s), feeds polled every "
+                f"{SOAK_POLLING['DEVOURED_POLL_INTERVAL_S']} s; RSS per service per minute"
+            )
             lines += _rss_curve(run)
+            lines += _rss_growth(run, after_s=WARM_UP_S)
         if options.replicas:
             slowest = max((s for s in run.cpu_s if "#" not in s), key=lambda s: run.cpu_s[s])
             two = await run_kafka(

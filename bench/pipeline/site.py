@@ -5,16 +5,21 @@ The pages are the gzip files of ``../shared/extraction-dev/html``, decompressed 
 the server process (never copied anywhere). Article ``i`` is page ``i mod 601`` at
 ``http://127.0.0.<host>:<port>/a/<i>.html``; feed ``f`` lists the articles ``i`` with
 ``i mod feeds == f`` and lives, with its articles, on host ``f mod hosts``.
+
+With ``release_s`` (the soak) the articles appear over that many seconds, in order, article
+``i`` at ``i / articles * release_s`` after the server starts: the pipeline then runs at a
+steady rate for the whole soak instead of draining one backlog.
 """
 
 import asyncio
 import gzip
 import multiprocessing
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -55,13 +60,18 @@ class Web:
         return "\n".join(lines) + "\n"
 
 
-def feed_xml(web: Web, feed: int, published: datetime) -> bytes:
+def feed_xml(
+    web: Web, feed: int, published: datetime, *, released: int | None = None, step_s: float = 0.0
+) -> bytes:
+    """Feed ``feed`` listing its articles below ``released`` (all by default), article ``i``
+    published ``i * step_s`` after ``published``."""
     items = []
-    for i in range(feed, web.articles, web.feeds):
+    for i in range(feed, web.articles if released is None else released, web.feeds):
+        at = published + timedelta(seconds=i * step_s)
         items.append(
             f"<item><title>Bench article {i}</title><link>{escape(web.article_url(i))}</link>"
             f"<guid>{escape(web.article_url(i))}</guid>"
-            f"<pubDate>{format_datetime(published)}</pubDate></item>"
+            f"<pubDate>{format_datetime(at)}</pubDate></item>"
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
@@ -70,10 +80,19 @@ def feed_xml(web: Web, feed: int, published: datetime) -> bytes:
     ).encode()
 
 
-async def _serve(sock: socket.socket, web: Web, latency_s: float) -> None:
+async def _serve(sock: socket.socket, web: Web, latency_s: float, release_s: float) -> None:
     pages = [gzip.decompress(p.read_bytes()) for p in page_files()]
     published = datetime.now(UTC)
+    step_s = release_s / max(1, web.articles)
     feeds = {f: feed_xml(web, f, published) for f in range(web.feeds)}
+    first_poll: list[float] = []  # the release starts when the pipeline first asks
+
+    def feed(number: int) -> bytes:
+        if not release_s:
+            return feeds[number]
+        first_poll[:] = first_poll or [time.monotonic()]
+        released = min(web.articles, int((time.monotonic() - first_poll[0]) / step_s) + 1)
+        return feed_xml(web, number, published, released=released, step_s=step_s)
 
     def respond(path: str) -> tuple[bytes, bytes, bytes]:
         if path.startswith("/a/") and path.endswith(".html"):
@@ -83,7 +102,7 @@ async def _serve(sock: socket.socket, web: Web, latency_s: float) -> None:
         if path.startswith("/feeds/") and path.endswith(".xml"):
             number = path[7:-4]
             if number.isdigit() and int(number) in feeds:
-                return b"200 OK", b"application/rss+xml", feeds[int(number)]
+                return b"200 OK", b"application/rss+xml", feed(int(number))
         return b"404 Not Found", b"text/plain", b"not found\n"
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -109,19 +128,20 @@ async def _serve(sock: socket.socket, web: Web, latency_s: float) -> None:
         await server.serve_forever()
 
 
-def _run(sock: socket.socket, web: Web, latency_s: float) -> None:
-    asyncio.run(_serve(sock, web, latency_s))
+def _run(sock: socket.socket, web: Web, latency_s: float, release_s: float) -> None:
+    asyncio.run(_serve(sock, web, latency_s, release_s))
 
 
 @contextmanager
 def serve_web(
-    articles: int, feeds: int, *, hosts: int = 100, latency_s: float = 0.02
+    articles: int, feeds: int, *, hosts: int = 100, latency_s: float = 0.02, release_s: float = 0.0
 ) -> Iterator[Web]:
-    """Serve the web in a child process (its CPU is not the pipeline's)."""
+    """Serve the web in a child process (its CPU is not the pipeline's); with ``release_s``,
+    the articles appear over that many seconds."""
     sock = socket.create_server(("0.0.0.0", 0), backlog=4096)
     web = Web(sock.getsockname()[1], articles, feeds, max(1, min(hosts, feeds, 250)))
     process = multiprocessing.get_context("fork").Process(
-        target=_run, args=(sock, web, latency_s), daemon=True
+        target=_run, args=(sock, web, latency_s, release_s), daemon=True
     )
     process.start()
     try:
