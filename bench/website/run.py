@@ -60,25 +60,12 @@ def former_cluster_stories(
     prepared = prepare(
         [StoryText(s.title, s.url, s.text, h) for s, h in zip(stories, hashes, strict=True)]
     )
-    parent = list(range(len(stories)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    groups = clustering.Groups(len(stories))
     for i in range(len(stories)):
         for j in range(i + 1, len(stories)):
             if same_story(prepared[i], prepared[j]):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[Story]] = {}
-    for index, story in enumerate(stories):
-        groups.setdefault(root(index), []).append(story)
-    return [
-        Cluster(ranked[0], ranked[1:])
-        for ranked in (sorted(m, key=lambda s: (-score(s), s.article_id)) for m in groups.values())
-    ]
+                groups.join(i, j)
+    return clustering.clusters_of(stories, groups, score=score)
 
 
 @contextmanager

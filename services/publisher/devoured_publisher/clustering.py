@@ -64,32 +64,53 @@ def cluster_stories(stories: list[Story], *, score: Callable[[Story], float]) ->
     prepared = prepare(
         [StoryText(s.title, s.url, s.text, h) for s, h in zip(stories, hashes, strict=True)]
     )
-    parent = list(range(len(stories)))
+    groups = Groups(len(stories))
+    # Same URL and near-duplicate texts are merges by themselves (rules 1 and 2).
+    for i, j in itertools.chain(url_pairs(stories), text_pairs(hashes)):
+        groups.join(i, j)
+    # Every other merge needs shared title words; pairs already joined need no cosine.
+    for i, j in title_pairs(titles, MIN_SHARED_TITLE_WORDS):
+        if not groups.together(i, j) and same_story(prepared[i], prepared[j]):
+            groups.join(i, j)
+    return clusters_of(stories, groups, score=score)
 
-    def root(i: int) -> int:
+
+class Groups:
+    """Disjoint groups of the indexes ``0 .. count - 1``, joined pair by pair (union-find)."""
+
+    def __init__(self, count: int) -> None:
+        self._parent = list(range(count))
+
+    def root(self, i: int) -> int:
+        parent = self._parent
         while parent[i] != i:
-            parent[i] = parent[parent[i]]
+            parent[i] = parent[parent[i]]  # path halving: later lookups are shorter
             i = parent[i]
         return i
 
-    def join(i: int, j: int) -> None:
-        first, second = root(i), root(j)
+    def join(self, i: int, j: int) -> None:
+        first, second = self.root(i), self.root(j)
         if first != second:
-            parent[second] = first
+            self._parent[second] = first
 
-    # Same URL and near-duplicate texts are merges by themselves (rules 1 and 2).
-    for i, j in itertools.chain(url_pairs(stories), text_pairs(hashes)):
-        join(i, j)
-    # Every other merge needs shared title words; pairs already joined need no cosine.
-    for i, j in title_pairs(titles, MIN_SHARED_TITLE_WORDS):
-        if root(i) != root(j) and same_story(prepared[i], prepared[j]):
-            join(i, j)
-    groups: dict[int, list[Story]] = {}
-    for index, story in enumerate(stories):
-        groups.setdefault(root(index), []).append(story)
+    def together(self, i: int, j: int) -> bool:
+        return self.root(i) == self.root(j)
+
+    def members(self) -> list[list[int]]:
+        """Each group's indexes, in index order; groups in the order of their first index."""
+        groups: dict[int, list[int]] = {}
+        for index in range(len(self._parent)):
+            groups.setdefault(self.root(index), []).append(index)
+        return list(groups.values())
+
+
+def clusters_of(
+    stories: Sequence[Story], groups: Groups, *, score: Callable[[Story], float]
+) -> list[Cluster]:
+    """A cluster per group of ``stories``, led by its best-scored story."""
     clusters = []
-    for members in groups.values():
-        ranked = sorted(members, key=lambda s: (-score(s), s.article_id))
+    for indexes in groups.members():
+        ranked = sorted((stories[i] for i in indexes), key=lambda s: (-score(s), s.article_id))
         clusters.append(Cluster(ranked[0], ranked[1:]))
     return clusters
 

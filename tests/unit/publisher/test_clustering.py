@@ -10,6 +10,7 @@ from devoured_core.similarity import hamming_distance, simhash, title_overlap
 from devoured_publisher.clustering import (
     TEXT_BAND_SLACK,
     TEXT_BANDS,
+    Groups,
     _bands,
     cluster_stories,
     text_pairs,
@@ -109,21 +110,12 @@ def _all_pairs(stories: list[Story]) -> list[list[str]]:
     prepared = prepare(
         [StoryText(s.title, s.url, s.text, h) for s, h in zip(stories, hashes, strict=True)]
     )
-    parent = list(range(len(stories)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
+    groups = Groups(len(stories))
     for i in range(len(stories)):
         for j in range(i + 1, len(stories)):
             if same_story(prepared[i], prepared[j]):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[str]] = {}
-    for index, each in enumerate(stories):
-        groups.setdefault(root(index), []).append(each.article_id)
-    return sorted(sorted(g) for g in groups.values())
+                groups.join(i, j)
+    return sorted(sorted(stories[i].article_id for i in members) for members in groups.members())
 
 
 def _generated(count: int, seed: int) -> list[Story]:
