@@ -302,13 +302,8 @@ def _subscribe(
             # the consumer polls again; the outage itself is logged by ``Outage``.
             raise
         except Exception:
-            # Not processed and not dead-lettered (the broker refused our dead letter): pause,
-            # then let FastStream seek back so the record is delivered again.
-            log.exception(
-                "record not processed; will be redelivered",
-                extra={"topic": logical_topic, "partition": raw.partition, "offset": raw.offset},
-            )
-            await asyncio.sleep(settings.handler_retry_backoff_s)
+            # FastStream seeks back to it after the pause, so it is delivered again.
+            await processor.hand_back(record)
             raise
 
     return outage

@@ -109,6 +109,15 @@ class RecordProcessor:
         self._batch_scope = batch_scope
         self._chunk_max_s = chunk_max_s
 
+    async def hand_back(self, record: Record) -> None:
+        """``record`` was neither processed nor dead-lettered (the broker refused its dead
+        letter): say so, and pause before the transport delivers it again."""
+        log.exception(
+            "record not processed; will be redelivered",
+            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
+        )
+        await self._sleep(self._backoff_s)
+
     async def process(self, record: Record) -> None:
         """Handle ``record`` completely, or dead-letter it.
 
@@ -178,15 +187,7 @@ class RecordProcessor:
                 except OutageContinues:
                     return done
                 except Exception:
-                    log.exception(
-                        "record not processed; will be redelivered",
-                        extra={
-                            "topic": record.topic,
-                            "partition": record.partition,
-                            "offset": record.offset,
-                        },
-                    )
-                    await self._sleep(self._backoff_s)
+                    await self.hand_back(record)
                     return done
                 done += 1
         return done

@@ -202,3 +202,28 @@ async def test_writes_left_without_commit_fail_the_shared_transaction(
     assert await database.outbox() == []
     # A unit of work that only reads may leave without commit().
     await store_in_one_transaction(database, 0, commit=False)
+
+
+class RefusingPublisher(RecordingPublisher):
+    """A broker that takes no dead letters."""
+
+    async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
+        if topic == DLQ:
+            raise ValueError("the broker refused the dead letter: record too large")
+        await super().publish(messages, topic=topic)
+
+
+async def test_a_record_whose_dead_letter_is_refused_is_handed_back_after_a_pause(
+    database: TestDatabase, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = StoringHandler(database)
+    records = [page_record(0), page_record(1, "permanent"), page_record(2)]
+    processor = batch_processor(database, handler, RefusingPublisher())
+
+    handled = await processor.process_batch(records)
+
+    assert handled == 1  # the transport rewinds to offset 1: nothing lost
+    assert await stored_ids(database) == ["a0"]
+    assert processor._sleep.delays[-1] == processor._backoff_s > 0  # type: ignore[attr-defined]
+    [handed_back] = [r for r in caplog.records if "will be redelivered" in r.getMessage()]
+    assert handed_back.offset == 1  # type: ignore[attr-defined]
