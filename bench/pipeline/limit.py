@@ -109,15 +109,3 @@ def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
     costs.published = len(stories)
     return costs
 
-
-def mean_costs(first: CoreCosts, second: CoreCosts) -> CoreCosts:
-    """Per-article costs averaged over two measurements of the same sample."""
-    return CoreCosts(
-        first.articles,
-        published=first.published,
-        skipped=first.skipped,
-        seconds={
-            stage: (first.per_article(stage) + second.per_article(stage)) / 2 * first.articles
-            for stage in first.seconds
-        },
-    )

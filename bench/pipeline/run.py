@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.pipeline import miniflux
 from bench.pipeline.embedded_run import run_embedded
 from bench.pipeline.kafka_run import KafkaRun, run_kafka
-from bench.pipeline.limit import CoreCosts, core_costs, mean_costs
+from bench.pipeline.limit import CoreCosts, core_costs
 from bench.pipeline.site import Web, page_files, serve_web
 from bench.pipeline.transport import noop_stage_cost
 
@@ -159,15 +159,6 @@ async def bench(options: Options) -> list[str]:
             log_dir=options.log_dir,
             extra_env=politeness | soak,
         )
-        # The machine's speed drifts over a run (shared CPUs): the cores are measured again
-        # right after it, and the ratios use the mean of the two.
-        after = core_costs(web)
-        lines.append(
-            f"pipeline/limit again after the Kafka run: sum {1000 * after.total_per_article:.1f}"
-            f" ms/article (before: {1000 * core.total_per_article:.1f}); the ratios below use "
-            "their mean"
-        )
-        core = mean_costs(core, after)
         lines += _kafka_lines(run, core, "soak" if release_s else "1 replica each")
         if release_s:
             lines.append(
