@@ -108,4 +108,3 @@ def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
     costs.seconds["publish"] += clock() - started
     costs.published = len(stories)
     return costs
-
