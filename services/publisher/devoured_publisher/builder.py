@@ -4,6 +4,7 @@ deliveries are fenced by the lease's epoch."""
 
 import asyncio
 import logging
+import time
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +20,16 @@ from devoured_publisher.handlers import (
 log = logging.getLogger("devoured.publisher")
 
 LEASE_NAME = "publisher.edition_builder"
+# A build that took t seconds is followed by a pause of at least this many times t: rebuilding
+# a big edition (10,000 stories take seconds) every few seconds would keep a core busy on
+# builds alone; this caps them at a fifth of the time.
+PAUSE_PER_BUILD_SECOND = 4.0
+
+
+def pause_after(interval_s: float, build_s: float) -> float:
+    """Seconds to wait before the next build: the configured interval, or longer after a long
+    build."""
+    return max(interval_s, PAUSE_PER_BUILD_SECOND * build_s)
 
 
 class EditionBuilder:
@@ -35,14 +46,18 @@ class EditionBuilder:
 
     async def run(self, wake: Wake) -> None:
         leader = LeaderLease(self._engine, LEASE_NAME, ttl_s=self._lease_ttl_s)
+        pause = self._interval_s
         try:
             while True:
-                await asyncio.sleep(self._interval_s)
+                await asyncio.sleep(pause)
+                pause = self._interval_s
                 if not await leader.try_acquire():
                     continue
                 try:
+                    started = time.monotonic()
                     if await build_pending_editions(deps=self._deps, leader=leader):
                         wake()
+                    pause = pause_after(self._interval_s, time.monotonic() - started)
                     await deliver_closed_editions(deps=self._deps, leader=leader)
                 except StaleLeader as error:  # another replica took over: follow it
                     log.warning("edition builder lost its lease", extra={"error": str(error)})
