@@ -87,23 +87,29 @@ async def _serve(sock: socket.socket, web: Web, latency_s: float, release_s: flo
     feeds = {f: feed_xml(web, f, published) for f in range(web.feeds)}
     first_poll: list[float] = []  # the release starts when the pipeline first asks
 
-    def feed(number: int) -> bytes:
+    def feed(number: int) -> tuple[bytes, bytes]:
+        """The feed and its ETag (what it lists changes only as articles are released)."""
         if not release_s:
-            return feeds[number]
+            return feeds[number], b'"all"'
         first_poll[:] = first_poll or [time.monotonic()]
         released = min(web.articles, int((time.monotonic() - first_poll[0]) / step_s) + 1)
-        return feed_xml(web, number, published, released=released, step_s=step_s)
+        listed = len(range(number, released, web.feeds))
+        body = feed_xml(web, number, published, released=released, step_s=step_s)
+        return body, f'"{listed}"'.encode()
 
-    def respond(path: str) -> tuple[bytes, bytes, bytes]:
+    def respond(path: str, etag: bytes | None) -> tuple[bytes, bytes, bytes, bytes]:
         if path.startswith("/a/") and path.endswith(".html"):
             number = path[3:-5]
             if number.isdigit() and int(number) < web.articles:
-                return b"200 OK", b"text/html", pages[int(number) % len(pages)]
+                return b"200 OK", b"text/html", pages[int(number) % len(pages)], b""
         if path.startswith("/feeds/") and path.endswith(".xml"):
             number = path[7:-4]
             if number.isdigit() and int(number) in feeds:
-                return b"200 OK", b"application/rss+xml", feed(int(number))
-        return b"404 Not Found", b"text/plain", b"not found\n"
+                body, tag = feed(int(number))
+                if etag == tag:  # a conditional poll of an unchanged feed, as real sites do
+                    return b"304 Not Modified", b"application/rss+xml", b"", tag
+                return b"200 OK", b"application/rss+xml", body, tag
+        return b"404 Not Found", b"text/plain", b"not found\n", b""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -112,10 +118,19 @@ async def _serve(sock: socket.socket, web: Web, latency_s: float, release_s: flo
                 parts = head.split(b" ", 2)
                 path = parts[1].decode("latin-1") if len(parts) > 1 else "/"
                 await asyncio.sleep(latency_s)
-                status, kind, body = respond(path)
+                status, kind, body, tag = respond(path, _header(head, b"if-none-match"))
+                etag = b"etag: " + tag + b"\r\n" if tag else b""
                 writer.write(
-                    b"HTTP/1.1 " + status + b"\r\ncontent-type: " + kind + b"\r\n"
-                    b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                    b"HTTP/1.1 "
+                    + status
+                    + b"\r\ncontent-type: "
+                    + kind
+                    + b"\r\n"
+                    + etag
+                    + b"content-length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
                 )
                 await writer.drain()
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
@@ -126,6 +141,14 @@ async def _serve(sock: socket.socket, web: Web, latency_s: float, release_s: flo
     server = await asyncio.start_server(handle, sock=sock, backlog=4096)
     async with server:
         await server.serve_forever()
+
+
+def _header(head: bytes, name: bytes) -> bytes | None:
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return None
 
 
 def _run(sock: socket.socket, web: Web, latency_s: float, release_s: float) -> None:
