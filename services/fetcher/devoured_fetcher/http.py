@@ -85,11 +85,11 @@ class ShardedTransport(httpx.AsyncBaseTransport):
     """Requests go to one of ``POOL_SHARDS`` connection pools by their origin, each pool built
     like httpx's own (no proxy) with the SSRF-guarded network backend."""
 
-    def __init__(self, allowed: tuple[Network, ...], *, max_connections: int) -> None:
+    def __init__(self, allowed: tuple[Network, ...], *, max_connections_per_pool: int) -> None:
         context = ssl.create_default_context()
         backend = GuardedBackend(allowed)
         self._shards = [
-            _guarded_transport(context, backend, max_connections=max_connections)
+            _guarded_transport(context, backend, max_connections=max_connections_per_pool)
             for _ in range(POOL_SHARDS)
         ]
 
@@ -147,7 +147,9 @@ class HttpFetcher:
             timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s or min(10.0, timeout_s)),
             headers={"user-agent": user_agent, "accept-encoding": "gzip, deflate"},
             follow_redirects=False,
-            transport=ShardedTransport(allowed_networks, max_connections=max_connections),
+            # A ceiling per pool (since the pools by origin, not for the whole client): the
+            # fetches in flight are bounded by the stage's concurrency anyway.
+            transport=ShardedTransport(allowed_networks, max_connections_per_pool=max_connections),
             trust_env=False,
         )
 
