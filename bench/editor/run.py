@@ -36,7 +36,6 @@ from devoured_core.similarity import is_near_duplicate, simhash, title_overlap, 
 from devoured_core.titles import clean_title
 from devoured_extractor.extract import extract
 from devoured_extractor.guards import decode_bytes
-from devoured_publisher.clustering import TEXT_MIN_WORDS
 from devoured_publisher.edition import assemble_edition
 from devoured_publisher.editor import (
     DEFAULT_POLICY,
@@ -45,7 +44,7 @@ from devoured_publisher.editor import (
     classify,
     source_keys,
 )
-from devoured_publisher.merging import StoryText, prepare, same_story
+from devoured_publisher.merging import TEXT_MIN_WORDS, StoryText, prepare, same_story
 from devoured_publisher.sections import QUICK_LINKS
 from devoured_summarizer.backends import summarize_text
 

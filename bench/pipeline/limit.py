@@ -21,6 +21,7 @@ from devoured_fetcher.decode import decode_body
 from devoured_fetcher.feeds import parse_document
 from devoured_publisher.edition import assemble_edition
 from devoured_publisher.editor import DEFAULT_POLICY, Classification
+from devoured_publisher.features import TextFeatures
 from devoured_publisher.intake import story_of
 from devoured_publisher.pages import render_email_html, render_html
 from devoured_publisher.period import period_for
@@ -57,6 +58,7 @@ def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
     clock = time.process_time
     stories: list[Story] = []
     notes: dict[str, Classification] = {}
+    features: dict[str, TextFeatures] = {}
     now = datetime.now(UTC)
     period = period_for(now, timezone=UTC)
     feeds = [feed_xml(web, f, now) for f in range(web.feeds)]
@@ -96,12 +98,15 @@ def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
             backend=summary.backend,
         )
         started = clock()
-        story, note = story_of(message, period=period, policy=DEFAULT_POLICY, received_at=now)
+        story, note, text = story_of(message, period=period, policy=DEFAULT_POLICY, received_at=now)
         stories.append(story)
         notes[story.article_id] = note
+        features[story.article_id] = text
         costs.seconds["publish"] += clock() - started
     started = clock()
-    edition = assemble_edition(stories, digest_name="Bench", day=date.today(), notes=notes)
+    edition = assemble_edition(
+        stories, digest_name="Bench", day=date.today(), notes=notes, features=features
+    )
     # Every format the publisher writes for an edition, once.
     for render in (render_markdown, render_html, render_email_html, render_text, render_json):
         render(edition)

@@ -42,7 +42,7 @@ from devoured_publisher.pages import render_html
 from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.sinks import FileSink
 from devoured_publisher.uow import PublisherUnitOfWork
-from devoured_publisher.web import create_web_app, read_stored_edition
+from devoured_publisher.web import create_web_app
 
 LIMIT_S = 1.0
 SIZES = (1000, 5000)
@@ -54,8 +54,7 @@ def former_cluster_stories(
 ) -> list[Cluster]:
     """The former clustering: every pair through the rule, every signature recomputed."""
     hashes = [
-        simhash(s.text) if len(words(s.text)) >= clustering.TEXT_MIN_WORDS else None
-        for s in stories
+        simhash(s.text) if len(words(s.text)) >= merging.TEXT_MIN_WORDS else None for s in stories
     ]
     prepared = prepare(
         [StoryText(s.title, s.url, s.text, h) for s, h in zip(stories, hashes, strict=True)]
@@ -213,7 +212,7 @@ async def bench_stall(stories: list[Story], *, former: bool) -> list[str]:
 
                 async def read() -> None:  # what the page still does on the loop
                     async with deps.new_uow() as uow:
-                        await read_stored_edition(uow, edition_id)
+                        await uow.stories.heads_for_edition(edition_id)
 
                 idle, _ = await _max_stall(lambda: asyncio.sleep(0.5))
                 read_stall, read_took = await _max_stall(read)

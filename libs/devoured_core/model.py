@@ -97,6 +97,9 @@ class Story(BaseModel):
     decoder: list[DecoderTerm]
     text: str
     received_at: datetime
+    text_words: int | None = None
+    """The words of ``text`` (``len(text.split())``) for a story read without it (the edition
+    builder reads only the stories it shows in full); None: count them in ``text``."""
 
     @property
     def edition_key(self) -> str:

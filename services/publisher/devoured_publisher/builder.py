@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devoured_core.errors import StaleLeader
 from devoured_infra.leader import LeaderLease
+from devoured_infra.memory import release_free_memory
 from devoured_infra.service import Phase, Wake
 from devoured_publisher.handlers import (
     PublisherDeps,
@@ -59,6 +60,9 @@ class EditionBuilder:
                         wake()
                     pause = pause_after(self._interval_s, time.monotonic() - started)
                     await deliver_closed_editions(deps=self._deps, leader=leader)
+                    # A build reads every story of the edition; without this the process
+                    # would keep the largest build's size.
+                    await asyncio.to_thread(release_free_memory)
                 except StaleLeader as error:  # another replica took over: follow it
                     log.warning("edition builder lost its lease", extra={"error": str(error)})
         finally:

@@ -22,29 +22,32 @@ n²/2 pairs (the clusters are exactly those of testing every pair):
 - titles (``title_pairs``): prefix filtering on the title words (see there); only these pairs
   need the text cosine, and only when they are not already in one cluster.
 
-The signatures and term counts are memoised by a digest of the text (``text_signature``,
-``merging.text_terms``): the website and the edition builder cluster the same stories again
-and again, and a SimHash costs a few milliseconds.
+The publisher stores each story's SimHash and term counts when it arrives (``features``), and
+its builds compare those. Stories given without them (the embedded mode's and benchmarks'
+editions made in memory, stories stored before the features were) are signed and counted from
+their texts, memoised by a digest of the text (``text_signature``, ``merging.text_terms``): a
+SimHash costs a few milliseconds, and the same stories are clustered again and again.
 """
 
 import hashlib
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from devoured_core.model import Story
 from devoured_core.similarity import BITS, simhash, title_words, words
+from devoured_publisher.features import TextFeatures
 from devoured_publisher.merging import (
     MIN_SHARED_TITLE_WORDS,
     TEXT_DISTANCE,
+    TEXT_MIN_WORDS,
     StoryText,
     prepare,
     same_story,
 )
 
-TEXT_MIN_WORDS = 60  # SimHash of a few words says little
 TEXT_BANDS = 5  # of 12-13 bits each (module doc)
 TEXT_BAND_SLACK = TEXT_DISTANCE // TEXT_BANDS  # bits a close pair differs in on its best band
 SIGNATURE_CACHE = 50_000  # texts whose signature is kept (a digest and an int each)
@@ -56,14 +59,20 @@ class Cluster:
     also: list[Story] = field(default_factory=list)
 
 
-def cluster_stories(stories: list[Story], *, score: Callable[[Story], float]) -> list[Cluster]:
+def cluster_stories(
+    stories: list[Story],
+    *,
+    score: Callable[[Story], float],
+    features: Mapping[str, TextFeatures] | None = None,
+) -> list[Cluster]:
     """Group ``stories`` about the same event (``merging.same_story``); each cluster led by its
-    best-scored story."""
-    hashes = [text_signature(s.text) for s in stories]
+    best-scored story. A story with ``features`` (by article id, stored when it arrived) is
+    compared on those; the text of the others is read."""
+    known = features or {}
+    texts = [_story_text(s, known.get(s.article_id)) for s in stories]
+    hashes = [t.simhash for t in texts]
     titles = [title_words(s.title) for s in stories]
-    prepared = prepare(
-        [StoryText(s.title, s.url, s.text, h) for s, h in zip(stories, hashes, strict=True)]
-    )
+    prepared = prepare(texts)
     groups = Groups(len(stories))
     # Same URL and near-duplicate texts are merges by themselves (rules 1 and 2).
     for i, j in itertools.chain(url_pairs(stories), text_pairs(hashes)):
@@ -73,6 +82,12 @@ def cluster_stories(stories: list[Story], *, score: Callable[[Story], float]) ->
         if not groups.together(i, j) and same_story(prepared[i], prepared[j]):
             groups.join(i, j)
     return clusters_of(stories, groups, score=score)
+
+
+def _story_text(story: Story, features: TextFeatures | None) -> StoryText:
+    if features is None:
+        return StoryText(story.title, story.url, story.text, text_signature(story.text))
+    return StoryText(story.title, story.url, "", features.simhash, features.terms)
 
 
 class Groups:

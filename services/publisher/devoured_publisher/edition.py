@@ -7,7 +7,7 @@ off-topic stories to "Other" (or drops them), and records why for every story.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from devoured_core.messages import CoveredBy, DigestItem, DigestPublished, DigestSection
@@ -26,6 +26,7 @@ from devoured_publisher.editor import (
     keep_language,
     write_overview,
 )
+from devoured_publisher.features import TextFeatures
 from devoured_publisher.sections import SECTION_ORDER
 
 
@@ -79,6 +80,20 @@ class Edition:
         )
         return [d.as_json() for d in ranked]
 
+    def shown(self) -> list[str]:
+        """The article ids of the stories the edition shows, section by section."""
+        return [s.article_id for _, stories in self.sections for s in stories]
+
+    def filled(self, stories: Mapping[str, Story]) -> "Edition":
+        """The edition with the stories it shows read in full (``stories``, by article id), and
+        its overview written from them: an edition built from stories read without their
+        texts (``features``) renders the same as one built from the whole stories."""
+        sections = [
+            (name, [stories.get(s.article_id, s) for s in shown]) for name, shown in self.sections
+        ]
+        scores = {article_id: d.score for article_id, d in self.decisions.items()}
+        return replace(self, sections=sections, overview=overview(sections, scores))
+
     def to_message(self) -> DigestPublished:
         return DigestPublished(
             edition_id=self.edition_id,
@@ -127,15 +142,18 @@ def assemble_edition(
     notes: Mapping[str, Classification] | None = None,
     previous_titles: Sequence[str] = (),
     policy: EditorPolicy = DEFAULT_POLICY,
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> Edition:
     """Cluster ``stories``, let the editor place the clusters, order the sections, and write
     the overview. ``notes`` are the editor's classifications stored with the stories;
-    ``previous_titles`` the headlines of the previous editions (novelty)."""
+    ``previous_titles`` the headlines of the previous editions (novelty); ``features`` their
+    texts' features stored when they arrived (stories read without their text need them; the
+    edition is then ``filled`` with the shown stories before it is rendered)."""
     notes = notes or {}
     language_out = [s for s in stories if not keep_language(notes.get(s.article_id), policy)]
     kept = [s for s in stories if keep_language(notes.get(s.article_id), policy)]
     newest = max((s.published_at or s.received_at for s in kept), default=datetime.min)
-    clusters = cluster_stories(kept, score=lambda s: story_score(s, newest))
+    clusters = cluster_stories(kept, score=lambda s: story_score(s, newest), features=features)
     cut = edit(
         [(c.lead, c.also) for c in clusters],
         notes=notes,

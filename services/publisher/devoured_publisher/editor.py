@@ -565,6 +565,10 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def story_words(story: Story) -> int:
+    return word_count(story.text) if story.text_words is None else story.text_words
+
+
 def substance(words: int) -> float:
     """0 for 200 words or fewer, 1 for 1,600 or more, logarithmic between."""
     if words <= 200:
@@ -596,7 +600,7 @@ def importance(
         story.source_weight
         + 1.0 * (sources - 1)
         + max(0.0, 1.0 - hours_old / 24)
-        + substance(word_count(story.text))
+        + substance(story_words(story))
         + 0.5 * (1.0 if relevance is None else relevance)
         - (1.5 if repeat else 0.0)
     )

@@ -24,6 +24,7 @@ from devoured_publisher.editor import (
     accept_overview,
     overview_brief,
 )
+from devoured_publisher.features import TextFeatures
 from devoured_publisher.intake import story_of
 from devoured_publisher.pages import render_html
 from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
@@ -66,9 +67,9 @@ async def receive_story(msg: ArticleSummarized, *, deps: PublisherDeps) -> list[
     period = period_for(
         now, timezone=deps.timezone, cadence=deps.cadence, cutoff_hour=deps.cutoff_hour
     )
-    story, note = story_of(msg, period=period, policy=deps.policy, received_at=now)
+    story, note, features = story_of(msg, period=period, policy=deps.policy, received_at=now)
     async with deps.new_uow() as uow:
-        await uow.stories.save(story, version=msg.occurred_at, note=note)
+        await uow.stories.save(story, version=msg.occurred_at, note=note, features=features)
         await uow.commit()
     return []
 
@@ -259,26 +260,34 @@ async def _off_loop(work: Callable[[], T]) -> T:
 async def assemble_stored_edition(
     uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps, *, stored: bool = True
 ) -> tuple[Edition, list[Story]]:
-    """The edition from its stored stories (``edition_from_stored``). With an overview
-    writer, and ``stored``, the overview is the one saved when the edition was last built
-    (the writer's, if it wrote one), so files, pages and deliveries show what the build
-    chose."""
-    stories = await uow.stories.for_edition(edition_id)
-    record = None
-    if stored and deps.overview_writer is not None:
-        record = await uow.editions.get(edition_id)
-    assemble = functools.partial(
+    """The edition from its stored stories (``edition_from_stored``), and those stories read
+    without their texts.
+
+    Two passes keep a build's memory small for an edition of thousands of stories: the
+    editor's cut reads every story without its text and glossary (``heads_for_edition``: the
+    features stored when it arrived stand in for the text), then only the stories the
+    edition shows are read in full (``Edition.filled``). With an overview writer, and
+    ``stored``, the overview is the one saved when the edition was last built (the writer's,
+    if it wrote one), so files, pages and deliveries show what the build chose."""
+    heads, features = await uow.stories.heads_for_edition(edition_id)
+    cut = functools.partial(
         edition_from_stored,
         edition_id,
-        stories,
+        heads,
+        features=features,
         notes=await uow.stories.notes_for_edition(edition_id),
         previous_titles=await uow.stories.titles_before(edition_id),
         deps=deps,
-        stored_overview=record.overview if record else None,
     )
     # Seconds of CPU for thousands of stories: off the event loop, or the consumers'
     # heartbeats and the health probes starve (the soak's 10,000-story edition did).
-    return await _off_loop(assemble), stories
+    edition = await _off_loop(cut)
+    edition = edition.filled(await uow.stories.shown(edition.shown()))
+    if stored and deps.overview_writer is not None:
+        record = await uow.editions.get(edition_id)
+        if record is not None and record.overview:
+            edition = replace(edition, overview=record.overview)
+    return edition, heads
 
 
 def edition_from_stored(
@@ -288,12 +297,13 @@ def edition_from_stored(
     notes: Mapping[str, Classification],
     previous_titles: Sequence[str],
     deps: PublisherDeps,
-    stored_overview: str | None = None,
+    features: Mapping[str, TextFeatures] | None = None,
 ) -> Edition:
     """The edition from what the database holds (pure, CPU-bound): its stories, the editor's
-    notes on them, the previous editions' headlines and, when an overview writer is
-    configured, the overview stored with the edition."""
-    edition = assemble_edition(
+    notes on them, the previous editions' headlines and the stories' text ``features``
+    (stories read without their texts need them; ``Edition.filled`` then puts the shown
+    stories in full)."""
+    return assemble_edition(
         stories,
         digest_name=deps.digest_name,
         day=_period(edition_id, deps).edition_date,
@@ -302,10 +312,8 @@ def edition_from_stored(
         notes=notes,
         previous_titles=previous_titles,
         policy=deps.policy,
+        features=features,
     )
-    if stored_overview and deps.overview_writer is not None:
-        edition = replace(edition, overview=stored_overview)
-    return edition
 
 
 def _record(edition: Edition, *, built_at: datetime) -> EditionRecord:

@@ -1,23 +1,33 @@
 """What the publisher keeps of a summarised article (pure): the story as plain text, filed in
-its edition, and the editor's note on it (relevance, section, confidence, language)."""
+its edition, the editor's note on it (relevance, section, confidence, language) and its text's
+features (what an edition build compares)."""
 
 from dataclasses import replace
 from datetime import datetime
+from typing import NamedTuple
 
 from devoured_core.messages import ArticleSummarized
 from devoured_core.model import Story
 from devoured_core.titles import clean_title
 from devoured_publisher.article import outside_code
 from devoured_publisher.editor import Classification, EditorPolicy, classify, source_keys
+from devoured_publisher.features import TextFeatures, text_features
 from devoured_publisher.period import EditionPeriod
 from devoured_publisher.sanitize import plain_text, safe_url
 from devoured_publisher.sections import QUICK_LINKS
 
 
+class Intake(NamedTuple):
+    story: Story
+    note: Classification
+    features: TextFeatures
+
+
 def story_of(
     msg: ArticleSummarized, *, period: EditionPeriod, policy: EditorPolicy, received_at: datetime
-) -> tuple[Story, Classification]:
-    """The story of ``msg`` in the edition of ``period``, and the editor's note on it."""
+) -> Intake:
+    """The story of ``msg`` in the edition of ``period``, the editor's note on it and its
+    text's features."""
     title = clean_title(
         plain_text(msg.title), site_name=msg.site_name or msg.source.name, url=msg.canonical_url
     )
@@ -55,4 +65,4 @@ def story_of(
         text=outside_code(msg.text, plain_text),
         received_at=received_at,
     )
-    return story, note
+    return Intake(story, note, text_features(story.text))

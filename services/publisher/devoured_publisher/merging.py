@@ -55,6 +55,7 @@ TITLE_OVERLAP = 0.6  # ... and their Jaccard overlap
 TITLE_TEXT_COSINE = 0.15  # the text a close title still needs (site-name-only titles have none)
 TEXT_WORDS = 600  # words of each text that count (the lead carries the story)
 MIN_TERM_LETTERS = 3
+TEXT_MIN_WORDS = 60  # words a text needs for its SimHash to say something (rule 2)
 # Texts whose term counts are kept, about 3 KB each (``Bag``), so at most ~60 MB: enough for
 # an edition of 20,000 stories to be rebuilt without splitting its texts into words again.
 TERMS_CACHE = 20_000
@@ -83,12 +84,15 @@ def _bag(counter: Counter[str]) -> Bag:
 
 @dataclass(frozen=True)
 class StoryText:
-    """What the rule reads of a story. ``simhash`` is None for texts too short to sign."""
+    """What the rule reads of a story. ``simhash`` is None for texts too short to sign;
+    ``terms``, when given, are the text's counted terms (``text_terms``), stored with the
+    story, and its ``text`` is not read."""
 
     title: str
     url: str
     text: str
     simhash: int | None = None
+    terms: Bag | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ class Prepared:
 
 def prepare(stories: Sequence[StoryText]) -> list[Prepared]:
     """Each story prepared for ``same_story``, with IDF over ``stories`` (the edition)."""
-    bags = [text_terms(story.text) for story in stories]
+    bags = [text_terms(s.text) if s.terms is None else s.terms for s in stories]
     document_frequency: Counter[str] = Counter()
     for bag in bags:
         document_frequency.update(bag.terms)
@@ -146,12 +150,18 @@ def text_terms(text: str) -> Bag:
         if key in _bags:
             _bags.move_to_end(key)
             return _bags[key]
-    bag = _bag(Counter(w for w in words(text)[:TEXT_WORDS] if len(w) >= MIN_TERM_LETTERS))
+    bag = count_terms(words(text))
     with _bags_lock:
         _bags[key] = bag
         if len(_bags) > TERMS_CACHE:
             _bags.popitem(last=False)
     return bag
+
+
+def count_terms(tokens: Sequence[str]) -> Bag:
+    """The counts of the terms that count among a text's words (``words``): the first
+    ``TEXT_WORDS``, of ``MIN_TERM_LETTERS`` letters or more."""
+    return _bag(Counter(w for w in tokens[:TEXT_WORDS] if len(w) >= MIN_TERM_LETTERS))
 
 
 def cosine(a: Prepared, b: Prepared) -> float:

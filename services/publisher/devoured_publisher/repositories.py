@@ -5,10 +5,23 @@ unit tests run them on SQLite (the ``database`` fixture).
 """
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, literal_column, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -16,6 +29,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from devoured_core.model import EditionRecord, Story
 from devoured_infra.db import as_utc, as_version, upsert, utc_row
 from devoured_publisher.editor import Classification
+from devoured_publisher.features import (
+    TextFeatures,
+    decode_terms,
+    encode_terms,
+    signed,
+    text_features,
+    unsigned,
+)
 from devoured_publisher.tables import (
     publisher_deliveries,
     publisher_delivery_claims,
@@ -33,12 +54,24 @@ class StoryRepository:
         self._session = session
 
     async def save(
-        self, story: Story, *, version: datetime, note: Classification | None = None
+        self,
+        story: Story,
+        *,
+        version: datetime,
+        note: Classification | None = None,
+        features: TextFeatures | None = None,
     ) -> bool:
-        """Insert a story, with the editor's ``note`` on it; a replayed one keeps its first
-        edition and receive time, and an older one (by ``version``, the ``occurred_at`` of its
-        message) changes nothing: False when the stored row was kept."""
-        values = story.model_dump()
+        """Insert a story, with the editor's ``note`` on it and its text's ``features``
+        (computed here when not given); a replayed one keeps its first edition and receive
+        time, and an older one (by ``version``, the ``occurred_at`` of its message) changes
+        nothing: False when the stored row was kept."""
+        features = features or text_features(story.text)
+        values = story.model_dump(exclude={"text_words"})
+        values |= {
+            "text_simhash": signed(features.simhash),
+            "text_words": features.words,
+            "text_terms": encode_terms(features.terms),
+        }
         if note is not None:
             values |= {
                 "relevance": note.relevance,
@@ -70,6 +103,42 @@ class StoryRepository:
         # Thousands of stories take long enough to validate to stall the event loop (the
         # website serves while the builder runs): a worker thread builds them.
         return await asyncio.to_thread(_stories, records)
+
+    async def heads_for_edition(
+        self, edition_id: str
+    ) -> tuple[list[Story], dict[str, TextFeatures]]:
+        """The edition's stories read without their texts and glossaries, and their texts'
+        features (``assemble_edition``'s ``features``): what an edition build needs of every
+        story; ``shown`` reads the ones it shows in full. A story stored without features
+        (before 0015) is read with its text."""
+        c = publisher_items.c
+        featured = c.text_terms.is_not(None)
+        rows = await self._session.execute(
+            select(
+                *(column for column in publisher_items.c if column.name not in _UNREAD),
+                case((featured, literal("")), else_=c.text).label("text"),
+                c.text_simhash,
+                c.text_terms,
+            )
+            .where(edition_key == edition_id)
+            .order_by(c.received_at, c.article_id)
+        )
+        records = [dict(row._mapping) for row in rows.all()]
+        return await asyncio.to_thread(_heads, records)
+
+    async def shown(self, article_ids: Sequence[str]) -> dict[str, Story]:
+        """The stories ``article_ids`` in full, by article id."""
+        found: dict[str, Story] = {}
+        for start in range(0, len(article_ids), 500):  # bound the statement's parameters
+            rows = await self._session.execute(
+                select(publisher_items).where(
+                    publisher_items.c.article_id.in_(list(article_ids[start : start + 500]))
+                )
+            )
+            for row in rows:
+                story = Story.model_validate(utc_row(dict(row._mapping)))
+                found[story.article_id] = story
+        return found
 
     async def notes_for_edition(self, edition_id: str) -> dict[str, Classification]:
         """The editor's notes on the edition's stories (stories stored before it have none)."""
@@ -304,3 +373,20 @@ class DeliveryRepository:
 
 def _stories(records: list[dict[str, Any]]) -> list[Story]:
     return [Story.model_validate(utc_row(record)) for record in records]
+
+
+# What an edition build does not read of every story (``heads_for_edition``).
+_UNREAD = {"text", "decoder", "text_simhash", "text_terms"}
+
+
+def _heads(records: list[dict[str, Any]]) -> tuple[list[Story], dict[str, TextFeatures]]:
+    stories, features = [], {}
+    for record in records:
+        simhash, terms = record.pop("text_simhash"), record.pop("text_terms")
+        story = Story.model_validate(utc_row(record | {"decoder": []}))
+        stories.append(story)
+        if terms is not None:
+            features[story.article_id] = TextFeatures(
+                simhash=unsigned(simhash), words=record["text_words"], terms=decode_terms(terms)
+            )
+    return stories, features

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -46,6 +47,11 @@ publisher_items = Table(
     Column("section_confidence", Float),
     Column("editor_reason", Text),
     Column("language", String(16)),
+    # 0015_publisher_features: the text's features (``features.TextFeatures``), so an edition
+    # builds without reading texts: SimHash (signed), words, term counts. NULL before 0015.
+    Column("text_simhash", BigInteger),
+    Column("text_words", Integer),
+    Column("text_terms", LargeBinary),
 )
 
 publisher_editions = Table(

@@ -17,7 +17,7 @@ It answers only with ``DEVOURED_PUBLISHER_STATUS_TOKEN`` (``Authorization: Beare
 import asyncio
 import functools
 import hmac
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -37,9 +37,8 @@ from devoured_infra.db import create_engine
 from devoured_infra.settings import Settings
 from devoured_infra.status import PipelineStatus, pipeline_status, problem
 from devoured_publisher.edition import Edition
-from devoured_publisher.editor import Classification
 from devoured_publisher.feeds import atom_feed, rss_feed
-from devoured_publisher.handlers import PublisherDeps, edition_from_stored
+from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
 from devoured_publisher.headers import SecurityHeaders
 from devoured_publisher.pages import (
     render_archive,
@@ -142,37 +141,6 @@ def create_web_app(
     )
 
 
-@dataclass(frozen=True)
-class StoredEdition:
-    """What an edition is assembled from, as read from the database: its stories, the
-    editor's notes on them and the headlines of the editions before it."""
-
-    edition_id: str
-    stories: list[Story]
-    notes: Mapping[str, Classification]
-    previous_titles: Sequence[str]
-
-    def assemble(self, deps: PublisherDeps) -> Edition:
-        """The edition (pure, CPU-bound: run it off the event loop), as the publisher's
-        ``handlers.assemble_stored_edition`` assembles it."""
-        return edition_from_stored(
-            self.edition_id,
-            self.stories,
-            notes=self.notes,
-            previous_titles=self.previous_titles,
-            deps=deps,
-        )
-
-
-async def read_stored_edition(uow: PublisherUnitOfWork, edition_id: str) -> StoredEdition:
-    return StoredEdition(
-        edition_id=edition_id,
-        stories=await uow.stories.for_edition(edition_id),
-        notes=await uow.stories.notes_for_edition(edition_id),
-        previous_titles=await uow.stories.titles_before(edition_id),
-    )
-
-
 class _Site:
     def __init__(self, deps: PublisherDeps, base_url: str, status: StatusPage | None) -> None:
         self._deps = deps
@@ -207,8 +175,8 @@ class _Site:
         )
 
     async def edition(self, request: Request) -> Response:
-        stored = await self._stored(request.path_params["edition_id"])
-        page = await self._in_worker(lambda: render_html(stored.assemble(self._deps), web=True))
+        edition = await self._edition(request.path_params["edition_id"])
+        page = await self._in_worker(lambda: render_html(edition, web=True))
         return HTMLResponse(page)
 
     async def article(self, request: Request) -> Response:
@@ -252,9 +220,9 @@ class _Site:
         return JSONResponse([_edition_summary(e) for e in editions], headers=headers)
 
     async def api_edition(self, request: Request) -> Response:
-        stored = await self._stored(request.path_params["edition_id"])
+        edition = await self._edition(request.path_params["edition_id"])
         return await self._in_worker(  # the response renders its JSON body when made
-            lambda: JSONResponse(stored.assemble(self._deps).to_message().model_dump(mode="json"))
+            lambda: JSONResponse(edition.to_message().model_dump(mode="json"))
         )
 
     async def api_articles(self, request: Request) -> Response:
@@ -263,12 +231,14 @@ class _Site:
         stories = await self._search(query, section)
         return JSONResponse([_story_json(s) for s in stories])
 
-    async def _stored(self, edition_id: str) -> StoredEdition:
-        """What a published edition is assembled from; 404 when there is none."""
+    async def _edition(self, edition_id: str) -> Edition:
+        """A published edition as the publisher assembles it (off the event loop, on the
+        editions' own thread); 404 when there is none."""
         async with self._deps.new_uow() as uow:
             if await uow.editions.get(edition_id) is None:
                 raise HTTPException(404, f"no edition {edition_id}")
-            return await read_stored_edition(uow, edition_id)
+            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+            return edition
 
     async def _in_worker(self, work: Callable[[], T]) -> T:
         """``work()`` in a worker thread, at most ``RENDER_THREADS`` at a time."""

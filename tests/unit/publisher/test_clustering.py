@@ -25,6 +25,7 @@ from devoured_publisher.merging import (
     prepare,
     same_story,
 )
+from tests.unit.publisher.made import VOCABULARY, made_stories
 from tests.unit.samples import story
 
 BODY = (
@@ -96,13 +97,6 @@ def test_edition_shows_one_item_per_event_with_also_covered_links() -> None:
 
 # Candidate pairs (SimHash bands, title-word index) against comparing every pair.
 
-VOCABULARY = [
-    f"{consonant}{vowel}{end}"
-    for consonant in "bdfgklmnprstvz"
-    for vowel in ("a", "e", "i", "o", "u", "ai", "ou")
-    for end in ("n", "r", "st", "lk", "mp")
-]
-
 
 def _all_pairs(stories: list[Story]) -> list[list[str]]:
     """The clusters as the rule defines them: every pair compared (the former algorithm)."""
@@ -118,34 +112,9 @@ def _all_pairs(stories: list[Story]) -> list[list[str]]:
     return sorted(sorted(stories[i].article_id for i in members) for members in groups.members())
 
 
-def _generated(count: int, seed: int) -> list[Story]:
-    """Stories from our own made-up words: fresh ones, and retellings of earlier ones with a few
-    words changed (texts from 0 to ~20 SimHash bits apart, titles sharing 1-5 words), some on
-    the same URL, some too short for a signature."""
-    rng = random.Random(seed)
-    made: list[Story] = []
-    for index in range(count):
-        if made and rng.random() < 0.5:
-            base = rng.choice(made)
-            text = base.text.split()
-            for _ in range(rng.choice([0, 1, 2, 4, 8, 16, 40])):
-                text[rng.randrange(len(text))] = rng.choice(VOCABULARY)
-            title = base.title.split()
-            for _ in range(rng.randint(0, 4)):
-                title[rng.randrange(len(title))] = rng.choice(VOCABULARY)
-            url = base.url if rng.random() < 0.1 else f"https://{seed}.example/{index}"
-        else:
-            length = rng.choice([20, 120, 300])
-            text = [rng.choice(VOCABULARY) for _ in range(length)]
-            title = [rng.choice(VOCABULARY) for _ in range(rng.randint(3, 8))]
-            url = f"https://{seed}.example/{index}"
-        made.append(story(f"s{index:04d}", title=" ".join(title), text=" ".join(text), url=url))
-    return made
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_clusters_equal_comparing_every_pair(seed: int) -> None:
-    stories = _generated(160, seed)
+    stories = made_stories(160, seed)
     clusters = cluster_stories(stories, score=lambda s: s.source_weight)
     found = sorted(sorted([c.lead.article_id, *(s.article_id for s in c.also)]) for c in clusters)
     expected = _all_pairs(stories)

@@ -1,0 +1,68 @@
+"""The publisher's stored text features on PostgreSQL: a 64-bit SimHash in a signed BIGINT,
+term counts in BYTEA, and an edition's stories read without their texts."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_publisher.features import text_features
+from devoured_publisher.repositories import StoryRepository
+from devoured_publisher.tables import publisher_items
+from tests.unit import samples
+
+pytestmark = pytest.mark.postgres
+
+WORDS = "harbour tram line opens second route ferry quay timetable council vote".split()
+
+
+def _text(n: int) -> str:
+    """Our own text of 80 words, different for each ``n``."""
+    return " ".join(WORDS[(n * 7 + i * (n % 5 + 1)) % len(WORDS)] for i in range(80))
+
+
+@pytest.fixture
+async def session(database_url: str) -> AsyncIterator[AsyncSession]:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as opened:
+        yield opened
+    await engine.dispose()
+
+
+async def test_features_are_read_back_as_computed_and_heads_carry_no_text(
+    session: AsyncSession,
+) -> None:
+    texts = {f"a{n}": _text(n) for n in range(12)}
+    signatures = {i: text_features(t).simhash or 0 for i, t in texts.items()}
+    assert any(s >> 63 for s in signatures.values())  # one needs the sign bit of BIGINT
+    assert any(not s >> 63 for s in signatures.values())
+    stories = StoryRepository(session)
+    for article_id, text in texts.items():
+        story = samples.story(article_id, text=text)
+        await stories.save(story, version=story.received_at)
+    await session.execute(  # stored before 0015
+        update(publisher_items)
+        .where(publisher_items.c.article_id == "a0")
+        .values(text_simhash=None, text_words=None, text_terms=None)
+    )
+    await session.commit()
+
+    heads, features = await stories.heads_for_edition("2026-11-29")
+
+    assert sorted(s.article_id for s in heads) == sorted(texts)
+    assert {s.article_id: s.text for s in heads if s.text} == {"a0": texts["a0"]}
+    assert all(not s.decoder for s in heads)
+    assert all(s.deep_dive for s in heads)
+    assert sorted(features) == sorted(set(texts) - {"a0"})
+    for article_id, read in features.items():
+        computed = text_features(texts[article_id])
+        assert read.simhash == computed.simhash == signatures[article_id]
+        assert read.words == computed.words == 80
+        assert list(read.terms.items()) == list(computed.terms.items())
+    shown = await stories.shown(["a3", "a5", "missing"])
+    assert {i: (s.text, len(s.decoder)) for i, s in shown.items()} == {
+        "a3": (texts["a3"], 1),
+        "a5": (texts["a5"], 1),
+    }
