@@ -2,15 +2,20 @@
 term counts in BYTEA, and an edition's stories read without their texts."""
 
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_publisher.cutter import CutSpec, cut_in_worker, cut_stored_edition
+from devoured_publisher.editor import DEFAULT_POLICY
 from devoured_publisher.features import text_features
 from devoured_publisher.repositories import StoryRepository
+from devoured_publisher.sections import SECTION_ORDER
 from devoured_publisher.tables import publisher_items
+from devoured_publisher.uow import PublisherUnitOfWork
 from tests.unit import samples
 
 pytestmark = pytest.mark.postgres
@@ -66,3 +71,34 @@ async def test_features_are_read_back_as_computed_and_heads_carry_no_text(
         "a3": (texts["a3"], 1),
         "a5": (texts["a5"], 1),
     }
+
+
+async def test_a_cut_in_a_worker_process_reads_postgresql_as_the_publisher_does(
+    session: AsyncSession, database_url: str
+) -> None:
+    stories = StoryRepository(session)
+    for n in range(30):
+        title = "Harbour tram line opens" if n % 3 == 0 else f"Council vote number {n}"
+        story = samples.story(f"a{n}", text=_text(n % 10), title=title)
+        await stories.save(story, version=story.received_at)
+    await session.commit()
+    spec = CutSpec(
+        edition_id="2026-11-29",
+        digest_name="Devoured Daily",
+        day=date(2026, 11, 29),
+        section_order=SECTION_ORDER,
+        policy=DEFAULT_POLICY,
+    )
+    engine = create_engine(database_url)
+    try:
+        async with PublisherUnitOfWork(create_sessionmaker(engine), service="publisher") as uow:
+            here = await cut_stored_edition(uow, spec)
+    finally:
+        await engine.dispose()
+
+    there = await cut_in_worker(database_url, spec)
+
+    assert there.latest_received == here.latest_received is not None
+    assert there.edition.shown() == here.edition.shown() != []
+    assert there.edition.editor_json() == here.edition.editor_json()
+    assert there.edition.also_covered == here.edition.shown_only().also_covered != {}

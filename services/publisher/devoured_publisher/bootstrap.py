@@ -38,6 +38,7 @@ def bootstrap(context: ServiceContext) -> Wiring:
         settings=options,
         clock=context.clock,
         overview_writer=llm_overview_writer(context.settings_of(LlmSettings)),
+        database_url=context.settings.database_url,
     )
     builder = EditionBuilder(
         deps,
@@ -64,6 +65,7 @@ def wire(
     sink: EditionSink | None = None,
     clock: Callable[[], datetime] = utc_now,
     overview_writer: OverviewWriter | None = None,
+    database_url: str = "",
 ) -> tuple[Stage, PublisherDeps]:
     options = settings or PublisherSettings()
     deps = PublisherDeps(
@@ -80,6 +82,8 @@ def wire(
         delivery_backoff_s=options.delivery_backoff_s,
         editor=editor_policy(options),
         overview_writer=overview_writer,
+        database_url=database_url,
+        cut_worker_from=options.cut_worker_from,
     )
     stage = Stage(
         "publisher", ArticleSummarized, functools.partial(receive_story, deps=deps), batch=True

@@ -70,9 +70,10 @@ class Edition:
         return decision.score if decision else story.source_weight
 
     def editor_json(self) -> list[dict[str, object]]:
-        """Every decision, in the edition's order, then the stories it left out."""
-        shown = [s.article_id for _, stories in self.sections for s in stories]
-        merged = [o.article_id for others in self.also_covered.values() for o in others]
+        """Every decision, in the edition's order (each shown story, then the ones merged
+        into it), then the stories it left out."""
+        shown = self.shown()
+        merged = [o.article_id for lead in shown for o in self.also_covered.get(lead, [])]
         order = {article_id: i for i, article_id in enumerate(shown + merged)}
         ranked = sorted(
             self.decisions.values(),
@@ -93,6 +94,13 @@ class Edition:
         ]
         scores = {article_id: d.score for article_id, d in self.decisions.items()}
         return replace(self, sections=sections, overview=overview(sections, scores))
+
+    def shown_only(self) -> "Edition":
+        """The edition without the "also covered" lists of stories it does not show (what is
+        rendered is the same; a cut handed between processes is smaller)."""
+        shown = set(self.shown())
+        also = {lead: others for lead, others in self.also_covered.items() if lead in shown}
+        return replace(self, also_covered=also)
 
     def to_message(self) -> DigestPublished:
         return DigestPublished(

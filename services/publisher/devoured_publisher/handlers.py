@@ -1,30 +1,32 @@
 """Publisher handlers: keep each summarised story; build editions; deliver closed ones."""
 
-import asyncio
 import functools
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
-from typing import TypeVar
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, Message
-from devoured_core.model import EditionRecord, Story
+from devoured_core.model import EditionRecord
 from devoured_infra.leader import Leadership, LeaderTerm
 from devoured_publisher import metrics
+from devoured_publisher.cutter import (
+    CutSpec,
+    cut_in_worker,
+    cut_stored_edition,
+    off_loop,
+    shareable,
+)
 from devoured_publisher.delivery import Channel, target_id, with_retries
-from devoured_publisher.edition import Edition, assemble_edition
+from devoured_publisher.edition import Edition
 from devoured_publisher.editor import (
     OVERVIEW_INSTRUCTIONS,
-    Classification,
     EditorPolicy,
     accept_overview,
     overview_brief,
 )
-from devoured_publisher.features import TextFeatures
 from devoured_publisher.intake import story_of
 from devoured_publisher.pages import render_html
 from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
@@ -54,6 +56,10 @@ class PublisherDeps:
     overview_writer: Callable[[str, str], Awaitable[str | None]] | None = None
     """Writes the overview (an LLM backend): given instructions and the top stories' brief,
     a paragraph, or None to keep the editor's own."""
+    database_url: str = ""
+    """Where a cut made in a process of its own reads the stories (empty: cuts stay here)."""
+    cut_worker_from: int = 0
+    """Editions of this many stories or more are cut in a process of its own (0: never)."""
 
     @property
     def policy(self) -> EditorPolicy:
@@ -91,12 +97,12 @@ async def build_edition(
     Under ``leader`` the write is fenced: it raises ``StaleLeader`` once another replica took
     over, and nothing is written."""
     async with deps.new_uow() as uow:
-        edition, stories = await assemble_stored_edition(uow, edition_id, deps, stored=False)
+        edition, latest = await assemble_stored_edition(uow, edition_id, deps, stored=False)
         edition = await _written_overview(edition, deps)
-        built_at = max((s.received_at for s in stories), default=deps.clock())
+        built_at = latest or deps.clock()
         if leader is not None:
             await uow.leases.fence(leader.term())
-        record = await _off_loop(functools.partial(_record, edition, built_at=built_at))
+        record = await off_loop(functools.partial(_record, edition, built_at=built_at))
         await uow.editions.save(record)
         published = edition.to_message()
         # Its files are written by the relay, just before it publishes this (write_files).
@@ -121,7 +127,7 @@ async def write_files(message: Message, *, deps: PublisherDeps) -> None:
         else:
             edition, rendered = built
         recent = await uow.editions.recent(30)
-    await _off_loop(functools.partial(deps.sink.write, edition, recent, rendered))
+    await off_loop(functools.partial(deps.sink.write, edition, recent, rendered))
 
 
 # The editions this process built last, by the id of their DigestPublished: the relay writes
@@ -247,73 +253,42 @@ async def _written_overview(edition: Edition, deps: PublisherDeps) -> Edition:
     return replace(edition, overview=written) if written else edition
 
 
-# The editions' CPU work (assemble, render, write files) runs on one thread of its own: off the
-# event loop, and never two big editions in memory at once.
-T = TypeVar("T")
-_EDITION_WORK = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition")
-
-
-async def _off_loop(work: Callable[[], T]) -> T:
-    return await asyncio.get_running_loop().run_in_executor(_EDITION_WORK, work)
-
-
 async def assemble_stored_edition(
     uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps, *, stored: bool = True
-) -> tuple[Edition, list[Story]]:
-    """The edition from its stored stories (``edition_from_stored``), and those stories read
-    without their texts.
+) -> tuple[Edition, datetime | None]:
+    """The edition from its stored stories, and when its newest story arrived.
 
-    Two passes keep a build's memory small for an edition of thousands of stories: the
-    editor's cut reads every story without its text and glossary (``heads_for_edition``: the
-    features stored when it arrived stand in for the text), then only the stories the
-    edition shows are read in full (``Edition.filled``). With an overview writer, and
-    ``stored``, the overview is the one saved when the edition was last built (the writer's,
-    if it wrote one), so files, pages and deliveries show what the build chose."""
-    heads, features = await uow.stories.heads_for_edition(edition_id)
-    cut = functools.partial(
-        edition_from_stored,
-        edition_id,
-        heads,
-        features=features,
-        notes=await uow.stories.notes_for_edition(edition_id),
-        previous_titles=await uow.stories.titles_before(edition_id),
-        deps=deps,
+    Two passes keep a build's memory small: the editor's cut reads every story without its
+    text and glossary (the features stored when it arrived stand in for the text), in a
+    process of its own for a big edition (``cutter``); then only the stories the edition
+    shows are read in full (``Edition.filled``). With an overview writer, and ``stored``, the
+    overview is the one saved when the edition was last built (the writer's, if it wrote
+    one), so files, pages and deliveries show what the build chose."""
+    spec = CutSpec(
+        edition_id=edition_id,
+        digest_name=deps.digest_name,
+        day=_period(edition_id, deps).edition_date,
+        section_order=section_order(deps.sections),
+        policy=deps.policy,
     )
-    # Seconds of CPU for thousands of stories: off the event loop, or the consumers'
-    # heartbeats and the health probes starve (the soak's 10,000-story edition did).
-    edition = await _off_loop(cut)
-    edition = edition.filled(await uow.stories.shown(edition.shown()))
+    if await _cut_elsewhere(uow, edition_id, deps):
+        cut = await cut_in_worker(deps.database_url, spec)
+        metrics.EDITION_CUTS.labels("worker").inc()
+    else:
+        cut = await cut_stored_edition(uow, spec)
+        metrics.EDITION_CUTS.labels("in_process").inc()
+    edition = cut.edition.filled(await uow.stories.shown(cut.edition.shown()))
     if stored and deps.overview_writer is not None:
         record = await uow.editions.get(edition_id)
         if record is not None and record.overview:
             edition = replace(edition, overview=record.overview)
-    return edition, heads
+    return edition, cut.latest_received
 
 
-def edition_from_stored(
-    edition_id: str,
-    stories: list[Story],
-    *,
-    notes: Mapping[str, Classification],
-    previous_titles: Sequence[str],
-    deps: PublisherDeps,
-    features: Mapping[str, TextFeatures] | None = None,
-) -> Edition:
-    """The edition from what the database holds (pure, CPU-bound): its stories, the editor's
-    notes on them, the previous editions' headlines and the stories' text ``features``
-    (stories read without their texts need them; ``Edition.filled`` then puts the shown
-    stories in full)."""
-    return assemble_edition(
-        stories,
-        digest_name=deps.digest_name,
-        day=_period(edition_id, deps).edition_date,
-        edition_id=edition_id,
-        section_order=section_order(deps.sections),
-        notes=notes,
-        previous_titles=previous_titles,
-        policy=deps.policy,
-        features=features,
-    )
+async def _cut_elsewhere(uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps) -> bool:
+    if not deps.cut_worker_from or not shareable(deps.database_url):
+        return False
+    return await uow.stories.count_for_edition(edition_id) >= deps.cut_worker_from
 
 
 def _record(edition: Edition, *, built_at: datetime) -> EditionRecord:

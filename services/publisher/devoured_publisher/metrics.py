@@ -10,6 +10,14 @@ EDITIONS_PUBLISHED = Counter(
     registry=REGISTRY,
 )
 
+EDITION_CUTS = Counter(
+    "devoured_publisher_edition_cuts_total",
+    "Editor's cuts of an edition, by where they ran: in_process, or worker (a process of its "
+    "own, for an edition of DEVOURED_PUBLISHER_CUT_WORKER_FROM stories or more).",
+    ["where"],
+    registry=REGISTRY,
+)
+
 EDITION_ITEMS = Gauge(
     "devoured_publisher_edition_items",
     "Stories in the latest built edition.",

@@ -104,6 +104,12 @@ class StoryRepository:
         # website serves while the builder runs): a worker thread builds them.
         return await asyncio.to_thread(_stories, records)
 
+    async def count_for_edition(self, edition_id: str) -> int:
+        count = await self._session.scalar(
+            select(func.count()).select_from(publisher_items).where(edition_key == edition_id)
+        )
+        return count or 0
+
     async def heads_for_edition(
         self, edition_id: str
     ) -> tuple[list[Story], dict[str, TextFeatures]]:

@@ -39,6 +39,9 @@ class PublisherSettings(BaseSettings):
     languages: str = ""
     base_url: str = "http://localhost:9104"
     feed_items: int = 30
+    # An edition of this many stories or more is cut in a process of its own (cutter.py), so
+    # the publisher's memory does not keep the size of its largest edition; 0: never.
+    cut_worker_from: int = Field(2000, ge=0)
 
     smtp_host: str | None = None
     smtp_port: int = 587

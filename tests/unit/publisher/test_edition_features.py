@@ -1,13 +1,16 @@
 """An edition built from the features stored with each story (no texts read but the shown
 stories') is the edition built from the whole stories."""
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
 
 from devoured_core.model import Story
+from devoured_infra.metrics import REGISTRY
 from devoured_publisher.bootstrap import wire
+from devoured_publisher.edition import Edition, assemble_edition
 from devoured_publisher.features import (
     decode_terms,
     encode_terms,
@@ -15,11 +18,7 @@ from devoured_publisher.features import (
     text_features,
     unsigned,
 )
-from devoured_publisher.handlers import (
-    PublisherDeps,
-    assemble_stored_edition,
-    edition_from_stored,
-)
+from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
 from devoured_publisher.merging import text_terms
 from devoured_publisher.pages import render_html
 from devoured_publisher.render import render_markdown
@@ -80,12 +79,17 @@ def _stories() -> list[Story]:
     ]
 
 
-async def _stored(database: TestDatabase, tmp_path: Path) -> PublisherDeps:
+async def _stored(
+    database: TestDatabase, tmp_path: Path, *, cut_worker_from: int = 0
+) -> PublisherDeps:
     _, deps = wire(
         database.uow(PublisherUnitOfWork, "publisher"),
-        settings=PublisherSettings(digest_name="Devoured Daily", out_dir=tmp_path),
+        settings=PublisherSettings(
+            digest_name="Devoured Daily", out_dir=tmp_path, cut_worker_from=cut_worker_from
+        ),
         sink=FileSink(tmp_path),
         clock=FakeClock(NOON),
+        database_url=database.url,
     )
     async with deps.new_uow() as uow:
         for story in _stories():
@@ -100,33 +104,67 @@ async def _stored(database: TestDatabase, tmp_path: Path) -> PublisherDeps:
     return deps
 
 
-async def test_an_edition_from_stored_features_is_the_edition_from_whole_stories(
-    database: TestDatabase, tmp_path: Path
-) -> None:
-    deps = await _stored(database, tmp_path)
+async def _from_whole_stories(deps: PublisherDeps) -> Edition:
+    """The edition as assembled from every story read in full (the former build)."""
     async with deps.new_uow() as uow:
-        built, heads = await assemble_stored_edition(uow, EDITION, deps, stored=False)
         whole = await uow.stories.for_edition(EDITION)
         notes = await uow.stories.notes_for_edition(EDITION)
-    expected = edition_from_stored(
-        EDITION,
+    return assemble_edition(
         [s.model_copy(update={"text_words": None}) for s in whole],
+        digest_name=deps.digest_name,
+        day=date(2026, 11, 29),
+        edition_id=EDITION,
         notes=notes,
-        previous_titles=[],
-        deps=deps,
+        policy=deps.policy,
     )
-    # The build read no text but the legacy stories' and the ones it shows.
-    assert {s.article_id for s in heads if s.text} == LEGACY
-    assert all(not s.decoder for s in heads)
-    shown = set(built.shown())
-    assert 0 < len(shown) < len(heads) / 2
-    assert all(s.text and s.decoder for _, stories in built.sections for s in stories)
-    # The same clusters, cut, order and words.
-    assert built.also_covered.keys() == expected.also_covered.keys() != set()
+
+
+def _assert_same(built: Edition, expected: Edition) -> None:
+    assert built.also_covered.keys() <= expected.also_covered.keys()
+    assert any(built.also(s) for s in built.top_stories())
     assert render_markdown(built) == render_markdown(expected)
     assert render_html(built) == render_html(expected)
     assert built.editor_json() == expected.editor_json()
     volatile = {"message_id", "occurred_at"}
     assert built.to_message().model_dump(exclude=volatile) == expected.to_message().model_dump(
         exclude=volatile
+    )
+
+
+async def test_an_edition_from_stored_features_is_the_edition_from_whole_stories(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    deps = await _stored(database, tmp_path)
+    async with deps.new_uow() as uow:
+        heads, _ = await uow.stories.heads_for_edition(EDITION)
+        built, latest = await assemble_stored_edition(uow, EDITION, deps, stored=False)
+    # The cut reads no text but the legacy stories'; only the shown stories are read in full.
+    assert {s.article_id for s in heads if s.text} == LEGACY
+    assert all(not s.decoder for s in heads)
+    assert 0 < len(built.shown()) < len(heads) / 2
+    assert all(s.text and s.decoder for _, stories in built.sections for s in stories)
+    assert latest == max(s.received_at for s in heads)
+    _assert_same(built, await _from_whole_stories(deps))
+
+
+async def test_a_big_edition_is_cut_in_a_process_of_its_own_to_the_same_edition(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    deps = await _stored(database, tmp_path, cut_worker_from=200)
+    before = _cuts()
+    async with deps.new_uow() as uow:
+        built, _ = await assemble_stored_edition(uow, EDITION, deps, stored=False)
+    assert _cuts() == (before[0], before[1] + 1)  # in a worker, not here
+    _assert_same(built, await _from_whole_stories(deps))
+
+    smaller = replace(deps, cut_worker_from=len(_stories()) + 1)
+    async with smaller.new_uow() as uow:
+        await assemble_stored_edition(uow, EDITION, smaller, stored=False)
+    assert _cuts() == (before[0] + 1, before[1] + 1)
+
+
+def _cuts() -> tuple[float, float]:
+    return tuple(  # type: ignore[return-value]
+        REGISTRY.get_sample_value("devoured_publisher_edition_cuts_total", {"where": where}) or 0.0
+        for where in ("in_process", "worker")
     )

@@ -3,15 +3,14 @@ and a file sink."""
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from devoured_core.messages import ArticleSummarized, DigestPublished, SourceInfo
 from devoured_core.model import EditionRecord, Story
-from devoured_publisher import handlers
+from devoured_publisher import cutter, handlers
 from devoured_publisher.bootstrap import wire
-from devoured_publisher.edition import Edition
+from devoured_publisher.cutter import Cut, CutSpec
 from devoured_publisher.handlers import (
     PublisherDeps,
     build_edition,
@@ -143,13 +142,13 @@ async def test_the_relay_writes_the_built_edition_without_assembling_it_again(
     publisher: Publisher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assembled: list[str] = []
-    real = handlers.edition_from_stored
+    real = cutter.cut_stored_edition
 
-    def counted(edition_id: str, *args: Any, **kwargs: Any) -> Edition:
-        assembled.append(edition_id)
-        return real(edition_id, *args, **kwargs)
+    async def counted(uow: PublisherUnitOfWork, spec: CutSpec) -> Cut:
+        assembled.append(spec.edition_id)
+        return await real(uow, spec)
 
-    monkeypatch.setattr(handlers, "edition_from_stored", counted)
+    monkeypatch.setattr(handlers, "cut_stored_edition", counted)
     await publisher.receive(summarized(1))
     digest = await build_edition("2026-11-29", deps=publisher.deps)
     await write_files(digest, deps=publisher.deps)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from devoured_core.messages import SourceInfo
-from devoured_publisher import handlers, web
+from devoured_publisher import cutter, web
 from devoured_publisher.bootstrap import wire
 from devoured_publisher.edition import assemble_edition
 from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition, build_edition
@@ -90,7 +90,7 @@ async def test_an_edition_is_assembled_off_the_event_loop_thread(
         threads.append(threading.current_thread())
         return assemble(*args, **kwargs)
 
-    monkeypatch.setattr(handlers, "assemble_edition", recorded)
+    monkeypatch.setattr(cutter, "assemble_edition", recorded)
     loop_thread = threading.current_thread()
     async with _client(deps) as site:
         assert (await site.get(f"/editions/{EDITION}")).status_code == 200
