@@ -254,7 +254,12 @@ async def _written_overview(edition: Edition, deps: PublisherDeps) -> Edition:
 
 
 async def assemble_stored_edition(
-    uow: PublisherUnitOfWork, edition_id: str, deps: PublisherDeps, *, stored: bool = True
+    uow: PublisherUnitOfWork,
+    edition_id: str,
+    deps: PublisherDeps,
+    *,
+    stored: bool = True,
+    worker: bool = True,
 ) -> tuple[Edition, datetime | None]:
     """The edition from its stored stories, and when its newest story arrived.
 
@@ -263,7 +268,9 @@ async def assemble_stored_edition(
     process of its own for a big edition (``cutter``); then only the stories the edition
     shows are read in full (``Edition.filled``). With an overview writer, and ``stored``, the
     overview is the one saved when the edition was last built (the writer's, if it wrote
-    one), so files, pages and deliveries show what the build chose."""
+    one), so files, pages and deliveries show what the build chose. Without ``worker`` the
+    cut is made here whatever the edition's size (a web page cannot wait for a process to
+    start)."""
     spec = CutSpec(
         edition_id=edition_id,
         digest_name=deps.digest_name,
@@ -271,7 +278,7 @@ async def assemble_stored_edition(
         section_order=section_order(deps.sections),
         policy=deps.policy,
     )
-    if await _cut_elsewhere(uow, edition_id, deps):
+    if worker and await _cut_elsewhere(uow, edition_id, deps):
         cut = await cut_in_worker(deps.database_url, spec)
         metrics.EDITION_CUTS.labels("worker").inc()
     else:

@@ -233,11 +233,12 @@ class _Site:
 
     async def _edition(self, edition_id: str) -> Edition:
         """A published edition as the publisher assembles it (off the event loop, on the
-        editions' own thread); 404 when there is none."""
+        editions' own thread, never in a process of its own: starting one takes longer than a
+        page may); 404 when there is none."""
         async with self._deps.new_uow() as uow:
             if await uow.editions.get(edition_id) is None:
                 raise HTTPException(404, f"no edition {edition_id}")
-            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps)
+            edition, _ = await assemble_stored_edition(uow, edition_id, self._deps, worker=False)
             return edition
 
     async def _in_worker(self, work: Callable[[], T]) -> T:

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 from sqlalchemy import update
 
 from devoured_core.model import Story
@@ -18,7 +19,7 @@ from devoured_publisher.features import (
     text_features,
     unsigned,
 )
-from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition
+from devoured_publisher.handlers import PublisherDeps, assemble_stored_edition, build_edition
 from devoured_publisher.merging import text_terms
 from devoured_publisher.pages import render_html
 from devoured_publisher.render import render_markdown
@@ -26,6 +27,7 @@ from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.sinks import FileSink
 from devoured_publisher.tables import publisher_items
 from devoured_publisher.uow import PublisherUnitOfWork
+from devoured_publisher.web import create_web_app
 from tests.fakes import FakeClock
 from tests.support.sqlite import TestDatabase
 from tests.unit.publisher.made import made_stories
@@ -161,6 +163,16 @@ async def test_a_big_edition_is_cut_in_a_process_of_its_own_to_the_same_edition(
     async with smaller.new_uow() as uow:
         await assemble_stored_edition(uow, EDITION, smaller, stored=False)
     assert _cuts() == (before[0] + 1, before[1] + 1)
+
+    # A web page never waits for a process to start: its cut is made in place.
+    await build_edition(EDITION, deps=deps)
+    assert _cuts() == (before[0] + 1, before[1] + 2)
+    app = create_web_app(deps, base_url="http://testserver")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as site:
+        page = await site.get(f"/editions/{EDITION}")
+    assert page.status_code == 200
+    assert _cuts() == (before[0] + 2, before[1] + 2)
 
 
 def _cuts() -> tuple[float, float]:
