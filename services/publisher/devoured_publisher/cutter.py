@@ -90,8 +90,11 @@ async def off_loop(work: Callable[[], T]) -> T:
 
 
 def shareable(database_url: str) -> bool:
-    """Whether another process can open the database (not an in-memory SQLite database)."""
-    return not (database_url.startswith("sqlite") and "memory" in database_url)
+    """Whether another process can open the database: one is named, and it is not an
+    in-memory SQLite database."""
+    return bool(database_url) and not (
+        database_url.startswith("sqlite") and "memory" in database_url
+    )
 
 
 def _cut_in_this_process(database_url: str, spec: CutSpec) -> Cut:

@@ -160,19 +160,22 @@ async def test_a_big_edition_is_cut_in_a_process_of_its_own_to_the_same_edition(
     _assert_same(built, await _from_whole_stories(deps))
 
     smaller = replace(deps, cut_worker_from=len(_stories()) + 1)
-    async with smaller.new_uow() as uow:
-        await assemble_stored_edition(uow, EDITION, smaller, stored=False)
-    assert _cuts() == (before[0] + 1, before[1] + 1)
+    unnamed = replace(deps, database_url="")
+    in_memory = replace(deps, database_url="sqlite+aiosqlite:///:memory:")
+    for in_place in (smaller, unnamed, in_memory):
+        async with in_place.new_uow() as uow:
+            await assemble_stored_edition(uow, EDITION, in_place, stored=False)
+    assert _cuts() == (before[0] + 3, before[1] + 1)
 
     # A web page never waits for a process to start: its cut is made in place.
     await build_edition(EDITION, deps=deps)
-    assert _cuts() == (before[0] + 1, before[1] + 2)
+    assert _cuts() == (before[0] + 3, before[1] + 2)
     app = create_web_app(deps, base_url="http://testserver")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as site:
         page = await site.get(f"/editions/{EDITION}")
     assert page.status_code == 200
-    assert _cuts() == (before[0] + 2, before[1] + 2)
+    assert _cuts() == (before[0] + 4, before[1] + 2)
 
 
 def _cuts() -> tuple[float, float]:
