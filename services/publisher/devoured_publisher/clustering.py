@@ -37,15 +37,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from devoured_core.model import Story
-from devoured_core.similarity import BITS, simhash, title_words, words
+from devoured_core.similarity import BITS, title_words, words
 from devoured_publisher.features import TextFeatures
 from devoured_publisher.merging import (
     MIN_SHARED_TITLE_WORDS,
     TEXT_DISTANCE,
-    TEXT_MIN_WORDS,
     StoryText,
     prepare,
     same_story,
+    text_simhash,
 )
 
 TEXT_BANDS = 5  # of 12-13 bits each (module doc)
@@ -217,16 +217,16 @@ _signatures_lock = threading.Lock()
 
 
 def text_signature(text: str) -> int | None:
-    """The SimHash of ``text``, or None for a text too short to tell (``TEXT_MIN_WORDS``);
+    """The SimHash of ``text``, or None for a text too short to tell (``merging.text_simhash``);
     memoised by the text's digest (the page renderer calls this from worker threads)."""
     key = hashlib.blake2b(text.encode(), digest_size=16).digest()
     with _signatures_lock:
         if key in _signatures:
             _signatures.move_to_end(key)
             return _signatures[key]
-    signature = simhash(text) if len(words(text)) >= TEXT_MIN_WORDS else None
+    signed = text_simhash(text, words(text))
     with _signatures_lock:
-        _signatures[key] = signature
+        _signatures[key] = signed
         if len(_signatures) > SIGNATURE_CACHE:
             _signatures.popitem(last=False)
-    return signature
+    return signed

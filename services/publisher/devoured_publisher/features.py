@@ -11,8 +11,9 @@ import sys
 from array import array
 from dataclasses import dataclass
 
-from devoured_core.similarity import simhash, words
-from devoured_publisher.merging import TEXT_MIN_WORDS, Bag, count_terms
+from devoured_core.similarity import words
+from devoured_publisher.editor import word_count
+from devoured_publisher.merging import Bag, count_terms, text_simhash
 
 _COUNT = struct.Struct("<I")
 
@@ -20,7 +21,7 @@ _COUNT = struct.Struct("<I")
 @dataclass(frozen=True)
 class TextFeatures:
     simhash: int | None
-    """None for a text too short to sign (``TEXT_MIN_WORDS``)."""
+    """None for a text too short to sign (``merging.text_simhash``)."""
     words: int
     terms: Bag
 
@@ -28,9 +29,7 @@ class TextFeatures:
 def text_features(text: str) -> TextFeatures:
     tokens = words(text)
     return TextFeatures(
-        simhash=simhash(text) if len(tokens) >= TEXT_MIN_WORDS else None,
-        words=len(text.split()),  # as the editor counts them (``editor.word_count``)
-        terms=count_terms(tokens),
+        simhash=text_simhash(text, tokens), words=word_count(text), terms=count_terms(tokens)
     )
 
 

@@ -43,7 +43,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from devoured_core.similarity import title_words, words
+from devoured_core.similarity import simhash, title_words, words
 
 TEXT_DISTANCE = 8  # SimHash bits: edits of one article measured 0-8, unrelated ones 23 or more
 MIN_SHARED_TITLE_WORDS = 2  # every merge other than URL and SimHash needs this many
@@ -56,8 +56,9 @@ TITLE_TEXT_COSINE = 0.15  # the text a close title still needs (site-name-only t
 TEXT_WORDS = 600  # words of each text that count (the lead carries the story)
 MIN_TERM_LETTERS = 3
 TEXT_MIN_WORDS = 60  # words a text needs for its SimHash to say something (rule 2)
-# Texts whose term counts are kept, about 3 KB each (``Bag``), so at most ~60 MB: enough for
-# an edition of 20,000 stories to be rebuilt without splitting its texts into words again.
+# Texts whose term counts are kept, about 3-7 KB each (``Bag``), for editions assembled from
+# texts (embedded mode's and benchmarks' editions in memory, stories stored before their
+# features were): the publisher's builds read the counts stored with each story instead.
 TERMS_CACHE = 20_000
 
 
@@ -156,6 +157,12 @@ def text_terms(text: str) -> Bag:
         if len(_bags) > TERMS_CACHE:
             _bags.popitem(last=False)
     return bag
+
+
+def text_simhash(text: str, tokens: Sequence[str]) -> int | None:
+    """The SimHash of ``text`` (``tokens``: its ``words``), or None for a text of fewer than
+    ``TEXT_MIN_WORDS`` words, too short to tell."""
+    return simhash(text) if len(tokens) >= TEXT_MIN_WORDS else None
 
 
 def count_terms(tokens: Sequence[str]) -> Bag:
