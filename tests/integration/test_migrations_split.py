@@ -85,14 +85,14 @@ EXPECTED_HEADS = {
     "0009_extractor_version_guard",  # "effective head": ``0009_version_guard`` depends on it
     "0010_fetcher_retry",
     "0013_outbox_trace_context",
-    "0015_publisher_features",
+    "0016_publisher_pages",
     "0013_summarizer_merge",
 }
 SERVICE_HEADS = {
     "fetcher": "0010_fetcher_retry",
     "extractor": "0009_extractor_version_guard",
     "summarizer": "0013_summarizer_merge",
-    "publisher": "0015_publisher_features",
+    "publisher": "0016_publisher_pages",
 }
 MakeDatabase = Callable[[], Awaitable[str]]
 WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"

@@ -2,17 +2,18 @@
 term counts in BYTEA, and an edition's stories read without their texts."""
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devoured_core.model import EditionRecord
 from devoured_infra.db import create_engine, create_sessionmaker
 from devoured_publisher.cutter import CutSpec, cut_in_worker, cut_stored_edition
 from devoured_publisher.editor import DEFAULT_POLICY
 from devoured_publisher.features import text_features
-from devoured_publisher.repositories import StoryRepository
+from devoured_publisher.repositories import EditionPages, EditionRepository, StoryRepository
 from devoured_publisher.sections import SECTION_ORDER
 from devoured_publisher.tables import publisher_items
 from devoured_publisher.uow import PublisherUnitOfWork
@@ -102,3 +103,30 @@ async def test_a_cut_in_a_worker_process_reads_postgresql_as_the_publisher_does(
     assert there.edition.shown() == here.edition.shown() != []
     assert there.edition.editor_json() == here.edition.editor_json()
     assert there.edition.also_covered == here.edition.shown_only().also_covered != {}
+
+
+async def test_an_editions_pages_are_stored_with_it_and_read_alone(
+    session: AsyncSession,
+) -> None:
+    editions = EditionRepository(session)
+    record = EditionRecord(
+        edition_id="2026-11-29",
+        edition_date=date(2026, 11, 29),
+        title="Test Digest",
+        overview="o",
+        item_count=1,
+        story_count=1,
+        markdown="m",
+        html="<p>file</p>",
+        content_hash="c",
+        built_at=datetime(2026, 11, 29, 12, tzinfo=UTC),
+    )
+    page = "<p>web \N{EM DASH} " + "x" * 300_000 + "</p>"  # TOASTed on PostgreSQL
+    await editions.save(record, EditionPages(web_html=page, api_json='{"a":1}'))
+    assert await editions.pages("2026-11-29") == EditionPages(page, '{"a":1}')
+    assert await editions.get("2026-11-29") == record
+    assert await editions.recent(5) == [record]
+    await editions.save(record)  # a record without pages: the site assembles the edition
+    assert await editions.pages("2026-11-29") is None
+    assert await editions.pages("2026-11-28") is None
+    await session.rollback()

@@ -31,6 +31,7 @@ from devoured_publisher.intake import story_of
 from devoured_publisher.pages import render_html
 from devoured_publisher.period import Cadence, EditionPeriod, period_for, period_of_edition
 from devoured_publisher.render import render_markdown
+from devoured_publisher.repositories import EditionPages
 from devoured_publisher.sections import DEFAULT_SECTIONS, section_order
 from devoured_publisher.sinks import EditionSink
 from devoured_publisher.uow import PublisherUnitOfWork
@@ -102,9 +103,11 @@ async def build_edition(
         built_at = latest or deps.clock()
         if leader is not None:
             await uow.leases.fence(leader.term())
-        record = await off_loop(functools.partial(_record, edition, built_at=built_at))
-        await uow.editions.save(record)
         published = edition.to_message()
+        record, pages = await off_loop(
+            functools.partial(_rendered, edition, published, built_at=built_at)
+        )
+        await uow.editions.save(record, pages)
         # Its files are written by the relay, just before it publishes this (write_files).
         await uow.outbox.add([published])
         await uow.commit()
@@ -296,6 +299,17 @@ async def _cut_elsewhere(uow: PublisherUnitOfWork, edition_id: str, deps: Publis
     if not deps.cut_worker_from or not shareable(deps.database_url):
         return False
     return await uow.stories.count_for_edition(edition_id) >= deps.cut_worker_from
+
+
+def _rendered(
+    edition: Edition, published: DigestPublished, *, built_at: datetime
+) -> tuple[EditionRecord, EditionPages]:
+    """The edition's record and what the website serves for it (``web.py``): its page and,
+    for the JSON API, its ``DigestPublished``."""
+    pages = EditionPages(
+        web_html=render_html(edition, web=True), api_json=published.model_dump_json()
+    )
+    return _record(edition, built_at=built_at), pages
 
 
 def _record(edition: Edition, *, built_at: datetime) -> EditionRecord:

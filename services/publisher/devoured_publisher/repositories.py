@@ -7,7 +7,7 @@ unit tests run them on SQLite (the ``database`` fixture).
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Select,
@@ -267,20 +267,50 @@ class StoryRepository:
         return statement.order_by(c.received_at.desc())
 
 
+class EditionPages(NamedTuple):
+    """An edition's website page and API body, rendered by its build."""
+
+    web_html: str
+    api_json: str
+
+
+# An edition's record without its pages, which only the website reads, one at a time.
+_RECORD_COLUMNS = [c for c in publisher_editions.c if c.name not in ("web_html", "api_json")]
+
+
 class EditionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def save(self, edition: EditionRecord) -> None:
-        await upsert(self._session, publisher_editions, edition.model_dump(), keys=["edition_id"])
+    async def save(self, edition: EditionRecord, pages: EditionPages | None = None) -> None:
+        """Store ``edition``, with the ``pages`` its build rendered for the website (None
+        leaves none: the site then assembles the edition per request)."""
+        values = edition.model_dump() | {
+            "web_html": pages.web_html if pages else None,
+            "api_json": pages.api_json if pages else None,
+        }
+        await upsert(self._session, publisher_editions, values, keys=["edition_id"])
 
     async def get(self, edition_id: str) -> EditionRecord | None:
         row = (
             await self._session.execute(
-                select(publisher_editions).where(publisher_editions.c.edition_id == edition_id)
+                select(*_RECORD_COLUMNS).where(publisher_editions.c.edition_id == edition_id)
             )
         ).first()
         return EditionRecord.model_validate(utc_row(dict(row._mapping))) if row else None
+
+    async def pages(self, edition_id: str) -> EditionPages | None:
+        """The pages stored with edition ``edition_id``; None when there is no such edition or
+        it was stored without them (built before 0016)."""
+        e = publisher_editions.c
+        row = (
+            await self._session.execute(
+                select(e.web_html, e.api_json).where(e.edition_id == edition_id)
+            )
+        ).first()
+        if row is None or row.web_html is None or row.api_json is None:
+            return None
+        return EditionPages(web_html=row.web_html, api_json=row.api_json)
 
     async def latest(self) -> EditionRecord | None:
         editions = await self.recent(1)
@@ -288,7 +318,7 @@ class EditionRepository:
 
     async def recent(self, limit: int = 30, before: str | None = None) -> list[EditionRecord]:
         """The newest ``limit`` editions, or those older than edition ``before`` (one page)."""
-        query = select(publisher_editions)
+        query = select(*_RECORD_COLUMNS)
         if before is not None:
             query = query.where(publisher_editions.c.edition_id < before)
         rows = await self._session.execute(

@@ -67,6 +67,10 @@ publisher_editions = Table(
     Column("html", Text, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("built_at", DateTime(timezone=True), nullable=False),
+    # 0016_publisher_pages: the web page and the API body as the build rendered them, served
+    # instead of assembling the edition per request. NULL before 0016 (assembled on request).
+    Column("web_html", Text, nullable=True),
+    Column("api_json", Text, nullable=True),
 )
 
 publisher_deliveries = Table(

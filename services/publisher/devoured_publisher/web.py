@@ -3,10 +3,12 @@
 Pages are server-rendered and work without JavaScript. Reads go through the unit of work's
 repositories, so the site shows exactly what the publisher stored.
 
-An edition's page is assembled (clustering, the editor's cut) and rendered in a worker thread,
-never on the event loop: an edition of thousands of stories takes a while to assemble, and the
-loop also answers health probes and keeps the Kafka consumers' heartbeats. Only the database
-reads run on the loop (they await). At most ``RENDER_THREADS`` editions render at once.
+An edition's page and API body are the ones its last build rendered and stored with it
+(``EditionRepository.pages``): a request reads one row, whatever the edition's size. An edition
+built before those were stored is assembled (clustering, the editor's cut) and rendered in a
+worker thread, never on the event loop: an edition of thousands of stories takes seconds to
+assemble, and the loop also answers health probes and keeps the Kafka consumers' heartbeats.
+At most ``RENDER_THREADS`` editions render at once.
 
 ``/status`` is for operators: the pipeline's status (``devoured_infra.status``: lag, rate,
 dead letters, leases) plus the latest edition, as JSON, the same as ``devoured status --json``.
@@ -46,6 +48,7 @@ from devoured_publisher.pages import (
     render_html,
     render_search,
 )
+from devoured_publisher.repositories import EditionPages
 from devoured_publisher.settings import PublisherSettings
 from devoured_publisher.uow import PublisherUnitOfWork
 
@@ -175,7 +178,11 @@ class _Site:
         )
 
     async def edition(self, request: Request) -> Response:
-        edition = await self._edition(request.path_params["edition_id"])
+        edition_id = request.path_params["edition_id"]
+        stored = await self._pages(edition_id)
+        if stored is not None:
+            return HTMLResponse(stored.web_html)
+        edition = await self._edition(edition_id)
         page = await self._in_worker(lambda: render_html(edition, web=True))
         return HTMLResponse(page)
 
@@ -220,10 +227,18 @@ class _Site:
         return JSONResponse([_edition_summary(e) for e in editions], headers=headers)
 
     async def api_edition(self, request: Request) -> Response:
-        edition = await self._edition(request.path_params["edition_id"])
-        return await self._in_worker(  # the response renders its JSON body when made
-            lambda: JSONResponse(edition.to_message().model_dump(mode="json"))
-        )
+        edition_id = request.path_params["edition_id"]
+        stored = await self._pages(edition_id)
+        if stored is not None:
+            return Response(stored.api_json, media_type="application/json")
+        edition = await self._edition(edition_id)
+        body = await self._in_worker(lambda: edition.to_message().model_dump_json())
+        return Response(body, media_type="application/json")
+
+    async def _pages(self, edition_id: str) -> EditionPages | None:
+        """What the edition's last build rendered for the site (None: built before 0016)."""
+        async with self._deps.new_uow() as uow:
+            return await uow.editions.pages(edition_id)
 
     async def api_articles(self, request: Request) -> Response:
         query = request.query_params.get("q") or None
@@ -232,9 +247,9 @@ class _Site:
         return JSONResponse([_story_json(s) for s in stories])
 
     async def _edition(self, edition_id: str) -> Edition:
-        """A published edition as the publisher assembles it (off the event loop, on the
-        editions' own thread, never in a process of its own: starting one takes longer than a
-        page may); 404 when there is none."""
+        """A published edition assembled again, for one built before its pages were stored
+        (off the event loop, on the editions' own thread, never in a process of its own:
+        starting one takes longer than a page may); 404 when there is none."""
         async with self._deps.new_uow() as uow:
             if await uow.editions.get(edition_id) is None:
                 raise HTTPException(404, f"no edition {edition_id}")

@@ -167,14 +167,21 @@ async def test_a_big_edition_is_cut_in_a_process_of_its_own_to_the_same_edition(
             await assemble_stored_edition(uow, EDITION, in_place, stored=False)
     assert _cuts() == (before[0] + 3, before[1] + 1)
 
-    # A web page never waits for a process to start: its cut is made in place.
+    # The website serves the page the build rendered (no cut); for an edition stored without
+    # it (before 0016) the cut is made in place: a page never waits for a process to start.
     await build_edition(EDITION, deps=deps)
     assert _cuts() == (before[0] + 3, before[1] + 2)
     app = create_web_app(deps, base_url="http://testserver")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as site:
-        page = await site.get(f"/editions/{EDITION}")
-    assert page.status_code == 200
+        assert (await site.get(f"/editions/{EDITION}")).status_code == 200
+        assert _cuts() == (before[0] + 3, before[1] + 2)
+        async with deps.new_uow() as uow:
+            record = await uow.editions.get(EDITION)
+            assert record is not None
+            await uow.editions.save(record)
+            await uow.commit()
+        assert (await site.get(f"/editions/{EDITION}")).status_code == 200
     assert _cuts() == (before[0] + 4, before[1] + 2)
 
 
