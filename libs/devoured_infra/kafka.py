@@ -25,6 +25,7 @@ from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.asgi.handlers import GetHandler
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 from prometheus_client import make_asgi_app
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -289,10 +290,11 @@ def _subscribe(
         # More than one: a consumer per slot in the group, each handling its partitions' records
         # one at a time (FastStream's ConcurrentBetweenPartitionsSubscriber).
         max_workers=max(1, stage.concurrency),
+        decoder=_as_is,
         **_consumer_options(settings, stage),
     )
-    async def consume(msg: KafkaMessage) -> None:
-        raw = msg.raw_message
+    async def consume(msg: Any) -> None:
+        raw = cast(KafkaMessage, msg).raw_message
         assert not isinstance(raw, tuple)  # noqa: S101 - narrows the type; no batch subscriber
         record = _record(logical_topic, raw)
         try:
@@ -307,6 +309,15 @@ def _subscribe(
             raise
 
     return outage
+
+
+async def _as_is(msg: StreamMessage[Any]) -> StreamMessage[Any]:
+    """The handler's argument: the consumed message itself, with its Kafka record(s), which
+    ``RecordProcessor`` validates from their bytes. FastStream's own decoder would parse each
+    record's JSON first, for nothing (a tenth of the extractor's CPU outside extraction), and
+    taking the message as ``KafkaMessage`` (a ``Context`` field, resolved by a synchronous
+    function) cost a hop to a worker thread and back for every call."""
+    return msg
 
 
 def _subscribe_batches(
@@ -325,9 +336,11 @@ def _subscribe_batches(
         batch=True,
         max_records=settings.consumer_batch_records,
         batch_timeout_ms=BATCH_POLL_MS,
+        decoder=_as_is,
         **_consumer_options(settings, stage),
     )
-    async def consume(msg: KafkaMessage) -> None:
+    async def consume(batch_message: Any) -> None:
+        msg = cast(KafkaMessage, batch_message)
         raw = msg.raw_message
         batch = raw if isinstance(raw, tuple) else (raw,)
         records = [_record(logical_topic, r) for r in batch]

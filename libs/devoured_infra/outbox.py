@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from devoured_core.messages import PIPELINE_MESSAGES, DeadLetter, Message
@@ -69,6 +69,12 @@ class OutboxRelay:
         self._before_publish = before_publish
         self._keep_sent = keep_sent
         self._wakeup = asyncio.Event()
+        # Built once: building a statement and its cache key costs more CPU than sending it.
+        oldest_unsent = select(outbox).where(*self._unsent()).order_by(outbox.c.id).limit(batch)
+        self._oldest_unsent = {
+            "postgresql": oldest_unsent.with_for_update(skip_locked=True),
+            "sqlite": oldest_unsent,
+        }
 
     def wake(self) -> None:
         """Something was committed to the outbox: flush now rather than at the next tick."""
@@ -85,9 +91,7 @@ class OutboxRelay:
 
     async def _flush_batch(self) -> int:
         async with self._sessions() as session, session.begin():
-            query = select(outbox).where(*self._unsent()).order_by(outbox.c.id).limit(self._batch)
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
+            query = self._oldest_unsent[session.get_bind().dialect.name]
             rows = (await session.execute(query)).mappings().all()
             # A pipelining publisher gets the whole batch before the first ack is awaited (one
             # round of produce requests, not a round trip per row); the rows are marked sent
@@ -119,9 +123,7 @@ class OutboxRelay:
                 raise refused[0]
             if rows:
                 ids = [row["id"] for row in rows]
-                await session.execute(
-                    update(outbox).where(outbox.c.id.in_(ids)).values(sent_at=_now())
-                )
+                await session.execute(_MARK_SENT, {"ids": ids, "now": _now()})
         return len(rows)
 
     async def run(
@@ -213,6 +215,13 @@ class OutboxLetterBox:
                 [letter], topic=topic, dedupe_key=dedupe_key
             )
         self._wake()
+
+
+_MARK_SENT = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .values(sent_at=bindparam("now"))
+)
 
 
 def _decode(

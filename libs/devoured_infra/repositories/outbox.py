@@ -36,11 +36,9 @@ class OutboxRepository:
         now = datetime.now(UTC)
         # The relay publishes each row in the trace of the span that queued it.
         trace_context = tracing.current()
-        statement = insert(outbox)
+        statement = _INSERT
         if dedupe_key is not None:
-            dialect = self._session.get_bind().dialect.name
-            insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert_of(outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            statement = _INSERT_ONCE[self._session.get_bind().dialect.name]
         await self._session.execute(
             statement,
             [
@@ -58,3 +56,11 @@ class OutboxRepository:
                 for message in messages
             ],
         )
+
+
+# Built once: building a statement and its cache key costs more CPU than sending it.
+_INSERT = insert(outbox)
+_INSERT_ONCE = {
+    "postgresql": postgresql.insert(outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+    "sqlite": sqlite.insert(outbox).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+}
