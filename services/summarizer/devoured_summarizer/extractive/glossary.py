@@ -55,6 +55,7 @@ def tokens(text: str) -> list[str]:
     return [t.strip("'’-") if t[0].isalnum() else BREAK for t in _TOKEN.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 14)  # as ``text.stem``
 def term_stem(word: str) -> str:
     """``stem`` for glossary matching: an acronym is not an inflected word.
 
@@ -90,15 +91,24 @@ def find_in(text: str, *, seen: bool = True) -> dict[str, tuple[str, int]]:
     return {t: (d, i) for t, (_, d, i) in find_stems(stems(tokens(text)), seen=seen).items()}
 
 
+@functools.cache
+def _first_words(seen: bool) -> frozenset[str]:
+    return frozenset(key[0] for key in glossary(seen) if key)
+
+
 def find_stems(stemmed: list[str], *, seen: bool = True) -> dict[str, tuple[str, str, int]]:
     """Glossary terms in a text given as ``stems(tokens(text))``, each under the spelling the
     text uses first: term -> (entry name, definition, first position); aliases of one entry
     count once."""
     entries = glossary(seen)
+    starts = _first_words(seen)
     found: dict[str, tuple[str, str, int]] = {}
     entries_seen: set[str] = set()
     i = 0
     while i < len(stemmed):
+        if stemmed[i] not in starts:  # most words begin no term: no lookups of their phrases
+            i += 1
+            continue
         for n in range(MAX_TERM_WORDS, 0, -1):
             entry = entries.get(tuple(stemmed[i : i + n]))
             if entry:

@@ -56,7 +56,7 @@ def pair_features(article: str) -> dict[Pair, tuple[float, ...]]:
             float(n >= 2),
             float(stop == 0),
             float(stop == 2),
-            float(any(c.isdigit() for c in first + second)),
+            float(not (first + second).isalpha()),  # tokens are [a-z0-9]+: a digit
             float(named == 1),
             float(named == 2),
         )
@@ -71,4 +71,12 @@ def likelihood(model: PairModel, features: tuple[float, ...]) -> float:
 
 def pair_likelihoods(article: str, model: PairModel = PAIR_MODEL) -> dict[Pair, float]:
     """Each article pair's chance of appearing in a digest's Deep dive of the article."""
-    return {pair: likelihood(model, f) for pair, f in pair_features(article).items()}
+    # Most pairs share their traits (six of seven are 0 or 1): one model call per distinct set.
+    chances: dict[tuple[float, ...], float] = {}
+    found: dict[Pair, float] = {}
+    for pair, traits in pair_features(article).items():
+        chance = chances.get(traits)
+        if chance is None:
+            chance = chances[traits] = likelihood(model, traits)
+        found[pair] = chance
+    return found

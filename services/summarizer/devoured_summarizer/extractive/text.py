@@ -1,5 +1,6 @@
 """Words for scoring: lower-cased content words with a light suffix stem."""
 
+import functools
 import re
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’+-]*|\d+(?:[.,]\d+)*%?")
@@ -27,6 +28,9 @@ def content_words(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
 
+# Memoised: an article stems each of its words in several passes (scoring, pairs, coverage,
+# the decoder), and the web's vocabulary is Zipfian, so a bounded table answers most calls.
+@functools.lru_cache(maxsize=1 << 14)
 def stem(word: str) -> str:
     """Fold the commonest English inflections together (models/model, running/run)."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
