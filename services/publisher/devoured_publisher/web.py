@@ -178,12 +178,11 @@ class _Site:
         )
 
     async def edition(self, request: Request) -> Response:
-        edition_id = request.path_params["edition_id"]
-        stored = await self._pages(edition_id)
-        if stored is not None:
-            return HTMLResponse(stored.web_html)
-        edition = await self._edition(edition_id)
-        page = await self._in_worker(lambda: render_html(edition, web=True))
+        page = await self._rendered(
+            request.path_params["edition_id"],
+            stored=lambda pages: pages.web_html,
+            render=lambda edition: render_html(edition, web=True),
+        )
         return HTMLResponse(page)
 
     async def article(self, request: Request) -> Response:
@@ -227,18 +226,28 @@ class _Site:
         return JSONResponse([_edition_summary(e) for e in editions], headers=headers)
 
     async def api_edition(self, request: Request) -> Response:
-        edition_id = request.path_params["edition_id"]
-        stored = await self._pages(edition_id)
-        if stored is not None:
-            return Response(stored.api_json, media_type="application/json")
-        edition = await self._edition(edition_id)
-        body = await self._in_worker(lambda: edition.to_message().model_dump_json())
+        body = await self._rendered(
+            request.path_params["edition_id"],
+            stored=lambda pages: pages.api_json,
+            render=lambda edition: edition.to_message().model_dump_json(),
+        )
         return Response(body, media_type="application/json")
 
-    async def _pages(self, edition_id: str) -> EditionPages | None:
-        """What the edition's last build rendered for the site (None: built before 0016)."""
+    async def _rendered(
+        self,
+        edition_id: str,
+        *,
+        stored: Callable[[EditionPages], str],
+        render: Callable[[Edition], str],
+    ) -> str:
+        """The ``stored`` part of what the edition's last build rendered for the site; for an
+        edition built before 0016, ``render`` of it assembled again (off the event loop)."""
         async with self._deps.new_uow() as uow:
-            return await uow.editions.pages(edition_id)
+            pages = await uow.editions.pages(edition_id)
+        if pages is not None:
+            return stored(pages)
+        edition = await self._edition(edition_id)
+        return await self._in_worker(lambda: render(edition))
 
     async def api_articles(self, request: Request) -> Response:
         query = request.query_params.get("q") or None
