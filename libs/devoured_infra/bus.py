@@ -36,9 +36,11 @@ class Stage:
     """One pipeline stage as a transport sees it: who it is, what it eats, how it handles it.
 
     ``concurrency``: how many records the Kafka transport handles at once, each from a
-    different partition (one consumer per slot in the stage's group, so a partition's records
-    stay in order and each offset is committed after its own record). Worth it for a stage
-    that waits on I/O (the fetcher); a CPU-bound stage scales with replicas instead.
+    different partition, so a partition's records stay in order. Worth it for a stage that
+    waits on I/O (the fetcher); a CPU-bound stage scales with replicas instead. Without
+    ``batch``, one consumer per slot in the stage's group, each offset committed after its own
+    record; with it, one consumer whose poll is handled in lanes, one per partition, sharing
+    a session committed every ``DEVOURED_CONSUMER_BATCH_MAX_S`` (``pump``).
 
     ``batch``: the handler may share a transaction with the records around it
     (``devoured_infra.pump.RecordProcessor.process_batch``). True when everything it does

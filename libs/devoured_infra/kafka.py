@@ -53,7 +53,7 @@ from devoured_infra.service import (
     Wake,
 )
 from devoured_infra.settings import Settings
-from devoured_infra.uow import shared_transaction
+from devoured_infra.uow import GroupCommit, shared_transaction
 
 log = logging.getLogger("devoured.kafka")
 
@@ -256,7 +256,8 @@ def _subscribe(
     sessions: async_sessionmaker[AsyncSession],
 ) -> Outage:
     outage = Outage(stage.service)
-    batched = stage.batch and stage.concurrency <= 1 and settings.consumer_batch_records > 1
+    batched = stage.batch and settings.consumer_batch_records > 1
+    lanes = batched and stage.concurrency > 1
 
     async def wake_relay(outputs: Sequence[Message]) -> None:
         chance = settings.test_crash_after_commit
@@ -277,6 +278,7 @@ def _subscribe(
         max_letter_bytes=settings.kafka_max_message_bytes,
         letters=letters,
         batch_scope=(lambda: shared_transaction(sessions)) if batched else None,
+        group_scope=(lambda: GroupCommit(sessions)) if lanes else None,
         chunk_max_s=settings.consumer_batch_max_s,
     )
     logical_topic = stage.message_type.TOPIC
@@ -347,11 +349,10 @@ def _subscribe_batches(
         # The subscriber's own AIOKafkaConsumer (FastStream's protocol type names only commit()).
         consumer = cast(AIOKafkaConsumer, msg.consumer)
         topic = settings.physical_topic(logical_topic)
-        handled = 0
+        handled: set[tuple[int, int]] = set()
 
         async def commit(done: Sequence[Record]) -> None:
-            nonlocal handled
-            handled += len(done)
+            handled.update((r.partition, r.offset) for r in done)
             try:
                 await consumer.commit(
                     {TopicPartition(topic, r.partition): r.offset + 1 for r in done}
@@ -369,8 +370,9 @@ def _subscribe_batches(
             # Whatever stopped the batch, the records not handled come again: the consumer's
             # position is past them, and a later commit would otherwise skip them.
             rewind: dict[int, int] = {}
-            for record in records[handled:]:
-                rewind.setdefault(record.partition, record.offset)
+            for record in records:
+                if (record.partition, record.offset) not in handled:
+                    rewind.setdefault(record.partition, record.offset)
             for partition, offset in rewind.items():
                 # A partition lost to a rebalance meanwhile is not ours to rewind: its new
                 # owner starts from the committed offset anyway.

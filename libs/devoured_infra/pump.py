@@ -13,6 +13,15 @@ the records around it commit together, so a database commit, a relay wake and an
 are paid per chunk of records, not per record. Any failure in a chunk rolls the chunk back and
 its records up to the failing one go through ``process`` one by one, where the fault is
 classified as for a single record; the batch then goes on in chunks.
+
+A batch stage with ``concurrency`` above one (the fetcher, which waits on the network) has
+its records handled in lanes instead: one lane per partition, in order, up to
+``concurrency`` lanes at once, all on one ``uow.GroupCommit`` that commits every
+``chunk_max_s`` whatever is still running. A record is done once the commit after its handler
+returned succeeded; only then is the transport told (its offset). A failure anywhere rolls the
+uncommitted part back, and every record not done goes through ``process`` one by one, its
+lane's order kept. Lanes stop taking records after ``OVERLAP_WINDOW_CHUNKS`` chunks, so one
+busy partition does not keep the consumer from polling the others.
 """
 
 import asyncio
@@ -22,7 +31,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -34,8 +43,11 @@ from devoured_infra.bus import Publisher, Stage
 from devoured_infra.dlq import build_dead_letter
 from devoured_infra.faults import Fault, Outage, classify, describe
 from devoured_infra.log_context import bind, bound
+from devoured_infra.uow import GroupCommit
 
 log = logging.getLogger("devoured.pump")
+
+OVERLAP_WINDOW_CHUNKS = 5
 
 
 @dataclass(frozen=True)
@@ -67,14 +79,49 @@ class OutageContinues(Exception):
 BatchScope = Callable[[], AbstractAsyncContextManager[None]]
 """Opens the transaction a chunk of records shares (``uow.shared_transaction`` of the
 service's sessions)."""
+GroupScope = Callable[[], GroupCommit]
+"""Opens the session that lanes of records share (``uow.GroupCommit`` of the service's
+sessions)."""
 
 
 @dataclass(frozen=True)
 class _Handled:
     record: Record
     ids: dict[str, object]
-    outputs: int
+    outputs: Sequence[Message]
     seconds: float
+    # Already counted and logged by ``process`` (an invalid record dead-lettered on its own).
+    reported: bool = False
+
+
+@dataclass
+class _LaneRun:
+    """Records of a batch in lanes: handled since the last commit, and done (committed)."""
+
+    finished: list[_Handled] = field(default_factory=list)
+    done: list[Record] = field(default_factory=list)
+    failure: BaseException | None = None
+
+    def finish(self, handled: _Handled) -> None:
+        self.finished.append(handled)
+
+    def take(self) -> tuple[list[_Handled], list[Message]]:
+        """What the commit about to happen makes done (run while no unit of work runs)."""
+        taken, self.finished = self.finished, []
+        return taken, [m for each in taken for m in each.outputs]
+
+
+def _position(record: Record) -> tuple[int, int]:
+    return record.partition, record.offset
+
+
+def _lanes(records: Sequence[Record]) -> list[list[Record]]:
+    """The records of each partition, in the order consumed; partitions in order of first
+    appearance."""
+    lanes: dict[int, list[Record]] = {}
+    for record in records:
+        lanes.setdefault(record.partition, []).append(record)
+    return list(lanes.values())
 
 
 class RecordProcessor:
@@ -92,6 +139,7 @@ class RecordProcessor:
         max_letter_bytes: int = 16 * 1024 * 1024,
         letters: LetterBox | None = None,
         batch_scope: BatchScope | None = None,
+        group_scope: GroupScope | None = None,
         chunk_max_s: float = 1.0,
     ) -> None:
         self._stage = stage
@@ -107,6 +155,7 @@ class RecordProcessor:
         self._max_letter_bytes = max_letter_bytes
         self._letters = letters
         self._batch_scope = batch_scope
+        self._group_scope = group_scope
         self._chunk_max_s = chunk_max_s
 
     async def hand_back(self, record: Record) -> None:
@@ -165,7 +214,13 @@ class RecordProcessor:
         Chunks share a transaction while their handling takes under ``chunk_max_s`` (a
         long transaction holds row locks and risks the server's idle timeout). ``handled`` is
         told the records of each chunk (or single record) once its transaction committed, so
-        the transport commits their offsets then, not only at the end of the batch."""
+        the transport commits their offsets then, not only at the end of the batch.
+
+        A stage with ``concurrency`` above one and a ``group_scope`` is handled in lanes
+        (module doc); there the records handled are, in each partition, the first ones (the
+        transport rewinds each partition to its first record not handled)."""
+        if self._group_scope is not None and self._stage.concurrency > 1:
+            return await self._process_lanes(records, budget_s=budget_s, handled=handled)
         done = 0
         started = time.perf_counter()
         while done < len(records) and time.perf_counter() - started < budget_s:
@@ -210,7 +265,7 @@ class RecordProcessor:
                     ids, produced = await self._handle_shared(record)
                     outputs.extend(produced)
                     handled.append(
-                        _Handled(record, ids, len(produced), time.perf_counter() - one_started)
+                        _Handled(record, ids, produced, time.perf_counter() - one_started)
                     )
                     index += 1
                     if time.perf_counter() - started >= self._chunk_max_s:
@@ -223,11 +278,19 @@ class RecordProcessor:
                 extra={"records": index - start, "error": describe(exc)[:300]},
             )
             return index, failed
+        await self._committed(handled, outputs)
+        return index, None
+
+    async def _committed(self, handled: Sequence[_Handled], outputs: Sequence[Message]) -> None:
+        """What follows the commit of records handled together: the relay woken, metrics, a
+        "processed" line each."""
         self._outage.recovered()
         if self._after_commit is not None:
             await self._after_commit(outputs)
         service = self._stage.service
         for each in handled:
+            if each.reported:
+                continue
             topic = each.record.topic
             metrics.MESSAGES_CONSUMED.labels(service, topic).inc()
             metrics.HANDLER_SECONDS.labels(service, topic).observe(each.seconds)
@@ -238,17 +301,136 @@ class RecordProcessor:
                     "topic": topic,
                     "partition": each.record.partition,
                     "offset": each.record.offset,
-                    "outputs": each.outputs,
+                    "outputs": len(each.outputs),
                     "seconds": round(each.seconds, 4),
                     "batch": len(handled),
                 },
             )
-        return index, None
+
+    async def _process_lanes(
+        self,
+        records: Sequence[Record],
+        *,
+        budget_s: float,
+        handled: Callable[[Sequence[Record]], Awaitable[None]] | None,
+    ) -> int:
+        """Handle ``records`` in lanes on one ``GroupCommit`` (module doc); returns how many
+        were handled."""
+        assert self._group_scope is not None  # noqa: S101 - only called with a scope
+        started = time.perf_counter()
+        window_s = min(budget_s, self._chunk_max_s * OVERLAP_WINDOW_CHUNKS)
+        lanes = _lanes(records)
+        run = _LaneRun()
+        slots = asyncio.Semaphore(self._stage.concurrency)
+
+        async def lane(queue: Sequence[Record]) -> None:
+            async with slots:
+                for record in queue:
+                    if run.failure is not None or time.perf_counter() - started >= window_s:
+                        return
+                    try:
+                        run.finish(await self._handle_in_group(record))
+                    except Exception as exc:
+                        run.failure = run.failure or exc
+                        return
+
+        async with self._group_scope() as group:
+            lanes_done = asyncio.ensure_future(asyncio.gather(*(lane(q) for q in lanes)))
+            try:
+                while run.failure is None:
+                    await asyncio.wait({lanes_done}, timeout=self._chunk_max_s)
+                    last = lanes_done.done()
+                    if run.failure is not None:
+                        break
+                    try:
+                        taken, outputs = await group.commit(run.take)
+                    except Exception as exc:
+                        run.failure = exc
+                        break
+                    if taken:
+                        await self._committed(taken, outputs)
+                        done = sorted((each.record for each in taken), key=_position)
+                        run.done.extend(done)
+                        if handled is not None:
+                            await handled(done)
+                    if last:
+                        break
+                # A failure stops every lane at its next record; then the rest is taken back.
+                await lanes_done
+            finally:
+                lanes_done.cancel()
+            if run.failure is not None:
+                await group.rollback()
+        if run.failure is None:
+            return len(run.done)
+        log.debug(
+            "lanes rolled back; their records go one by one",
+            extra={"records": len(records), "error": describe(run.failure)[:300]},
+        )
+        committed = {_position(r) for r in run.done}
+        left = [[r for r in queue if _position(r) not in committed] for queue in lanes]
+        return len(committed) + await self._one_by_one(
+            [queue for queue in left if queue],
+            slots,
+            handled=handled,
+            open_until=started + window_s,
+        )
+
+    async def _one_by_one(
+        self,
+        lanes: Sequence[Sequence[Record]],
+        slots: asyncio.Semaphore,
+        *,
+        handled: Callable[[Sequence[Record]], Awaitable[None]] | None,
+        open_until: float,
+    ) -> int:
+        """Each lane's records through ``process``, each in its own transaction, lanes at
+        once; a lane stops where a record is handed back. The first record of each lane is
+        handled whatever the time, so a batch always gets somewhere."""
+        count = 0
+
+        async def lane(queue: Sequence[Record]) -> None:
+            nonlocal count
+            async with slots:
+                for index, record in enumerate(queue):
+                    if index and time.perf_counter() >= open_until:
+                        return
+                    try:
+                        await self.process(record)
+                    except OutageContinues:
+                        return
+                    except Exception:
+                        await self.hand_back(record)
+                        return
+                    count += 1
+                    if handled is not None:
+                        await handled([record])
+
+        await asyncio.gather(*(lane(queue) for queue in lanes))
+        return count
+
+    async def _handle_in_group(self, record: Record) -> _Handled:
+        """Handle ``record`` in the group's session. An invalid record is dead-lettered at
+        once, in a transaction of its own (``process``): it is done at the group's next commit
+        like the others, with nothing of its own in that commit."""
+        started = time.perf_counter()
+        try:
+            message = self._stage.message_type.model_validate_json(record.value)
+        except ValidationError:
+            await self.process(record)
+            return _Handled(record, {}, [], time.perf_counter() - started, reported=True)
+        ids, produced = await self._handle_message(record, message)
+        return _Handled(record, ids, produced, time.perf_counter() - started)
 
     async def _handle_shared(self, record: Record) -> tuple[dict[str, object], Sequence[Message]]:
         """Validate and handle ``record`` inside the chunk's transaction; anything wrong
         (an invalid record included) raises, and ``process`` deals with it on its own."""
         message = self._stage.message_type.model_validate_json(record.value)
+        return await self._handle_message(record, message)
+
+    async def _handle_message(
+        self, record: Record, message: Message
+    ) -> tuple[dict[str, object], Sequence[Message]]:
         ids = type(message).log_ids(
             {k: getattr(message, k) for k in ("article_id", "url", "kind") if hasattr(message, k)}
         )

@@ -99,9 +99,11 @@ def wire(
         "fetcher",
         FetchRequested,
         functools.partial(fetch, deps=deps),
-        # Each slot takes a different partition of devoured.fetch_requested (keyed by host, so
-        # one host's requests stay in one slot, in order, at the host's own pace).
+        # Up to this many partitions of devoured.fetch_requested at once, each in its own lane
+        # (keyed by host, so one host's requests stay in one lane, in order, at the host's own
+        # pace), their writes committed together (pump: lanes).
         concurrency=fetcher.concurrency,
+        batch=True,
     )
     return stage, deps
 
