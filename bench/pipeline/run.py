@@ -188,12 +188,17 @@ async def bench(options: Options) -> list[str]:
     if options.noop_messages:
         batched = await noop_stage_cost(options.noop_messages)
         single = await noop_stage_cost(options.noop_messages, batch_records=1)
+        lanes = await noop_stage_cost(options.noop_messages, concurrency=8)
+        slots = await noop_stage_cost(options.noop_messages, batch_records=1, concurrency=8)
         lines.append(
             f"pipeline/transport: no-op stage over Kafka + PostgreSQL outbox, "
             f"{batched.messages} messages of {batched.payload_bytes} B, batched "
             f"(DEVOURED_CONSUMER_BATCH_RECORDS=100): {batched.wall_ms:.2f} ms wall, "
             f"{batched.cpu_ms:.2f} CPU ms per message (goal < 2 ms); one record per transaction "
-            f"(=1): {single.wall_ms:.2f} ms wall, {single.cpu_ms:.2f} CPU ms"
+            f"(=1): {single.wall_ms:.2f} ms wall, {single.cpu_ms:.2f} CPU ms; the fetcher's "
+            f"shape, 8 at once: in lanes {lanes.wall_ms:.2f} ms wall, {lanes.cpu_ms:.2f} CPU ms; "
+            f"one consumer per slot, a transaction per record (as before lanes) "
+            f"{slots.wall_ms:.2f} ms wall, {slots.cpu_ms:.2f} CPU ms"
         )
     return lines
 

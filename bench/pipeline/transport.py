@@ -47,10 +47,11 @@ class TransportCost:
 
 
 async def noop_stage_cost(
-    messages: int = 2000, *, partitions: int = 12, batch_records: int = 100
+    messages: int = 2000, *, partitions: int = 12, batch_records: int = 100, concurrency: int = 1
 ) -> TransportCost:
     """``batch_records`` 1: a transaction and an offset commit per record (the stage not
-    batched), as before batches."""
+    batched), as before batches. ``concurrency`` above one: the records in lanes, as the
+    fetcher handles them (with ``batch_records`` 1, one consumer per slot, as it did before)."""
     tag = uuid.uuid4().hex[:8]
     database = f"bench_noop_{tag}"
     url = await create_database(database)
@@ -66,7 +67,7 @@ async def noop_stage_cost(
         await ensure_topics(settings)
         sample = UrlSubmitted(url="http://127.0.0.2/a/1.html", submitted_by="bench")
         await _produce(settings, messages)
-        return await _consume_all(settings, messages, len(sample.model_dump_json()))
+        return await _consume_all(settings, messages, len(sample.model_dump_json()), concurrency)
     finally:
         await drop_database(database)
         await drop_topics(settings.kafka_topic_prefix)
@@ -88,7 +89,9 @@ async def _produce(settings: Settings, count: int) -> None:
         await producer.stop()
 
 
-async def _consume_all(settings: Settings, count: int, payload: int) -> TransportCost:
+async def _consume_all(
+    settings: Settings, count: int, payload: int, concurrency: int
+) -> TransportCost:
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
 
@@ -98,7 +101,7 @@ async def _consume_all(settings: Settings, count: int, payload: int) -> Transpor
             await uow.commit()
         return [message]
 
-    stage = Stage("noop", UrlSubmitted, forward, batch=True)
+    stage = Stage("noop", UrlSubmitted, forward, batch=True, concurrency=concurrency)
     app = build_app(settings, [stage], service="noop", sessions=sessions)
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     consumer = AIOKafkaConsumer(
