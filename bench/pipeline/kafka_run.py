@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bench.pipeline.procs import Service
+from bench.pipeline.procs import Service, infrastructure_cpu
 from bench.pipeline.site import Web
 from devoured_infra import registry
 from devoured_infra.lag import group_id, measure_lag
@@ -59,6 +59,9 @@ class KafkaRun:
     wall_s: float = 0.0
     items: int = 0
     cpu_s: dict[str, float] = field(default_factory=dict)
+    # PostgreSQL's and Kafka's CPU over the same span (the bench's own progress queries
+    # included: one count per stage a second).
+    infrastructure_cpu_s: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)
     final_rss: dict[str, int] = field(default_factory=dict)
     latencies_s: list[float] = field(default_factory=list)
@@ -237,6 +240,7 @@ async def _drive(
     for service in services:
         await asyncio.to_thread(service.wait_ready)
     started = time.monotonic()
+    infrastructure_before = infrastructure_cpu()
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False
@@ -261,6 +265,9 @@ async def _drive(
                 break
             await asyncio.sleep(1.0)
         result.cpu_s = {s.label: s.cpu() - s.cpu_at_ready for s in services}
+        result.infrastructure_cpu_s = {
+            name: cpu - infrastructure_before[name] for name, cpu in infrastructure_cpu().items()
+        }
         result.items = last_done.get("publisher", 0)
         result.load = os.getloadavg()
     finally:

@@ -47,6 +47,16 @@ class CoreCosts:
     def total_per_article(self) -> float:
         return sum(self.seconds.values()) / max(1, self.articles)
 
+    def mean_with(self, other: "CoreCosts") -> "CoreCosts":
+        """The mean of two measurements of the same articles (before and after a run: the
+        machine's speed drifts, and a VM that idled runs faster for a while)."""
+        return CoreCosts(
+            self.articles,
+            self.published,
+            self.skipped,
+            {k: (v + other.seconds[k]) / 2 for k, v in self.seconds.items()},
+        )
+
 
 def core_costs(web: Web, *, sample: int = 600) -> CoreCosts:
     """CPU seconds (process time) of each core over the ``web``'s first ``sample`` articles

@@ -50,6 +50,27 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
+INFRASTRUCTURE = {"postgresql": b"postgres", "kafka": b"kafka.Kafka"}
+"""What each server's processes have in their command line."""
+
+
+def infrastructure_cpu() -> dict[str, float]:
+    """CPU seconds so far of the PostgreSQL and Kafka processes on this machine (they share
+    its two cores with the services, so their work per article bounds throughput too)."""
+    pids: dict[str, list[int]] = {name: [] for name in INFRASTRUCTURE}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        for name, marker in INFRASTRUCTURE.items():
+            if marker in command:
+                pids[name].append(int(entry.name))
+    return {name: cpu_seconds(found) for name, found in pids.items()}
+
+
 def rss_bytes(pids: list[int]) -> int:
     total = 0
     for pid in pids:

@@ -76,6 +76,11 @@ def _kafka_lines(run: KafkaRun, core: CoreCosts, label: str) -> list[str]:
         f"{1000 * core.total_per_article:.1f} ms/article: CPU efficiency (cores/pipeline) "
         f"{core.total_per_article / max(per_article, 1e-9):.2f} (goal >= 0.8)"
     )
+    servers = ", ".join(
+        f"{name} {1000 * cpu / max(1, run.items):.1f}"
+        for name, cpu in sorted(run.infrastructure_cpu_s.items())
+    )
+    lines.append(f"  servers on the same cores, CPU ms/article: {servers}")
     limit_rate = 2 / max(core.total_per_article, 1e-9)
     lines.append(
         f"  throughput / CPU limit on 2 cores ({limit_rate:.1f} articles/s): "
@@ -133,15 +138,29 @@ async def bench(options: Options) -> list[str]:
         latency_s=options.latency_ms / 1000,
         release_s=release_s,
     ) as web:
-        core = core_costs(web)
+        before = core_costs(web)
+        embedded = await run_embedded(web) if options.embedded else None
+        politeness = {"DEVOURED_FETCH_HOST_DELAY_S": str(options.host_delay_s)}
+        soak = SOAK_POLLING if release_s else {}
+        run = await run_kafka(
+            web,
+            timeout_s=release_s + 1800.0,
+            log_dir=options.log_dir,
+            extra_env=politeness | soak,
+        )
+        # Measured again after the runs: the ratios use the mean of both.
+        after = core_costs(web)
+        core = before.mean_with(after)
         lines.append(
-            "pipeline/limit: stage cores alone, CPU ms/article: "
+            "pipeline/limit: stage cores alone, CPU ms/article (mean of before and after the "
+            "runs): "
             + ", ".join(f"{s} {1000 * core.per_article(s):.1f}" for s in core.seconds)
             + f"; sum {1000 * core.total_per_article:.1f} "
-            f"({core.published} of {core.articles} articles make an item, {core.skipped} skipped)"
+            f"(before {1000 * before.total_per_article:.1f}, "
+            f"after {1000 * after.total_per_article:.1f}; "
+            f"{core.published} of {core.articles} articles make an item, {core.skipped} skipped)"
         )
-        if options.embedded:
-            embedded = await run_embedded(web)
+        if embedded is not None:
             efficiency = core.total_per_article * embedded.items / max(embedded.cpu_s, 1e-9)
             lines.append(
                 f"pipeline/embedded (SQLite, one process): {embedded.items} items in "
@@ -151,14 +170,6 @@ async def bench(options: Options) -> list[str]:
                 f"; latency {_latency(embedded.latencies_s)}; RSS {embedded.peak_rss / MB:.0f} MiB"
                 f"; dead letters {embedded.dead_letters}"
             )
-        politeness = {"DEVOURED_FETCH_HOST_DELAY_S": str(options.host_delay_s)}
-        soak = SOAK_POLLING if release_s else {}
-        run = await run_kafka(
-            web,
-            timeout_s=release_s + 1800.0,
-            log_dir=options.log_dir,
-            extra_env=politeness | soak,
-        )
         lines += _kafka_lines(run, core, "soak" if release_s else "1 replica each")
         if release_s:
             lines.append(

@@ -82,17 +82,17 @@ LEGACY_STATES: dict[str, tuple[list[str], list[str]]] = {
 
 EXPECTED_HEADS = {
     "0008_leader_lease",  # "effective head": ``0011_redacted_targets`` depends on it
-    "0009_extractor_version_guard",  # "effective head": ``0009_version_guard`` depends on it
+    "0017_extractor_lz4",
     "0010_fetcher_retry",
-    "0013_outbox_trace_context",
-    "0016_publisher_pages",
+    "0014_outbox_lz4",
+    "0017_publisher_lz4",
     "0013_summarizer_merge",
 }
 SERVICE_HEADS = {
     "fetcher": "0010_fetcher_retry",
-    "extractor": "0009_extractor_version_guard",
+    "extractor": "0017_extractor_lz4",
     "summarizer": "0013_summarizer_merge",
-    "publisher": "0016_publisher_pages",
+    "publisher": "0017_publisher_lz4",
 }
 MakeDatabase = Callable[[], Awaitable[str]]
 WEBHOOK = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
