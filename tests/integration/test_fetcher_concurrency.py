@@ -1,9 +1,9 @@
 """The fetcher over Kafka overlaps fetches to different hosts while each host keeps its pace.
 
 Requests are keyed by host; the fetcher handles several partitions at once (lanes of one
-consumer's poll, docs/architecture.md#lanes), so a slow host holds up only its own partition. A local server on many
-loopback names (127.0.0.2 ...) answers slowly and records when each request started and
-ended, by host.
+consumer's poll, docs/architecture.md#lanes), so a slow host holds up only its own partition.
+A local server on many loopback names (127.0.0.2 ...) answers slowly and records when each
+request started and ended, by host.
 """
 
 import itertools
