@@ -54,6 +54,18 @@ class _Shared:
     holder: "asyncio.Task[object] | None" = None
     lost: BaseException | None = None
 
+    @classmethod
+    def of(cls, sessions: async_sessionmaker[AsyncSession], session: AsyncSession) -> "_Shared":
+        """``session`` shared, its writes counted (``NeedsOwnTransaction`` compares them)."""
+        shared = cls(sessions, session)
+
+        def count_writes(state: ORMExecuteState) -> None:
+            if state.is_insert or state.is_update or state.is_delete:
+                shared.writes += 1
+
+        event.listen(session.sync_session, "do_orm_execute", count_writes)
+        return shared
+
     async def take_turn(self) -> bool:
         """Wait for the session; False when this task has it already (a nested unit of work)."""
         task = asyncio.current_task()
@@ -81,14 +93,7 @@ async def shared_transaction(sessions: async_sessionmaker[AsyncSession]) -> Asyn
     """One transaction for every unit of work of ``sessions`` opened inside the block; it
     commits when the block ends normally and rolls back when it raises."""
     async with sessions() as session:
-        shared = _Shared(sessions, session)
-
-        def count_writes(state: ORMExecuteState) -> None:
-            if state.is_insert or state.is_update or state.is_delete:
-                shared.writes += 1
-
-        event.listen(session.sync_session, "do_orm_execute", count_writes)
-        token = _SHARED.set(shared)
+        token = _SHARED.set(_Shared.of(sessions, session))
         try:
             async with session.begin():
                 yield
@@ -106,13 +111,7 @@ class GroupCommit:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self._shared = _Shared(self._sessions, self._session)
-
-        def count_writes(state: ORMExecuteState) -> None:
-            if state.is_insert or state.is_update or state.is_delete:
-                self._shared.writes += 1
-
-        event.listen(self._session.sync_session, "do_orm_execute", count_writes)
+        self._shared = _Shared.of(self._sessions, self._session)
         self._token = _SHARED.set(self._shared)
         return self
 
