@@ -53,3 +53,7 @@ class Stage:
     handle: Handler
     concurrency: int = 1
     batch: bool = False
+    # In lanes: how long handling a message would wait before it starts (the fetcher: its
+    # host's pace). A lane leaves a record for the next poll rather than hold the poll's end
+    # past its window waiting for it.
+    wait_of: Callable[[Any], float] | None = None

@@ -20,8 +20,9 @@ its records handled in lanes instead: one lane per partition, in order, up to
 ``chunk_max_s`` whatever is still running. A record is done once the commit after its handler
 returned succeeded; only then is the transport told (its offset). A failure anywhere rolls the
 uncommitted part back, and every record not done goes through ``process`` one by one, its
-lane's order kept. Lanes stop taking records after ``OVERLAP_WINDOW_CHUNKS`` chunks, so one
-busy partition does not keep the consumer from polling the others.
+lane's order kept. Lanes stop taking records after ``OVERLAP_WINDOW_CHUNKS`` chunks, and
+before a record that would wait beyond that window to start (``Stage.wait_of``: a host's
+pace), so one busy or slow partition does not keep the consumer from polling the others.
 """
 
 import asyncio
@@ -101,6 +102,8 @@ class _LaneRun:
     finished: list[_Handled] = field(default_factory=list)
     done: list[Record] = field(default_factory=list)
     failure: BaseException | None = None
+    # A lane stopped at a record that would have waited past the window (``Stage.wait_of``).
+    waiting: bool = False
 
     def finish(self, handled: _Handled) -> None:
         self.finished.append(handled)
@@ -329,7 +332,11 @@ class RecordProcessor:
                     if run.failure is not None or time.perf_counter() - started >= window_s:
                         return
                     try:
-                        run.finish(await self._handle_in_group(record))
+                        message = self._parse(record)
+                        if self._waits_past(message, started + window_s):
+                            run.waiting = True
+                            return
+                        run.finish(await self._handle_in_group(record, message))
                     except Exception as exc:
                         run.failure = run.failure or exc
                         return
@@ -362,6 +369,9 @@ class RecordProcessor:
             if run.failure is not None:
                 await group.rollback()
         if run.failure is None:
+            if run.waiting and not run.done:
+                # Every record left waits for its host: poll again a little later, not at once.
+                await self._sleep(self._chunk_max_s)
             return len(run.done)
         log.debug(
             "lanes rolled back; their records go one by one",
@@ -409,14 +419,25 @@ class RecordProcessor:
         await asyncio.gather(*(lane(queue) for queue in lanes))
         return count
 
-    async def _handle_in_group(self, record: Record) -> _Handled:
-        """Handle ``record`` in the group's session. An invalid record is dead-lettered at
-        once, in a transaction of its own (``process``): it is done at the group's next commit
-        like the others, with nothing of its own in that commit."""
-        started = time.perf_counter()
+    def _parse(self, record: Record) -> Message | None:
+        """The record's message, or None when it is invalid."""
         try:
-            message = self._stage.message_type.model_validate_json(record.value)
+            return self._stage.message_type.model_validate_json(record.value)
         except ValidationError:
+            return None
+
+    def _waits_past(self, message: Message | None, deadline: float) -> bool:
+        """Whether handling ``message`` now would wait beyond ``deadline`` (``Stage.wait_of``)."""
+        if message is None or self._stage.wait_of is None:
+            return False
+        return time.perf_counter() + self._stage.wait_of(message) > deadline
+
+    async def _handle_in_group(self, record: Record, message: Message | None) -> _Handled:
+        """Handle ``record`` (``message``: it parsed) in the group's session. An invalid record
+        is dead-lettered at once, in a transaction of its own (``process``): it is done at the
+        group's next commit like the others, with nothing of its own in that commit."""
+        started = time.perf_counter()
+        if message is None:
             await self.process(record)
             return _Handled(record, {}, [], time.perf_counter() - started, reported=True)
         ids, produced = await self._handle_message(record, message)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from devoured_core.messages import FetchRequested, UrlSubmitted
+from devoured_core.urls import host_of
 from devoured_fetcher.deps import FetcherDeps
 from devoured_fetcher.handlers import fetch, submit_url
 from devoured_fetcher.http import HttpFetcher
@@ -104,8 +105,20 @@ def wire(
         # pace), their writes committed together (pump: lanes).
         concurrency=fetcher.concurrency,
         batch=True,
+        wait_of=functools.partial(host_wait, client),
     )
     return stage, deps
+
+
+def host_wait(http: HttpFetcher, msg: FetchRequested) -> float:
+    """Seconds before a request to ``msg``'s host may start (its pace, a Retry-After or a
+    crawl-delay already seen): a lane leaves the record for a later poll rather than wait."""
+    if http.limiter is None:
+        return 0.0
+    try:
+        return http.limiter.wait_s(host_of(msg.url))
+    except ValueError:
+        return 0.0  # the handler records why the URL cannot be fetched
 
 
 def submission_stage(deps: FetcherDeps) -> Stage:

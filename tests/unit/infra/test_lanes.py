@@ -6,7 +6,7 @@ record not done through the single-record path (``RecordProcessor._process_lanes
 
 import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -71,9 +71,12 @@ def lanes_processor(
     chunk_max_s: float = 60.0,
     committed: Committed | None = None,
     max_outage_wait_s: float | None = None,
+    wait_of: Callable[[PageFetched], float] | None = None,
 ) -> RecordProcessor:
     return RecordProcessor(
-        Stage("fetcher", PageFetched, handler, concurrency=concurrency, batch=True),
+        Stage(
+            "fetcher", PageFetched, handler, concurrency=concurrency, batch=True, wait_of=wait_of
+        ),
         publisher,
         sleep=Sleeps(),
         outage=Outage("fetcher", rand=random.Random(7)),
@@ -233,6 +236,47 @@ async def test_lanes_stop_taking_records_when_the_window_closes(database: TestDa
     # The window is five chunks: about five records of 0.05 s, then the consumer polls again.
     assert 2 <= handled <= 8
     assert told.positions() == [(0, o) for o in range(handled)]
+
+
+def host_pace(page: PageFetched) -> float:
+    """Seconds before the page's host may be asked again: ``pace:<seconds>`` in its body."""
+    return float(page.body.split(":")[1]) if page.body.startswith("pace:") else 0.0
+
+
+async def test_a_lane_leaves_a_record_that_would_wait_past_the_window(
+    database: TestDatabase,
+) -> None:
+    handler, told = WaitingHandler(database), Told(database)
+    records = grid(3, 2)
+    records[2] = page_record(1, 0, "pace:30")  # partition 1's host asks for 30 s
+    processor = lanes_processor(
+        database, handler, RecordingPublisher(), chunk_max_s=0.2, wait_of=host_pace
+    )
+
+    handled = await processor.process_batch(records, handled=told)
+
+    # Partition 1 is left whole, in order (the transport rewinds it), the others are done,
+    # and the poll ended long before the 30 s.
+    assert handled == 4
+    assert told.positions() == [(0, 0), (0, 1), (2, 0), (2, 1)]
+    assert "p1" not in handler.stored
+    assert processor._sleep.delays == []  # type: ignore[attr-defined]
+
+
+async def test_a_poll_whose_every_record_waits_pauses_before_the_next(
+    database: TestDatabase,
+) -> None:
+    handler = WaitingHandler(database)
+    processor = lanes_processor(
+        database, handler, RecordingPublisher(), chunk_max_s=0.2, wait_of=host_pace
+    )
+
+    handled = await processor.process_batch([page_record(0, 0, "pace:30")])
+
+    assert handled == 0
+    assert handler.stored == {}
+    # Not polled again at once (a busy loop over the same records), but after a commit interval.
+    assert processor._sleep.delays == [0.2]  # type: ignore[attr-defined]
 
 
 async def fail_in_a_unit_of_work(database: TestDatabase) -> None:
