@@ -205,10 +205,11 @@ class UnitOfWorkBase:
                 # Whatever it wrote can only be taken back with the whole shared transaction.
                 shared.lost = shared.lost or exc
             elif not self._committed and shared.writes != self._writes_before:
-                shared.lost = shared.lost or NeedsOwnTransaction("left without commit()")
-                raise NeedsOwnTransaction(
+                unfinished = NeedsOwnTransaction(
                     f"{type(self).__name__} wrote, then left without commit()"
                 )
+                shared.lost = shared.lost or unfinished
+                raise unfinished
         finally:
             if self._turn:
                 shared.give_turn()
