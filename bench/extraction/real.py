@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from devoured_extractor.guards import decode_bytes
 
@@ -128,8 +129,16 @@ def bootstrap_sd(scores: Sequence[PageScore], rounds: int = 1000, seed: int = 14
     return float((sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5)
 
 
+class Page(Protocol):
+    @property
+    def html(self) -> str: ...
+
+    @property
+    def url(self) -> str | None: ...
+
+
 def run(
-    extractors: dict[str, Extractor], pages: Sequence[RealPage], rounds: int = 1
+    extractors: dict[str, Extractor], pages: Sequence[Page], rounds: int = 1
 ) -> tuple[dict[str, list[str]], dict[str, float]]:
     """Outputs per extractor and pages/s (best of ``rounds`` interleaved passes)."""
     outputs: dict[str, list[str]] = {}
