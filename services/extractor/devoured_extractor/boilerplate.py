@@ -74,7 +74,26 @@ _JUNK_LINE = re.compile(
     # date lines: "Updated 3 March 2026", "March 3, 2026", "10:45 am EST"
     r"(published|updated|posted|last modified)( on| at)?:? .{0,12}\d.{0,50}|"
     r"\d{1,2}:\d{2}\s*(am|pm)?(\s+[a-z]{2,4})?|\w+ \d{1,2}, \d{4}|\d{1,2} \w+ \d{4}|"
-    r"\d+ min(ute)?s? read)$",
+    r"\d+ min(ute)?s? read|"
+    # the same furniture on German, French, Spanish, Italian, Portuguese, Polish, Dutch pages
+    r"anzeige|werbung|publicit[ée]|publicidad[e]?|pubblicit[àa]|reklama|advertentie|"
+    r"nach oben|zur[üu]ck( zur [\w-]+( \w+)?)?|retour en haut|volver arriba|torna su|"
+    r"(artikel )?teilen|partager|compartir|condividi|compartilhe|udost[eę]pnij|"
+    r"(mehr zum thema|weitere (informationen|artikel|nachrichten|themen)|"
+    r"weiterf[üu]hrende (informationen|links)|das k[öo]nnte (sie|dich) auch interessieren|"
+    r"lesen sie (auch|mehr)|auch interessant|zum weiterlesen|"
+    r"(à )?lire aussi|voir aussi|sur le m[êe]me sujet|le[ae] tambi[ée]n|te puede interesar|"
+    r"noticias relacionadas|leggi anche|potrebbe interessarti|leia (tamb[ée]m|mais)|"
+    r"veja tamb[ée]m|czytaj (te[zż]|tak[zż]e|r[oó]wnie[zż])|zobacz (te[zż]|tak[zż]e|r[oó]wnie[zż])|"
+    r"lees ook)\b.{0,80}|"
+    r"(die )?meistgelesen(en?)?( artikel)?|schlagw[öo]rte(r)?:?.{0,120}|"
+    r"kommentare?( \(\d+\))?|commentaires?|comentarios?|commenti|coment[áa]rios|komentarze|"
+    r"(foto|fotos|bild|bildquelle|cr[ée]dit[os]?|cr[ée]dito|zdj[eę]cie):.{0,80}|"
+    r"[üu]ber (den|die) autor(in)?|zur person|"
+    r"(ver[öo]ffentlicht|erstellt|aktualisiert)( am)?:? .{0,12}\d.{0,40}|"
+    r"(publi[ée]|mis [àa] jour)( le)?:? .{0,12}\d.{0,40}|"
+    # German bylines: "Von Anna Lang", "VON ANNA LANG" (capitalised names only)
+    r"(?-i:[Vv](?:on|ON):? [A-ZÄÖÜ][\w'’-]+(?: [A-ZÄÖÜ][\w'’.-]*){0,3}))$",
     re.IGNORECASE,
 )
 

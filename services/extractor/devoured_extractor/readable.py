@@ -80,7 +80,14 @@ _FURNITURE_HEADING = re.compile(
     r"you (may|might) also (like|enjoy)|more (from|on) .{1,40}|"
     r"recommended( for you| reading)?|read (more|next)|"
     r"(reader )?comments?( \(\d+\))?|\d+ (comments?|responses?|replies)|"
-    r"leave a (comment|reply)|join the discussion)[:.]?",
+    r"leave a (comment|reply)|join the discussion|"
+    # German, French, Spanish, Italian, Portuguese, Polish
+    r"das k[öo]nnte (sie|dich) auch interessieren|mehr zum thema|weitere artikel|"
+    r"lesen sie auch|([äa]hnliche|verwandte) artikel|kommentare( \(\d+\))?|"
+    r"(à )?lire aussi|sur le m[êe]me sujet|articles similaires|commentaires|"
+    r"noticias relacionadas|te puede interesar|comentarios|articoli correlati|leggi anche|"
+    r"commenti|leia tamb[ée]m|not[íi]cias relacionadas|coment[áa]rios|"
+    r"zobacz (te[zż]|tak[zż]e)|czytaj (te[zż]|tak[zż]e)|komentarze)[:.]?",
     re.IGNORECASE,
 )
 """The heading of a block that is furniture whatever its markup: related links, comments."""

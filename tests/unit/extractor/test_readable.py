@@ -214,3 +214,51 @@ def test_a_comment_count_link_atop_most_of_the_story_does_not_drop_it() -> None:
     text = extract(html).text
     assert "(top 1)" in text
     assert "(rest 5)" in text
+
+
+GERMAN = (
+    "Der Hafenrat ließ seine Gezeitenturbinen den ganzen Winter laufen, und die Ingenieure "
+    "sagen, die Flügel, die Lager und die Kabel hätten besser gehalten als erwartet."
+)
+
+
+def test_furniture_lines_of_other_languages_are_dropped() -> None:
+    paragraphs = "".join(f"<p>{GERMAN} ({i})</p>" for i in range(4))
+    html = (
+        "<html lang='de'><body><div class='content'><p>Von Anna Lang</p>"
+        "<p>Veröffentlicht am 3. März 2026</p>"
+        f"{paragraphs}<p>Foto: Hafenamt Kiel</p><p>Anzeige</p><p>Reklama</p><p>nach oben</p>"
+        "<p>Das könnte Sie auch interessieren:</p><p>Über den Autor</p>"
+        "<p>Czytaj także: Turbiny w Gdańsku</p><p>À lire aussi</p></div></body></html>"
+    )
+    lines = extract(html).text.splitlines()
+    assert lines == [f"{GERMAN} ({i})" for i in range(4)]
+
+
+def test_a_sentence_that_opens_like_furniture_stays() -> None:
+    keep = (
+        "Weitere Informationen zum Umbau des Hafens legte der Rat erst im Frühjahr vor, "
+        "nachdem die Ingenieure ihre Messungen aus dem Winter ausgewertet hatten."
+    )
+    paragraphs = "".join(f"<p>{GERMAN} ({i})</p>" for i in range(4))
+    html = (
+        f"<html lang='de'><body><div class='content'>{paragraphs}<p>{keep}</p></div></body></html>"
+    )
+    assert keep in extract(html).text
+
+
+def test_a_related_block_in_german_inside_the_article_is_dropped() -> None:
+    related = "".join(
+        f"<p><a href='/r{i}'>Ältere Meldung {i}</a>: der Hafenrat, die Ingenieure und die "
+        "Fischer stritten jahrelang darüber, wo die ersten Turbinen stehen sollten.</p>"
+        for i in range(3)
+    )
+    paragraphs = "".join(f"<p>{GERMAN} ({i})</p>" for i in range(5))
+    html = (
+        "<html lang='de'><body><div class='content'>"
+        f"{paragraphs}<div class='box'><h3>Das könnte Sie auch interessieren</h3>{related}</div>"
+        "</div></body></html>"
+    )
+    text = extract(html).text
+    assert f"{GERMAN} (4)" in text
+    assert "Ältere Meldung" not in text
