@@ -114,6 +114,13 @@ def _row(name: str, s: real.RealScore, extra: str = "") -> str:
     )
 
 
+def _speed_table(rates: dict[str, float]) -> list[str]:
+    lines = ["| extractor | pages/s | ratio to trafilatura |", "|---|---|---|"]
+    for name, rate in rates.items():
+        lines.append(f"| {name} | {rate:.1f} | {rate / rates['trafilatura']:.2f} |")
+    return lines
+
+
 def real_report(rounds: int = 1, *, held_aside: bool = True) -> list[str]:
     """The real-page comparison as Markdown tables (dev part, held-aside part, per source)."""
     if not real.available():
@@ -135,11 +142,8 @@ def real_report(rounds: int = 1, *, held_aside: bool = True) -> list[str]:
         f"(\\w+ 4-shingle bags, F1 of mean P and mean R); trafilatura {trafilatura.__version__}"
         + ("" if "rs-trafilatura" in extractors else "; rs-trafilatura not installed"),
         "",
-        "| extractor | pages/s | ratio to trafilatura |",
-        "|---|---|---|",
+        *_speed_table(rates),
     ]
-    for name, rate in rates.items():
-        lines.append(f"| {name} | {rate:.1f} | {rate / rates['trafilatura']:.2f} |")
     for label, indexes in parts:
         lines += [
             "",
@@ -202,11 +206,8 @@ def fresh_report(rounds: int = 1, *, held_aside: bool = True) -> list[str]:
         f"{fresh.VERSION}, {len(pages)} pages; snippet rule (each with/without snippet "
         "counts once); favours trafilatura, which was developed on it",
         "",
-        "| extractor | pages/s | ratio to trafilatura |",
-        "|---|---|---|",
+        *_speed_table(rates),
     ]
-    for name, rate in rates.items():
-        lines.append(f"| {name} | {rate:.1f} | {rate / rates['trafilatura']:.2f} |")
     for label, indexes in parts:
         lines += [
             "",
