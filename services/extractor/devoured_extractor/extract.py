@@ -23,8 +23,8 @@ from devoured_extractor.text_stats import (
     WORDS_PER_MINUTE,
     content_hash,
     count_words,
-    guess_language,
     reading_minutes,
+    text_language,
 )
 
 MIN_WORDS = 25
@@ -99,7 +99,7 @@ def extract(html: str, url: str | None = None) -> ExtractedContent:
         published_at=meta.published_at,
         updated_at=meta.updated_at,
         site_name=meta.site_name,
-        language=meta.language or guess_language(text),
+        language=text_language(meta.language, text),
         text=text,
         canonical_url=meta.canonical_url,
         lead_image=meta.lead_image,

@@ -39,3 +39,43 @@ def test_the_french_text_survives_with_its_accents() -> None:
     text = extract(_page(FRENCH, lang="fr")).text
     assert "marémotrices" in text
     assert "électricité" in text
+
+
+POLISH = (
+    "Rada portu zdecydowała, że w przyszłym roku zostanie zbudowanych dziesięć nowych turbin. "
+    "Prace zaczną się wiosną, a miasto ma nadzieję, że turbiny będą dawać prąd dla szkół, "
+    "które nie są jeszcze podłączone do sieci, oraz dla basenu, jak obiecał burmistrz."
+)
+RUSSIAN = (
+    "Совет порта решил построить десять новых приливных турбин. Работы начнутся весной, и "
+    "город надеется, что это даст электричество для школ и бассейна, как и обещал мэр, "
+    "потому что старая сеть не справляется с нагрузкой."
+)
+UKRAINIAN = (
+    "Рада порту вирішила збудувати десять нових припливних турбін. Роботи почнуться навесні, "
+    "і місто сподівається, що це дасть електрику для шкіл та басейну, як і обіцяв мер, бо "
+    "стара мережа не витримує навантаження."
+)
+
+
+def test_a_declared_language_the_text_plainly_is_not_gives_way_to_the_text() -> None:
+    # a theme's lang="en" over a German post
+    assert extract(_page(GERMAN, lang="en")).language == "de"
+    assert extract(_page(FRENCH, lang="en-US")).language == "fr"
+
+
+def test_a_declared_language_stays_when_the_text_agrees_or_is_unclear() -> None:
+    assert extract(_page(GERMAN, lang="de")).language == "de"
+    names = "Anna Lang, Tom Berg, Ola Nordmann, Kari Nordmann, Jan Kowalski, Eva Novak. " * 4
+    assert extract(_page(names, lang="sl")).language == "sl"
+
+
+def test_a_quoted_japanese_word_does_not_make_a_french_page_japanese() -> None:
+    quoted = FRENCH + " Les ingénieurs disent « ありがとう » aux pêcheurs du port."
+    assert extract(_page(quoted, lang="fr")).language == "fr"
+
+
+def test_polish_russian_and_ukrainian_are_guessed_when_undeclared() -> None:
+    assert extract(_page(POLISH)).language == "pl"
+    assert extract(_page(RUSSIAN)).language == "ru"
+    assert extract(_page(UKRAINIAN)).language == "uk"
