@@ -15,6 +15,7 @@ one of them at a time.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
@@ -153,10 +154,18 @@ class OutboxRelay:
                 raise
             except Exception as exc:
                 if classify(exc) is Fault.OUTAGE:
-                    await asyncio.sleep(self.outage.failed(exc))
+                    await self._back_off(self.outage.failed(exc))
                 else:
                     log.exception("outbox relay failed; trying again in 5 s")
                     await asyncio.sleep(5.0)
+
+    async def _back_off(self, seconds: float) -> None:
+        """Sleep out an outage's backoff, unless woken first. A wake means a handler just
+        committed to the outbox, so the database is back: the flush should not wait out the
+        rest of a backoff that has grown to 8-30 s over the outage. The wake stays set, so the
+        loop's next wait returns at once."""
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), seconds)
 
     async def _wait(self, idle_s: float) -> bool:
         try:

@@ -5,6 +5,7 @@ committed message is published at least once, whatever fails between the commit 
 """
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from devoured_core.messages import DeadLetter, FetchRequested, Message, PageFetched
 from devoured_infra.bus import Stage
 from devoured_infra.db import create_engine, create_sessionmaker
+from devoured_infra.faults import Outage
 from devoured_infra.migrate import upgrade_async
 from devoured_infra.outbox import OutboxLetterBox, OutboxRelay
 from devoured_infra.pump import Record, RecordProcessor
@@ -157,6 +159,48 @@ async def test_a_crash_before_the_mark_publishes_again_rather_than_losing(
     publisher = RecordingPublisher()
     assert await OutboxRelay(sessions, publisher, service="extractor").flush() == 6
     assert [m for _, m in publisher.published] == sent
+
+
+class BackAfter(RecordingPublisher):
+    """Refuses every message (the broker away) until ``back`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.back = False
+        self.refusals = 0
+        self.refused = asyncio.Event()
+        self.delivered = asyncio.Event()
+
+    async def publish(self, messages: Sequence[Message], *, topic: str | None = None) -> None:
+        if not self.back:
+            self.refusals += 1
+            self.refused.set()
+            raise ConnectionRefusedError("broker gone")
+        await super().publish(messages, topic=topic)
+        self.delivered.set()
+
+
+async def test_a_wake_ends_an_outage_backoff_at_once(sessions: Sessions) -> None:
+    """After an outage the relay's backoff has grown (8-30 s); a handler's commit (a wake)
+    means the dependencies are back, so the relay flushes then, not at the backoff's end."""
+    await commit(sessions, requests(1), service="publisher")
+    publisher = BackAfter()
+    outage = Outage("publisher", base_s=60.0, cap_s=60.0)  # every backoff 30-60 s
+    relay = OutboxRelay(sessions, publisher, service="publisher", outage=outage)
+    running = asyncio.create_task(relay.run(idle_s=0.05))
+    try:
+        await asyncio.wait_for(publisher.refused.wait(), 10.0)
+        await asyncio.sleep(0.2)  # the relay notes the outage and starts its backoff
+        assert outage.waiting
+        publisher.back = True
+        relay.wake()
+        await asyncio.wait_for(publisher.delivered.wait(), 5.0)  # not the 30-60 s backoff
+        assert publisher.refusals == 1  # no retry ran before the wake
+        assert await relay.unsent() == 0
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
 
 
 async def test_each_service_relays_only_its_own_messages(sessions: Sessions) -> None:
