@@ -12,7 +12,7 @@ import lxml.html
 import trafilatura
 from readability import Document
 
-from bench.extraction import fresh, real
+from bench.extraction import fresh, languages, real
 from bench.extraction.corpus import Page, build_corpus
 from bench.extraction.score import Extractor, Score, race, score
 from devoured_core.errors import SkippedInput
@@ -226,6 +226,31 @@ def fresh_report(rounds: int = 1, *, held_aside: bool = True) -> list[str]:
     return lines
 
 
+def language_report() -> list[str]:
+    """Our language tags against langid.py's on the unseen check's pages and the dev set's."""
+    parts: list[tuple[str, list[tuple[str, str | None]]]] = []
+    module = fresh.module_dir()
+    if module is not None:
+        pages = fresh.load_pages(module)
+        parts.append(("unseen, open", [(p.html, p.url) for p in pages if not p.held_aside]))
+        parts.append(("unseen, held aside", [(p.html, p.url) for p in pages if p.held_aside]))
+    if real.available():
+        parts.append(("dev set (English)", [(p.html, p.url) for p in real.load_pages()]))
+    if not parts:
+        return ["language tags: skipped (no real pages)"]
+    lines = [
+        "language tags: ours against langid.py on our extracted text (agreement, not accuracy)",
+        "",
+        "| pages | tagged | agree with langid.py | untagged | top differences (ours/langid) |",
+        "|---|---|---|---|---|",
+    ]
+    for label, chosen in parts:
+        a = languages.agreement(chosen)
+        top = ", ".join(f"{o}/{r} {n}" for (o, r), n in a.differences.most_common(4)) or "-"
+        lines.append(f"| {label} | {a.pages} | {a.share:.3f} | {a.untagged} | {top} |")
+    return lines
+
+
 def structure_report(rounds: int = 3) -> list[str]:
     scores, rates, pages = evaluate(rounds)
     held = sum(p.group == "heldout" for p in pages)
@@ -253,7 +278,15 @@ def structure_report(rounds: int = 3) -> list[str]:
 
 def report(rounds: int = 3) -> list[str]:
     """The real-page comparison (the quality measure), the unseen check, the structure check."""
-    return [*real_report(), "", *fresh_report(), "", *structure_report(rounds)]
+    return [
+        *real_report(),
+        "",
+        *fresh_report(),
+        "",
+        *language_report(),
+        "",
+        *structure_report(rounds),
+    ]
 
 
 if __name__ == "__main__":
