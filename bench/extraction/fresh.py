@@ -17,6 +17,7 @@ Split, fixed before anything was scored: in sorted-URL order, every fifth page (
 is held aside; the rest may be read page by page.
 """
 
+import functools
 import json
 import os
 import random
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.gotool import go_env
 from devoured_extractor.guards import decode_bytes
 
 MODULE = "github.com/markusmobius/go-trafilatura"
@@ -80,15 +82,12 @@ class SnippetScore:
 def module_dir() -> Path | None:
     """The module's directory in the Go module cache, downloaded if need be; None without Go
     or without a reachable module proxy."""
-    go = shutil.which("go")
-    if go is None:
+    cache, go = go_env("GOMODCACHE"), shutil.which("go")
+    if cache is None or go is None:
         return None
-    try:
-        cache = subprocess.run(  # noqa: S603 - the go tool found on PATH
-            [go, "env", "GOMODCACHE"], capture_output=True, text=True, check=True, timeout=30
-        ).stdout.strip()
-        where = Path(cache) / f"{MODULE}@{VERSION}"
-        if not (where / "test-files" / "comparison").is_dir():
+    where = Path(cache) / f"{MODULE}@{VERSION}"
+    if not (where / "test-files" / "comparison").is_dir():
+        try:
             subprocess.run(  # noqa: S603 - the go tool found on PATH, a fixed module
                 [go, "mod", "download", f"{MODULE}@{VERSION}"],
                 capture_output=True,
@@ -96,8 +95,8 @@ def module_dir() -> Path | None:
                 timeout=600,
                 cwd=tempfile.gettempdir(),
             )
-    except (OSError, subprocess.SubprocessError):
-        return None
+        except (OSError, subprocess.SubprocessError):
+            return None
     return where if (where / "test-files" / "comparison").is_dir() else None
 
 
@@ -116,7 +115,10 @@ def _annotations(module: Path) -> dict[str, dict[str, object]]:
     return data
 
 
+@functools.cache
 def load_pages(module: Path) -> list[SnippetPage]:
+    """Every page whose HTML the module holds, sorted by URL, with the held-aside flag set
+    (loaded once per process: the quality and the language reports read the same pages)."""
     files = module / "test-files" / "comparison"
     pages = []
     entries = sorted(
@@ -129,12 +131,17 @@ def load_pages(module: Path) -> list[SnippetPage]:
             SnippetPage(
                 url=url,
                 html=decode_bytes((files / str(entry["file"])).read_bytes()),
-                with_=tuple(str(s) for s in entry.get("with") or ()),  # type: ignore[attr-defined]
-                without=tuple(str(s) for s in entry.get("without") or ()),  # type: ignore[attr-defined]
+                with_=_strings(entry.get("with")),
+                without=_strings(entry.get("without")),
                 held_aside=index % 5 == 4,
             )
         )
     return pages
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A snippet list as the annotations give it (a JSON array, or null when empty)."""
+    return tuple(str(s) for s in value) if isinstance(value, list) else ()
 
 
 def _normal(text: str) -> str:

@@ -10,6 +10,7 @@ Every extractor gets the same decoded text: ``devoured_extractor.guards.decode_b
 strict UTF-8, the declared charset, cp1252), the decoding our own CLI uses for bytes.
 """
 
+import functools
 import gzip
 import json
 import os
@@ -64,8 +65,10 @@ def available() -> bool:
     return (DEV_SET / "ground-truth.json").is_file()
 
 
+@functools.cache
 def load_pages() -> list[RealPage]:
-    """Every page of the dev set, sorted by id, with the held-aside flag set."""
+    """Every page of the dev set, sorted by id, with the held-aside flag set (loaded once per
+    process: the quality and the language reports read the same pages)."""
     truths = json.loads((DEV_SET / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for index, page_id in enumerate(sorted(truths)):

@@ -7,6 +7,7 @@ same run. rs-trafilatura joins when it is installed (the optional ``bench-rs`` g
 """
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import lxml.html
 import trafilatura
@@ -114,6 +115,23 @@ def _row(name: str, s: real.RealScore, extra: str = "") -> str:
     )
 
 
+class _Aside(Protocol):
+    @property
+    def held_aside(self) -> bool: ...
+
+
+def _parts(
+    pages: Sequence[_Aside], label: str, *, held_aside: bool
+) -> list[tuple[str, Sequence[int]]]:
+    """The page indexes of the part that may be read (``label``), then of the held-aside one."""
+    parts: list[tuple[str, Sequence[int]]] = [
+        (label, [i for i, p in enumerate(pages) if not p.held_aside])
+    ]
+    if held_aside:
+        parts.append(("held-aside part", [i for i, p in enumerate(pages) if p.held_aside]))
+    return parts
+
+
 def _speed_table(rates: dict[str, float]) -> list[str]:
     lines = ["| extractor | pages/s | ratio to trafilatura |", "|---|---|---|"]
     for name, rate in rates.items():
@@ -132,11 +150,7 @@ def real_report(rounds: int = 1, *, held_aside: bool = True) -> list[str]:
         name: [real.page_scores(o, p.truth) for o, p in zip(out, pages, strict=True)]
         for name, out in outputs.items()
     }
-    parts: list[tuple[str, Sequence[int]]] = [
-        ("dev part", [i for i, p in enumerate(pages) if not p.held_aside])
-    ]
-    if held_aside:
-        parts.append(("held-aside part", [i for i, p in enumerate(pages) if p.held_aside]))
+    parts = _parts(pages, "dev part", held_aside=held_aside)
     lines = [
         f"extraction on real pages: {real.DEV_SET.name}, {len(pages)} pages; README scoring "
         f"(\\w+ 4-shingle bags, F1 of mean P and mean R); trafilatura {trafilatura.__version__}"
@@ -196,11 +210,7 @@ def fresh_report(rounds: int = 1, *, held_aside: bool = True) -> list[str]:
         name: [fresh.page_score(o, p) for o, p in zip(out, pages, strict=True)]
         for name, out in outputs.items()
     }
-    parts: list[tuple[str, Sequence[int]]] = [
-        ("open part", [i for i, p in enumerate(pages) if not p.held_aside])
-    ]
-    if held_aside:
-        parts.append(("held-aside part", [i for i, p in enumerate(pages) if p.held_aside]))
+    parts = _parts(pages, "open part", held_aside=held_aside)
     lines = [
         f"extraction on unseen pages: trafilatura's evaluation set from {fresh.MODULE} "
         f"{fresh.VERSION}, {len(pages)} pages; snippet rule (each with/without snippet "

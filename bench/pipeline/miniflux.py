@@ -12,7 +12,6 @@ import asyncio
 import base64
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bench.gotool import go_env
 from bench.pipeline.kafka_run import create_database, drop_database
 from bench.pipeline.procs import cpu_seconds, free_port, rss_bytes, tree_of
 from bench.pipeline.site import Web
@@ -45,14 +45,8 @@ def binary() -> Path | None:
     named = os.environ.get("MINIFLUX_BIN")
     if named and Path(named).is_file():
         return Path(named)
-    go = shutil.which("go")
-    if go is None:
-        return None
-    try:
-        gopath = subprocess.run(  # noqa: S603 - the go tool found on PATH
-            [go, "env", "GOPATH"], capture_output=True, text=True, check=True, timeout=30
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+    gopath = go_env("GOPATH")
+    if gopath is None:
         return None
     for name in ("miniflux.app", "miniflux"):
         candidate = Path(gopath) / "bin" / name

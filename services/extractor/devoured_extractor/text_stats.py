@@ -61,30 +61,26 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
-def guess_language(text: str) -> str | None:
-    """A cheap guess from script and stop words, for pages that do not declare one."""
-    return _guess(text)[0]
-
-
 def text_language(declared: str | None, text: str) -> str | None:
     """The page's language: the declared one, unless the text itself clearly reads as another
     (``CONFIDENT_SHARE``); the guess when nothing is declared."""
-    guessed, scores, words = _guess(text)
+    sample = text[:5000]
+    guessed, scores, words = _guess(sample)
     if declared is None or guessed is None or guessed == declared:
         return declared or guessed
     if guessed in ("ja", "ko", "zh"):
         # a Japanese word quoted in a French article is not a Japanese page
-        letters = len(re.findall(r"[^\W\d_]", text[:5000])) or 1
-        asian = len(_CJK.findall(text[:5000])) + len(_HANGUL.findall(text[:5000]))
+        letters = len(re.findall(r"[^\W\d_]", sample)) or 1
+        asian = len(_CJK.findall(sample)) + len(_HANGUL.findall(sample))
         return guessed if asian >= letters * 0.5 else declared
     if scores[guessed] < words * CONFIDENT_SHARE:
         return declared
     return guessed if scores[guessed] >= 2 * scores.get(declared, 0) else declared
 
 
-def _guess(text: str) -> tuple[str | None, dict[str, int], int]:
-    """(the guess, stop-word hits per language, words sampled)."""
-    sample = text[:5000]
+def _guess(sample: str) -> tuple[str | None, dict[str, int], int]:
+    """A cheap guess from script and stop words: (the guess, stop-word hits per language,
+    words in ``sample``)."""
     if _KANA.search(sample):
         return "ja", {}, 0
     if len(_HANGUL.findall(sample)) > 20:
